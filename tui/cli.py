@@ -1,0 +1,79 @@
+"""The `newsroom` command: opens the app, or answers a quick lookup and exits.
+
+`build_app()` is the one factory that turns command-line words into an app;
+the tests use it too, so they start the app exactly as a user does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import SCRIPT_MODES, Config, ConfigError, discover, for_content_dir, load
+
+EXIT_USAGE = 2
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
+    """Options every command takes, exactly as the app does."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="config file (default: $NEWSROOM_CONFIG, ./config.toml, the user config, then the sample)")
+    parser.add_argument("--content", metavar="DIR", default=default,
+                        help="open a content directory directly; sections come from its folders")
+    parser.add_argument("--script", metavar="MODE", choices=SCRIPT_MODES, default=default,
+                        help=f"display script: {', '.join(SCRIPT_MODES)}")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsroom",
+        description="Browse a newsroom's articles by keyboard, in either Chinese script.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
+    _add_common(parser)
+    parser.add_argument("--open", metavar="ID", help="start on this article")
+    return parser
+
+
+def resolve_config(args: argparse.Namespace) -> Config:
+    """The config the options ask for: --content alone, else discovery."""
+    if args.content and not args.config:
+        return for_content_dir(Path(args.content))
+    config = load(discover(args.config))
+    if args.content:
+        # --content with a config: that config's sections over another directory.
+        content_dir = Path(args.content)
+        if not content_dir.is_dir():
+            raise ConfigError(content_dir, "content directory not found")
+        config = Config(**{**config.__dict__, "content_dir": content_dir})
+    return config
+
+
+def build_app(argv: Sequence[str] = ()):
+    """Parse `argv` and build the app it describes (raises ConfigError)."""
+    from .app import NewsroomApp  # the UI loads only when the app is wanted
+
+    args = make_parser().parse_args(list(argv))
+    return NewsroomApp(resolve_config(args), open_id=args.open)
+
+
+def _error(message: str) -> int:
+    print(f"newsroom: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app = build_app(argv)
+    except ConfigError as error:
+        return _error(str(error))
+    if not sys.stdout.isatty() or not sys.stdin.isatty() or os.environ.get("TERM") == "dumb":
+        return _error("the app needs an interactive terminal (TERM is dumb or output is not a terminal).")
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""Screens: each decides what its widgets show, in answer to their messages."""

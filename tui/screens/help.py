@@ -1,0 +1,58 @@
+"""Help generated from the bindings the app really has, with the user's remapped keys."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..text import fit
+
+
+def collect_bindings(owner: type) -> list[Binding]:
+    """A class's bindings including inherited ones; a subclass overrides its bases' keys."""
+    seen: dict[str, Binding] = {}
+    for cls in reversed(owner.__mro__):
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, tuple):
+                binding = Binding(*binding)
+            for key in binding.key.split(","):
+                seen[key.strip()] = binding
+    ordered: list[Binding] = []
+    for binding in seen.values():
+        if binding not in ordered:
+            ordered.append(binding)
+    return ordered
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close")]
+
+    def __init__(self, groups: list[tuple[str, type]], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.groups, self.keymap = groups, keymap
+
+    def _keys(self, binding: Binding) -> str:
+        keys = self.keymap.get(binding.id, binding.key) if binding.id else binding.key
+        shown = []
+        for key in keys.split(","):
+            display = self.app.get_key_display(Binding(key.strip(), binding.action))
+            if display not in shown:
+                shown.append(display)
+        return " ".join(shown)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Keys", id="dialog-title", markup=False)
+            with VerticalScroll(id="help-body"):
+                for heading, owner in self.groups:
+                    lines = [Content.styled(heading, "bold $text-accent")]
+                    for binding in collect_bindings(owner):
+                        if binding.system or not binding.description:
+                            continue
+                        lines.append(Content.assemble("  ", (fit(self._keys(binding), 16), "bold"), " ", binding.description))
+                    yield Static(Content("\n").join(lines), classes="help-group")
+        yield Footer()

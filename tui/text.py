@@ -1,0 +1,62 @@
+"""Making untrusted text safe and measuring it in terminal cells.
+
+Everything read from content files, config strings, queries and import input
+passes through `clean()` before it reaches a screen or a terminal: Textual and
+Rich forward ESC, OSC and CSI sequences untouched, and bidi overrides can make
+a title read differently from what it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len, get_character_cell_size
+
+# C0 controls except TAB and LF, DEL, C1 controls; bidi embeddings, overrides
+# and isolates; zero-width and invisible formatting characters; Unicode tags.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
+_CRLF = re.compile(r"\r\n?")
+_BREAKS = re.compile(r"[\n\t\u2028\u2029]+")
+
+# U+22EF is narrow in every terminal; U+2026 is ambiguous-width and turns wide
+# in CJK locales, which would break every column it truncates.
+ELLIPSIS = "\u22ef"
+
+
+def clean(text: str) -> str:
+    """Remove control, bidi-override and invisible characters; keep newlines and tabs."""
+    return _UNSAFE.sub("", _CRLF.sub("\n", text))
+
+
+def clean_line(text: str) -> str:
+    """`clean()` for one-line fields: line breaks and tabs become single spaces."""
+    return _BREAKS.sub(" ", clean(text)).strip()
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut `text` to at most `width` cells, never splitting a wide character."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    budget = width - 1  # room for the ellipsis
+    used = 0
+    for index, char in enumerate(text):
+        size = get_character_cell_size(char)
+        if used + size > budget:
+            return text[:index] + ELLIPSIS
+        used += size
+    return text
+
+
+def fit(text: str, width: int) -> str:
+    """Truncate or pad `text` to exactly `width` cells."""
+    text = truncate(text, width)
+    return text + " " * (width - cell_len(text))
+
+
+__all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "truncate"]

@@ -1,0 +1,1 @@
+"""Widgets: each with one job, announcing what happened with messages."""
