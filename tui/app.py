@@ -19,7 +19,6 @@ from .screens.problems import ProblemsScreen
 from .widgets.article_list import ArticleList
 from .widgets.masthead import Masthead
 from .widgets.reader import Reader
-from .widgets.section_menu import SectionMenu
 
 
 @dataclass
@@ -100,8 +99,8 @@ class NewsroomApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            groups = [("Everywhere", type(self)), ("Panes", BrowseScreen), ("Section menu", SectionMenu),
-                      ("Article list", ArticleList), ("Reader", Reader)]
+            groups = [("Everywhere", type(self)), ("Panes", BrowseScreen),
+                      ("Section menu and article list", ArticleList), ("Reader", Reader)]
             self.push_screen(HelpScreen(groups, self.config.keys))
 
     def action_problems(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -13,19 +13,32 @@ from ..text import fit
 
 
 def collect_bindings(owner: type) -> list[Binding]:
-    """A class's bindings including inherited ones; a subclass overrides its bases' keys."""
+    """A class's bindings including inherited ones; a subclass overrides its bases' keys.
+
+    Of Textual's own classes only the App's bindings (quit, palette) are ours to
+    document; the scrolling defaults of its base widgets are shadowed or unused.
+    """
     seen: dict[str, Binding] = {}
     for cls in reversed(owner.__mro__):
+        if not cls.__module__.startswith("tui.") and cls is not App:
+            continue
         for binding in cls.__dict__.get("BINDINGS", []):
             if isinstance(binding, tuple):
                 binding = Binding(*binding)
             for key in binding.key.split(","):
                 seen[key.strip()] = binding
+    if issubclass(owner, App) and owner.ENABLE_COMMAND_PALETTE:
+        # The App adds this binding at run time rather than in BINDINGS.
+        seen[owner.COMMAND_PALETTE_BINDING] = Binding(owner.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
     ordered: list[Binding] = []
     for binding in seen.values():
         if binding not in ordered:
             ordered.append(binding)
     return ordered
+
+
+# Arrow glyphs are ambiguous-width: CJK terminals draw them two cells wide.
+_ARROW_WORDS = {"\u2191": "up", "\u2193": "down", "\u2190": "left", "\u2192": "right"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,6 +53,7 @@ class HelpScreen(ModalScreen[None]):
         shown = []
         for key in keys.split(","):
             display = self.app.get_key_display(Binding(key.strip(), binding.action))
+            display = _ARROW_WORDS.get(display, display)
             if display not in shown:
                 shown.append(display)
         return " ".join(shown)

@@ -76,7 +76,9 @@ class Reader(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Reader {
         width: 2fr;
-        padding: 0 2 0 2;
+        margin: 0 0 0 2;
+        /* Always keep the scrollbar, so the text width never changes under a laid-out article. */
+        overflow-y: scroll;
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
         & > .reader--title { text-style: bold; color: $text-accent; }

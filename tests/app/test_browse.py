@@ -1,0 +1,315 @@
+"""Pilot tests: every binding and flow of the three-pane browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_CONFIG, write_article
+from tui.cli import build_app
+from tui.screens.help import HelpScreen
+from tui.screens.problems import ProblemsScreen
+from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import Reader
+from tui.widgets.section_menu import SectionMenu
+
+WANG = "王岐山在質量工作座談會上指出"
+AQSIQ = "質檢總局發布《大質量工作機制建設工作方案》"
+WEI = "魏傳忠:建立大質量工作機制 想實招出實力求實效"
+
+
+async def started(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def reader_text(app) -> str:
+    reader = app.screen.query_one(Reader)
+    return "\n".join(
+        "".join(segment.text for segment in reader.render_line(y)).rstrip()
+        for y in range(reader.scrollable_content_region.height)
+    )
+
+
+def titles(app) -> list[str]:
+    return [article.title for article in app.screen.query_one(ArticleList).articles]
+
+
+def sample_app(*args: str):
+    return build_app(["--config", str(SAMPLE_CONFIG), *args])
+
+
+async def test_opens_on_front_page_with_newest_first():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        menu = app.screen.query_one(SectionMenu)
+        assert menu.current.label == "最新"
+        assert [s.label for s in menu.sections] == ["最新", "活動", "出訪", "會議", "論述", "圖片"]
+        assert titles(app) == [WANG, WEI, AQSIQ]  # undated last
+        assert app.focused is menu
+
+
+async def test_section_navigation_with_arrows_and_vim_keys():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        menu = app.screen.query_one(SectionMenu)
+        await pilot.press("down")
+        await pilot.pause()
+        assert menu.current.label == "活動" and titles(app) == [AQSIQ]
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert menu.current.label == "會議" and titles(app) == [WANG]
+        await pilot.press("k")
+        await pilot.pause()
+        assert menu.current.label == "出訪" and titles(app) == []
+        await pilot.press("G")
+        assert menu.current.label == "圖片"
+        await pilot.press("g")
+        assert menu.current.label == "最新"
+        await pilot.press("end")
+        assert menu.current.label == "圖片"
+        await pilot.press("home")
+        assert menu.current.label == "最新"
+
+
+async def test_enter_opens_and_escape_goes_back_a_pane():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.focused, Reader)
+        assert app.focused.article.title == WEI
+        assert "北京檢驗檢疫工作會議" in reader_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("escape")
+        assert isinstance(app.focused, SectionMenu)
+        await pilot.press("escape")  # already at the first pane: stays
+        assert isinstance(app.focused, SectionMenu)
+
+
+async def test_tab_and_shift_tab_cycle_the_panes():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        order = []
+        for _ in range(3):
+            await pilot.press("tab")
+            order.append(type(app.focused))
+        assert order == [ArticleList, Reader, SectionMenu]
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, Reader)
+
+
+async def test_reader_shows_the_whole_header():
+    app = sample_app("--open", "meetings/wang-qishan-quality-forum")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        text = reader_text(app)
+        assert isinstance(app.focused, Reader)
+        for part in (WANG, "質量是基礎", "2010-09-27", "新華社記者 姚大偉 攝", "國務院副總理王岐山在北京主持召開"):
+            assert part in text
+
+
+async def test_brackets_step_between_articles_without_leaving_the_reader():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab", "tab")
+        reader = app.screen.query_one(Reader)
+        assert app.focused is reader and reader.article.title == WANG
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert reader.article.title == WEI and app.focused is reader
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert reader.article.title == AQSIQ
+        await pilot.press("right_square_bracket")  # at the end: stays
+        await pilot.pause()
+        assert reader.article.title == AQSIQ
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert reader.article.title == WEI
+
+
+async def test_reader_scrolls_with_space_page_keys_and_home_end():
+    app = sample_app("--open", "meetings/wang-qishan-quality-forum")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.max_scroll_y > 10
+        await pilot.press("space")
+        first_page = reader.scroll_offset.y
+        assert first_page > 0
+        await pilot.press("pagedown")
+        assert reader.scroll_offset.y > first_page
+        await pilot.press("pageup")
+        assert reader.scroll_offset.y == first_page
+        await pilot.press("b")
+        assert reader.scroll_offset.y == 0
+        await pilot.press("j", "j", "down")
+        assert reader.scroll_offset.y == 3
+        await pilot.press("k", "up")
+        assert reader.scroll_offset.y == 1
+        await pilot.press("G")
+        assert reader.scroll_offset.y == reader.max_scroll_y
+        await pilot.press("g")
+        assert reader.scroll_offset.y == 0
+        await pilot.press("end")
+        assert reader.scroll_offset.y == reader.max_scroll_y
+        await pilot.press("home")
+        assert reader.scroll_offset.y == 0
+
+
+async def test_article_list_keys():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab")
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("G")
+        assert articles.current.title == AQSIQ
+        await pilot.press("g")
+        assert articles.current.title == WANG
+        await pilot.press("j")
+        assert articles.current.title == WEI
+        await pilot.press("k")
+        assert articles.current.title == WANG
+        await pilot.press("pagedown")
+        assert articles.current.title == AQSIQ
+        await pilot.press("pageup")
+        assert articles.current.title == WANG
+
+
+async def test_help_screen_lists_the_real_bindings():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(static.render()) for static in app.screen.query("Static"))
+        for description in ("Quit", "Help", "Problems", "Next pane", "Back", "Page down", "Prev", "Next"):
+            assert description in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_shows_keys_remapped_in_config(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    (tmp_path / "content").mkdir()
+    config.write_text('[newsroom]\ncontent_dir = "content"\n[keys]\nproblems = "ctrl+o"\n', encoding="utf-8")
+    app = build_app(["--config", str(config)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("escape", "question_mark")
+        text = " ".join(str(static.render()) for static in app.screen.query("Static"))
+        assert "^o" in text
+
+
+async def test_problems_view_lists_bad_files(tmp_path: Path):
+    write_article(tmp_path, "news/good.md", title="好文章")
+    (tmp_path / "news" / "bad.md").write_text("+++\ntitle = \n+++\n", encoding="utf-8")
+    (tmp_path / "news" / "binary.md").write_bytes(b"\x00\x01\x02")
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert titles(app) == ["好文章"]
+        assert "2 problems" in app.screen.query_one("Masthead").status
+        await pilot.press("p")
+        assert isinstance(app.screen, ProblemsScreen)
+        paths = [problem.path for problem in app.screen.problems]
+        assert sorted(paths) == ["news/bad.md", "news/binary.md"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_quit_keys(key: str):
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app._exit  # the app is shutting down
+        assert app.return_code in (None, 0)
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time():
+    app = sample_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await started(app, pilot)
+        screen = app.screen
+        visible = lambda: [pane.id for pane in screen.panes if pane.display]  # noqa: E731
+        assert screen.has_class("-narrow") and visible() == ["sections"]
+        await pilot.press("enter")
+        assert visible() == ["articles"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert visible() == ["reader"] and screen.query_one(Reader).article.title == WANG
+        await pilot.press("escape")
+        assert visible() == ["articles"]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not screen.has_class("-narrow") and visible() == ["sections", "articles", "reader"]
+
+
+async def test_mouse_selects_and_opens():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.click(ArticleList, offset=(3, 2))  # second article's title row
+        await pilot.pause()
+        articles = app.screen.query_one(ArticleList)
+        assert app.focused is articles and articles.current.title == WEI
+        await pilot.click(SectionMenu, offset=(3, 1))
+        await pilot.pause()
+        assert app.screen.query_one(SectionMenu).current.label == "活動"
+
+
+async def test_markup_in_content_is_shown_literally_and_does_nothing(tmp_path: Path):
+    write_article(tmp_path, "a/x.md", title="[@click=app.quit]x[/]", body="[b]粗[/b] [@click=app.quit]點[/]",
+                  byline="'[$accent]記者'")
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab", "tab")
+        text = reader_text(app)
+        assert "[@click=app.quit]x[/]" in text
+        assert "[b]粗[/b]" in text and "[$accent]記者" in text
+        await pilot.click(Reader, offset=(3, 0))
+        await pilot.click(ArticleList, offset=(3, 0))
+        await pilot.pause()
+        assert not app._exit
+
+
+async def test_ten_thousand_articles_in_one_section(tmp_path: Path):
+    from tui.model import Article
+
+    app = sample_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        many = [Article(id=f"n/{i}", path=tmp_path / f"{i}.md", section="n", title=f"第{i}篇 質量新聞") for i in range(10_000)]
+        articles = app.screen.query_one(ArticleList)
+        articles.show_articles(many)
+        articles.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert articles.current.title == "第9999篇 質量新聞"
+        assert articles.scroll_offset.y == articles.max_scroll_y
+        await pilot.press("pageup")
+        assert articles.cursor < 9999
+
+
+async def test_open_unknown_article_warns():
+    app = sample_app("--open", "no/such")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert any("no/such" in str(n.message) for n in app._notifications)

@@ -1,0 +1,51 @@
+"""Snapshot tests of the main screens (pytest-textual-snapshot; Textual is pinned exactly).
+
+Run `pytest --snapshot-update` after an intended visual change, and look at
+the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import SAMPLE_CONFIG
+from tui.cli import build_app
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
+def sample_app(*args: str):
+    return build_app(["--config", str(SAMPLE_CONFIG), *args])
+
+
+def test_main_screen_80x24(snap_compare):
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=settle)
+
+
+def test_main_screen_120x40(snap_compare):
+    assert snap_compare(sample_app(), terminal_size=(120, 40), run_before=settle)
+
+
+def test_reader_open_120x40(snap_compare):
+    app = sample_app("--open", "meetings/wang-qishan-quality-forum")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_narrow_layout_reader_60x20(snap_compare):
+    async def open_first(pilot):
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+
+    assert snap_compare(sample_app(), terminal_size=(60, 20), run_before=open_first)
+
+
+def test_help_screen(snap_compare):
+    async def open_help(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_help)
