@@ -1,4 +1,4 @@
-"""The Newsroom app: owns the loaded newsroom and app-level state, composes the screens."""
+"""The Newsroom app: owns the loaded newsroom and the script mode, composes the screens."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from .screens.commands import NewsroomCommands
 from .config import Config
 from .loader import load_newsroom
 from .model import Article, Newsroom
 from .screens.browse import BrowseScreen
 from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
+from .screens.script_chooser import ScriptChooser
+from .script import Glossary, ScriptConverter, ScriptMode, SourceScript, detect_script
+from .state import update_state
 from .widgets.article_list import ArticleList
 from .widgets.masthead import Masthead
 from .widgets.reader import Reader
@@ -35,34 +40,60 @@ class LoadProgress(Message):
 class NewsroomApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Newsroom"
+    COMMANDS = App.COMMANDS | {NewsroomCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("t", "cycle_script", "Script", id="cycle_script"),
+        Binding("T", "choose_script", "Choose script", show=False, id="choose_script"),
+        Binding("o", "toggle_original", "Original", show=False, id="show_original"),
         Binding("p", "problems", "Problems", id="problems"),
     ]
 
-    def __init__(self, config: Config, *, open_id: str | None = None) -> None:
+    script_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False)
+    showing_original: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        open_id: str | None = None,
+        script: ScriptMode = ScriptMode.ORIGINAL,
+        glossary: Glossary | None = None,
+        remember: bool = True,
+    ) -> None:
         super().__init__()
         self.config = config
         self.open_id = open_id
+        self.remember = remember  # False: write no state (kiosk mode)
         self.newsroom: Newsroom | None = None
+        self.converter = ScriptConverter(glossary)
+        self._sources: dict[str, SourceScript | None] = {}
+        self._glossaries: dict[str, Glossary] = {}
+        self.set_reactive(NewsroomApp.script_mode, script)
 
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self.push_screen(BrowseScreen())
         self.load()
+        self.warm_converters()
 
     @property
     def browse(self) -> BrowseScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, BrowseScreen))
 
-    # --- loading ------------------------------------------------------------------
+    # --- background work ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         newsroom = load_newsroom(self.config, progress=lambda done, total: self.post_message(LoadProgress(done, total)))
         self.post_message(NewsroomLoaded(newsroom))
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def warm_converters(self) -> None:
+        """Load the OpenCC dictionaries now, so the first toggle does not wait for them."""
+        self.converter.warm()
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.browse.query_one(Masthead).status = f"Loading {message.done}/{message.total}"
@@ -79,23 +110,82 @@ class NewsroomApp(App[None]):
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", markup=False, timeout=10)
 
-    # --- presentation -------------------------------------------------------------
+    # --- script mode ------------------------------------------------------------------
+
+    @property
+    def display_mode(self) -> ScriptMode:
+        return ScriptMode.ORIGINAL if self.showing_original else self.script_mode
 
     def present(self, text: str, article: Article | None = None) -> str:
-        """Content text as it should be shown now (the script toggle hooks in here)."""
-        return text
+        """Content text as it is shown now, in the current script mode."""
+        mode = self.display_mode
+        if mode is ScriptMode.ORIGINAL or not text:
+            return text
+        if article is None:
+            return self.converter.convert(text, mode)
+        return self.converter.convert(text, mode, self._source(article), self._glossary(article))
+
+    def _source(self, article: Article) -> SourceScript | None:
+        """An article's script, detected once from its headline fields (None: per text)."""
+        if article.id not in self._sources:
+            source = detect_script(" ".join((article.title, article.subtitle, article.summary, article.caption)))
+            self._sources[article.id] = None if source is SourceScript.NONE else source
+        return self._sources[article.id]
+
+    def _glossary(self, article: Article) -> Glossary | None:
+        if not article.glossary:
+            return None
+        if article.id not in self._glossaries:
+            self._glossaries[article.id] = self.converter.glossary_for(article.glossary)
+        return self._glossaries[article.id]
+
+    def set_script_mode(self, mode: ScriptMode) -> None:
+        self.showing_original = False
+        self.script_mode = mode
+
+    def watch_script_mode(self, mode: ScriptMode) -> None:
+        if self.remember:
+            update_state(script=mode.value)
+        self._repaint()
+
+    def watch_showing_original(self) -> None:
+        self._repaint()
+
+    def _repaint(self) -> None:
+        self.browse.refresh_text()
+        self.update_status()
+
+    # --- status -----------------------------------------------------------------------
 
     def update_status(self) -> None:
+        masthead = self.browse.query_one(Masthead)
+        mode = self.script_mode.label
+        masthead.mode = f"{mode} > 原文" if self.showing_original else mode
         newsroom = self.newsroom
         if newsroom is None:
             return
+        masthead.title = self.present(newsroom.title)
         parts = [f"{len(newsroom.articles)} articles"]
         if newsroom.problems:
             count = len(newsroom.problems)
             parts.append(f"{count} problem{'s' if count != 1 else ''} (p)")
-        self.browse.query_one(Masthead).status = "  ".join(parts)
+        masthead.status = "  ".join(parts)
 
     # --- actions --------------------------------------------------------------------
+
+    def action_cycle_script(self) -> None:
+        self.set_script_mode(self.script_mode.next_in_cycle())
+
+    def action_choose_script(self) -> None:
+        def chosen(mode: ScriptMode | None) -> None:
+            if mode is not None:
+                self.set_script_mode(mode)
+
+        if not isinstance(self.screen, ScriptChooser):
+            self.push_screen(ScriptChooser(self.script_mode), chosen)
+
+    def action_toggle_original(self) -> None:
+        self.showing_original = not self.showing_original
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import SCRIPT_MODES, Config, ConfigError, discover, for_content_dir, load
+from .script import Glossary, initial_mode
+from .state import load_state
 
 EXIT_USAGE = 2
 
@@ -54,12 +56,23 @@ def resolve_config(args: argparse.Namespace) -> Config:
     return config
 
 
+def load_glossary(config: Config) -> Glossary:
+    """The newsroom glossary from config.toml and the file it names (raises ConfigError)."""
+    try:
+        return Glossary.load(config.glossary, config.glossary_file)
+    except ValueError as error:
+        raise ConfigError(config.path or "config", f"glossary: {error}", None, "script.glossary") from None
+
+
 def build_app(argv: Sequence[str] = ()):
     """Parse `argv` and build the app it describes (raises ConfigError)."""
     from .app import NewsroomApp  # the UI loads only when the app is wanted
 
     args = make_parser().parse_args(list(argv))
-    return NewsroomApp(resolve_config(args), open_id=args.open)
+    config = resolve_config(args)
+    remembered = load_state().get("script")
+    script = initial_mode(args.script, remembered, config.script, os.environ)
+    return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config))
 
 
 def _error(message: str) -> int:

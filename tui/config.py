@@ -60,7 +60,7 @@ class Config:
     path: Path | None  # None when opened with --content alone
     title: str
     content_dir: Path
-    script: str = "original"
+    script: str | None = None  # None: not set, so the locale may decide
     sections: tuple[SectionConfig, ...] = ()
     glossary: dict[str, str] = field(default_factory=dict)
     glossary_file: Path | None = None
@@ -120,7 +120,7 @@ def load(path: Path) -> Config:
     try:
         data = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as error:
-        message, line = _split_toml_error(str(error))
+        message, line = split_toml_error(str(error), raw_text)
         raise ConfigError(path, f"TOML syntax error: {message}", line) from None
     return _build(path, raw_text, data)
 
@@ -132,10 +132,14 @@ def for_content_dir(content_dir: Path) -> Config:
     return Config(path=None, title=content_dir.resolve().name, content_dir=content_dir)
 
 
-def _split_toml_error(text: str) -> tuple[str, int | None]:
+def split_toml_error(text: str, source: str) -> tuple[str, int | None]:
+    """tomllib's message without its position, and the line it names."""
     match = re.search(r"\s*\(at line (\d+), column \d+\)", text)
     if match:
         return text[: match.start()] + text[match.end() :], int(match.group(1))
+    match = re.search(r"\s*\(at end of document\)", text)
+    if match:
+        return text[: match.start()], max(1, len(source.rstrip("\n").split("\n")))
     return text, None
 
 
@@ -181,10 +185,19 @@ def _check_table(path: Path, raw_text: str, name: str, table: Any, index: int = 
     return table
 
 
+def _top_level_line(raw_text: str, name: str) -> int | None:
+    """The line of a table header or of a key set before any table."""
+    line = _locate(raw_text, name, None)
+    if line is None:
+        pattern = re.compile(r'^\s*"?' + re.escape(name) + r'"?\s*=')
+        line = next((n for n, text in enumerate(raw_text.splitlines(), 1) if pattern.match(text)), None)
+    return line
+
+
 def _build(path: Path, raw_text: str, data: dict) -> Config:
     for name in data:
         if name not in _SCHEMA:
-            raise ConfigError(path, f"unknown table (expected: {', '.join(_SCHEMA)})", _locate(raw_text, name, None), name)
+            raise ConfigError(path, f"unknown table (expected: {', '.join(_SCHEMA)})", _top_level_line(raw_text, name), name)
     if "newsroom" not in data:
         raise ConfigError(path, "missing [newsroom] table with content_dir", None, "newsroom")
     newsroom = _check_table(path, raw_text, "newsroom", data["newsroom"])
@@ -194,8 +207,8 @@ def _build(path: Path, raw_text: str, data: dict) -> Config:
         raise ConfigError(
             path, f"content directory not found: {content_dir}", _locate(raw_text, "newsroom", "content_dir"), "newsroom.content_dir"
         )
-    script = newsroom.get("script", "original")
-    if script not in SCRIPT_MODES:
+    script = newsroom.get("script")
+    if script is not None and script not in SCRIPT_MODES:
         raise ConfigError(
             path, f"unknown script {script!r} (expected one of: {', '.join(SCRIPT_MODES)})",
             _locate(raw_text, "newsroom", "script"), "newsroom.script",
@@ -215,14 +228,18 @@ def _build(path: Path, raw_text: str, data: dict) -> Config:
             raise ConfigError(path, f"duplicate section id {table['id']!r}", line, f"sections[{index}].id")
         seen.add(table["id"])
         sections.append(SectionConfig(table["id"], table["label"], table.get("front_page", False)))
-    if sum(s.front_page for s in sections) > 1:
-        raise ConfigError(path, "only one section may be the front page", None, "sections.front_page")
+    front_pages = [index for index, section in enumerate(sections) if section.front_page]
+    if len(front_pages) > 1:
+        second = front_pages[1]
+        raise ConfigError(path, "only one section may be the front page",
+                          _locate(raw_text, "sections", "front_page", second), f"sections[{second}].front_page")
 
     script_table = _check_table(path, raw_text, "script", data.get("script", {}))
     glossary = script_table.get("glossary", {})
     for source, target in glossary.items():
         if not isinstance(target, str):
-            raise ConfigError(path, "glossary entries map a phrase to a string", _locate(raw_text, "script.glossary", source), f"script.glossary.{source}")
+            line = _locate(raw_text, "script.glossary", source) or _locate(raw_text, "script", "glossary")
+            raise ConfigError(path, "glossary entries map a phrase to a string", line, f"script.glossary.{source}")
     glossary_file = script_table.get("glossary_file")
 
     kiosk_table = _check_table(path, raw_text, "kiosk", data.get("kiosk", {}))

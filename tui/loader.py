@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import Config, split_toml_error
 from .model import Article, Newsroom, Problem, Section
 from .text import clean, clean_line
 
@@ -50,7 +50,7 @@ def decode(data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise ContentError("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError(f"not UTF-8 text (invalid byte 0x{data[error.start]:02x})", line) from None
@@ -69,9 +69,8 @@ def split_front_matter(text: str) -> ParsedFile:
     try:
         front = tomllib.loads("\n".join(lines[1:number]))
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"\s*\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) + 1 if match else 1
-        message = str(error)[: match.start()] if match else str(error)
+        message, line = split_toml_error(str(error), "\n".join(lines[1:number]))
+        line = line + 1 if line else 1  # the opening +++ is line 1 of the file
         raise ContentError(f"front matter is not valid TOML: {message}", line) from None
     except RecursionError:
         raise ContentError("front matter is nested too deeply") from None
@@ -203,14 +202,14 @@ def iter_content_files(content_dir: Path) -> Iterator[Path]:
 def article_location(content_dir: Path, path: Path) -> tuple[str, str]:
     """(default id, folder section) for a file: its relative path and top folder."""
     rel = path.relative_to(content_dir)
-    rel_id = rel.with_suffix("").as_posix()
+    rel_id = clean_line(rel.with_suffix("").as_posix())
     folder = rel.parts[0] if len(rel.parts) > 1 else ""
     return rel_id, folder
 
 
 def load_file(content_dir: Path, path: Path) -> tuple[Article | None, list[Problem]]:
     """One file into an Article, or the problems that stop it."""
-    display = path.relative_to(content_dir).as_posix()
+    display = clean_line(path.relative_to(content_dir).as_posix())
     try:
         text, parsed = read_file(path)
     except ContentError as error:
@@ -238,7 +237,7 @@ def load_newsroom(config: Config, progress: ProgressCallback | None = None) -> N
         article, file_problems = load_file(content_dir, path)
         problems.extend(file_problems)
         if article is not None:
-            display = path.relative_to(content_dir).as_posix()
+            display = clean_line(path.relative_to(content_dir).as_posix())
             if article.id in seen:
                 problems.append(Problem(display, 1, f"duplicate id {article.id!r} (also in {seen[article.id]}); skipped"))
                 continue
@@ -258,7 +257,7 @@ def assemble(config: Config, articles: list[Article], problems: list[Problem]) -
         sections.insert(0, Section("", label, front_page=True))
     known = {s.id for s in sections}
     for folder in sorted({a.section for a in articles} - known):
-        sections.append(Section(folder, folder or "(top level)"))
+        sections.append(Section(folder, clean_line(folder) or "(top level)"))
         known.add(folder)
     return Newsroom(
         title=clean_line(config.title),

@@ -53,6 +53,7 @@ class BrowseScreen(Screen):
         self.query_one(Reader).convert = lambda text: self.app.present(text, self.query_one(Reader).article)
         self.query_one(Reader).show_hint("Loading...")
         self.query_one(SectionMenu).focus()
+        self.app.update_status()
 
     # --- data from the app ------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The masthead: newsroom title on the left, status on the right, one line."""
+"""The masthead: newsroom title on the left; status and the script mode on the right."""
 
 from __future__ import annotations
 
@@ -18,23 +18,28 @@ class Masthead(Widget):
         color: $text;
         & > .masthead--title { text-style: bold; }
         & > .masthead--status { color: $text-muted; }
+        & > .masthead--mode { background: $accent; color: $text; text-style: bold; }
     }
     """
-    COMPONENT_CLASSES = {"masthead--title", "masthead--status"}
+    COMPONENT_CLASSES = {"masthead--title", "masthead--status", "masthead--mode"}
 
     title: reactive[str] = reactive("")
     status: reactive[str] = reactive("")
+    mode: reactive[str] = reactive("")
 
     def render(self) -> RenderResult:
         # Content(...) never parses markup: the title comes from config and content.
         width = self.size.width
-        status = truncate(self.status, max(0, width // 2))
-        title = truncate(self.title, max(0, width - cell_len(status) - 3))
-        gap = max(1, width - cell_len(title) - cell_len(status) - 2)
+        mode = f" {self.mode} " if self.mode else ""  # always shown in full
+        room = width - cell_len(mode) - 2
+        status = truncate(self.status, max(0, room // 2))
+        title = truncate(self.title, max(0, room - cell_len(status) - 1))
+        gap = max(1, room - cell_len(title) - cell_len(status))
         return Content.assemble(
             " ",
             (title, self.get_visual_style("masthead--title", partial=True)),
             " " * gap,
             (status, self.get_visual_style("masthead--status", partial=True)),
             " ",
+            (mode, self.get_visual_style("masthead--mode", partial=True)),
         )

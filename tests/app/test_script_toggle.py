@@ -1,0 +1,182 @@
+"""Pilot tests of the script toggle over the sample newsroom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_browse import reader_text, sample_app, started
+from tests.conftest import write_article
+from tui.cli import build_app
+from tui.screens.script_chooser import ScriptChooser
+from tui.script import ScriptMode
+from tui.widgets.article_list import ArticleList
+from tui.widgets.masthead import Masthead
+from tui.widgets.reader import Reader
+from tui.widgets.section_menu import SectionMenu
+
+WANG_OPEN = "meetings/wang-qishan-quality-forum"
+
+
+def screen_rows(widget) -> list[str]:
+    return ["".join(s.text for s in widget.render_line(y)).strip() for y in range(widget.size.height)]
+
+
+def masthead(app) -> Masthead:
+    return app.screen.query_one(Masthead)
+
+
+async def test_t_cycles_original_simplified_traditional():
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        menu, articles = app.screen.query_one(SectionMenu), app.screen.query_one(ArticleList)
+        assert masthead(app).mode == "原文"
+        assert "活動" in " ".join(screen_rows(menu))
+        await pilot.press("t")
+        assert app.script_mode is ScriptMode.SIMPLIFIED and masthead(app).mode == "简体"
+        assert "活动" in " ".join(screen_rows(menu))
+        assert "王岐山在质量工作座谈会上指出" in " ".join(screen_rows(articles))
+        assert "王岐山在质量工作座谈会上指出" in reader_text(app)
+        assert masthead(app).title == "质量新闻"
+        await pilot.press("t")
+        assert app.script_mode is ScriptMode.TRADITIONAL and masthead(app).mode == "繁體"
+        assert "王岐山在質量工作座談會上指出" in reader_text(app)
+        await pilot.press("t")
+        assert app.script_mode is ScriptMode.ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("mode", "label", "expected"),
+    [
+        ("original", "原文", "發展"),
+        ("simplified", "简体", "发展"),
+        ("traditional", "繁體", "發展"),
+        ("taiwan", "臺灣", "發展"),
+        ("hongkong", "香港", "發展"),
+    ],
+)
+async def test_every_mode_shows_its_label_and_converts_the_reader(mode, label, expected):
+    app = sample_app("--script", mode, "--open", WANG_OPEN)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await started(app, pilot)
+        assert masthead(app).mode == label
+        assert expected in reader_text(app)
+
+
+async def test_taiwan_and_hongkong_phrasing_from_a_simplified_article(tmp_path: Path):
+    write_article(tmp_path, "tech/a.md", title="软件和打印机", body="这个软件说明打印机的用法。")
+    app = build_app(["--content", str(tmp_path), "--script", "taiwan"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab", "tab")
+        assert "軟體和印表機" in reader_text(app)
+        app.set_script_mode(ScriptMode.HONGKONG)
+        await pilot.pause()
+        assert "軟件和打印機" in reader_text(app)
+        app.set_script_mode(ScriptMode.SIMPLIFIED)
+        await pilot.pause()
+        assert "软件和打印机" in reader_text(app)
+
+
+async def test_o_shows_the_original_in_every_mode():
+    app = sample_app("--script", "simplified", "--open", WANG_OPEN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        assert "质量" in reader_text(app)
+        await pilot.press("o")
+        assert "質量" in reader_text(app) and "质量" not in reader_text(app)
+        assert masthead(app).mode == "简体 > 原文"
+        await pilot.press("o")
+        assert "质量" in reader_text(app) and masthead(app).mode == "简体"
+        await pilot.press("o", "t")  # choosing a mode leaves the original view
+        assert app.script_mode is ScriptMode.TRADITIONAL and not app.showing_original
+
+
+async def test_reader_keeps_its_place_across_a_toggle():
+    app = sample_app("--script", "original", "--open", WANG_OPEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        reader = app.screen.query_one(Reader)
+        await pilot.press("space", "space")
+        before = reader.scroll_offset.y
+        top_line = screen_rows(reader)[0]
+        assert before > 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert abs(reader.scroll_offset.y - before) <= 1
+        await pilot.press("t", "t")
+        await pilot.pause()
+        assert reader.scroll_offset.y == before and screen_rows(reader)[0] == top_line
+
+
+async def test_chooser_picks_any_mode():
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("T")
+        assert isinstance(app.screen, ScriptChooser)
+        await pilot.press("down", "down", "down", "enter")
+        assert app.script_mode is ScriptMode.TAIWAN and masthead(app).mode == "臺灣"
+        await pilot.press("T", "escape")
+        assert app.script_mode is ScriptMode.TAIWAN and not isinstance(app.screen, ScriptChooser)
+
+
+async def test_command_palette_sets_the_mode():
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"hongkong")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.script_mode is ScriptMode.HONGKONG
+
+
+async def test_remembered_mode_survives_a_restart():
+    app = sample_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert app.script_mode is ScriptMode.ORIGINAL
+        await pilot.press("t")
+    again = sample_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await started(again, pilot)
+        assert again.script_mode is ScriptMode.SIMPLIFIED
+    told = sample_app("--script", "taiwan")  # --script wins over the remembered choice
+    assert told.script_mode is ScriptMode.TAIWAN
+
+
+def test_locale_decides_when_nothing_else_does(monkeypatch):
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    assert sample_app().script_mode is ScriptMode.TAIWAN
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert sample_app().script_mode is ScriptMode.SIMPLIFIED
+
+
+def test_config_script_beats_the_locale(tmp_path: Path, monkeypatch):
+    (tmp_path / "content").mkdir()
+    config = tmp_path / "config.toml"
+    config.write_text('[newsroom]\ncontent_dir = "content"\nscript = "hongkong"\n', encoding="utf-8")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert build_app(["--config", str(config)]).script_mode is ScriptMode.HONGKONG
+
+
+async def test_glossary_from_config_and_front_matter(tmp_path: Path):
+    (tmp_path / "content").mkdir()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[newsroom]\ncontent_dir = "content"\n[script.glossary]\n"头发干了" = "頭髮乾了"\n"范先生" = "范先生"\n',
+        encoding="utf-8",
+    )
+    write_article(tmp_path / "content", "life/a.md", title="范先生的头发干了", body="范先生说：头发干了。小明的书。",
+                  glossary='{ "小明" = "曉明" }')
+    app = build_app(["--config", str(config), "--script", "traditional"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab", "tab")
+        text = reader_text(app)
+        assert "范先生說：頭髮乾了。曉明的書。" in text
+        assert "範" not in text and "幹" not in text

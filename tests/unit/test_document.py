@@ -1,0 +1,375 @@
+"""Markdown bodies become display blocks; untrusted text stays inert."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tui.document import Block, Run, parse_markdown
+
+# From the seed article (Traditional, half-width commas as published).
+TRADITIONAL = (
+    "9月是全國“質量月”。中共中央政治局委員、國務院副總理王岐山27日在北京主持召開質量工作座談會。"
+    "他指出,質量是基礎,安全是底線,抓好質量工作是永恒的主題。"
+)
+SIMPLIFIED = (
+    "国务院副总理王岐山27日在北京主持召开质量工作座谈会。他指出，质量是基础，安全是底线，"
+    "抓好质量工作是永恒的主题。"
+)
+
+
+def kinds(blocks: list[Block]) -> list[str]:
+    return [block.kind for block in blocks]
+
+
+def only(body: str) -> Block:
+    blocks = parse_markdown(body)
+    assert len(blocks) == 1, blocks
+    return blocks[0]
+
+
+# -- blocks ---------------------------------------------------------------------
+
+
+def test_paragraphs_of_a_real_article() -> None:
+    blocks = parse_markdown(f"{TRADITIONAL}\n\n{SIMPLIFIED}\n")
+    assert blocks == [
+        Block("paragraph", (Run(TRADITIONAL),)),
+        Block("paragraph", (Run(SIMPLIFIED),)),
+    ]
+
+
+def test_block_text_joins_its_runs() -> None:
+    block = Block("paragraph", (Run("質量"), Run("是基礎", "bold")))
+    assert block.text == "質量是基礎"
+
+
+@pytest.mark.parametrize("level", range(1, 7))
+def test_atx_headings_keep_their_level(level: int) -> None:
+    assert only("#" * level + " 王岐山在質量工作座談會上指出") == Block(
+        "heading", (Run("王岐山在質量工作座談會上指出"),), level
+    )
+
+
+def test_setext_headings() -> None:
+    assert parse_markdown("質量是基礎\n=====\n\n安全是底線\n-----") == [
+        Block("heading", (Run("質量是基礎"),), 1),
+        Block("heading", (Run("安全是底線"),), 2),
+    ]
+
+
+def test_emphasis_strong_strike_and_code() -> None:
+    block = only("質量*是*基礎，**安全**是***底線***，~~舊聞~~ `print()` 完")
+    assert block.runs == (
+        Run("質量"),
+        Run("是", "italic"),
+        Run("基礎，"),
+        Run("安全", "bold"),
+        Run("是"),
+        Run("底線", "bold italic"),
+        Run("，"),
+        Run("舊聞", "strike"),
+        Run(" "),
+        Run("print()", "code"),
+        Run(" 完"),
+    )
+
+
+def test_fenced_code_block_keeps_its_lines() -> None:
+    body = "前文\n\n```python\nfor 行 in 文章:\n\tprint(行)\n```\n\n後文"
+    assert parse_markdown(body) == [
+        Block("paragraph", (Run("前文"),)),
+        Block("code", (Run("for 行 in 文章:\n    print(行)", "code"),)),
+        Block("paragraph", (Run("後文"),)),
+    ]
+
+
+def test_indented_code_block() -> None:
+    assert only("    a = 1\n    b = 2\n") == Block("code", (Run("a = 1\nb = 2", "code"),))
+
+
+def test_code_is_literal() -> None:
+    block = only("```\n*not emphasis* <b>x</b> [@click=app.quit]x[/]\n```")
+    assert block.text == "*not emphasis* <b>x</b> [@click=app.quit]x[/]"
+
+
+def test_bullet_list_items() -> None:
+    blocks = parse_markdown("- 質量是基礎\n- 安全是底線\n")
+    assert blocks == [
+        Block("item", (Run("質量是基礎"),), 0, "- "),
+        Block("item", (Run("安全是底線"),), 0, "- "),
+    ]
+
+
+def test_bullet_marker_is_narrow_everywhere() -> None:
+    marker = parse_markdown("- x")[0].marker
+    assert marker.isascii()
+    assert "•" not in marker and "·" not in marker
+
+
+def test_ordered_list_counts_from_its_start() -> None:
+    blocks = parse_markdown("3. 甲\n1. 乙\n1. 丙\n")
+    assert [(block.marker, block.text) for block in blocks] == [("3. ", "甲"), ("4. ", "乙"), ("5. ", "丙")]
+
+
+def test_ordered_list_keeps_its_delimiter() -> None:
+    assert [block.marker for block in parse_markdown("1) 甲\n2) 乙")] == ["1) ", "2) "]
+
+
+def test_nested_lists_have_depth() -> None:
+    body = "- 企業\n  1. 質量\n  2. 誠信\n     - 全員\n- 部門\n"
+    blocks = parse_markdown(body)
+    assert [(block.kind, block.level, block.marker, block.text) for block in blocks] == [
+        ("item", 0, "- ", "企業"),
+        ("item", 1, "1. ", "質量"),
+        ("item", 1, "2. ", "誠信"),
+        ("item", 2, "- ", "全員"),
+        ("item", 0, "- ", "部門"),
+    ]
+
+
+def test_each_paragraph_of_an_item_is_a_block() -> None:
+    blocks = parse_markdown("1. 第一段\n\n   第二段\n2. 下一項\n")
+    assert [(block.kind, block.marker, block.text) for block in blocks] == [
+        ("item", "1. ", "第一段"),
+        ("item", "   ", "第二段"),  # blank marker of the same width: aligned under the text
+        ("item", "2. ", "下一項"),
+    ]
+
+
+def test_item_opening_with_a_nested_list_still_shows_its_marker() -> None:
+    blocks = parse_markdown("- - 內層\n")
+    assert [(block.level, block.marker, block.text) for block in blocks] == [(0, "- ", ""), (1, "- ", "內層")]
+
+
+def test_deeply_nested_lists_are_still_items() -> None:
+    body = "".join("  " * depth + f"- 第{depth}層\n" for depth in range(12))
+    blocks = parse_markdown(body)
+    assert [(block.kind, block.level) for block in blocks] == [("item", depth) for depth in range(12)]
+
+
+def test_empty_item_shows_its_marker() -> None:
+    assert parse_markdown("- 甲\n-\n- 乙") == [
+        Block("item", (Run("甲"),), 0, "- "),
+        Block("item", (), 0, "- "),
+        Block("item", (Run("乙"),), 0, "- "),
+    ]
+
+
+def test_block_quotes_have_depth() -> None:
+    blocks = parse_markdown("> 質量是基礎\n>\n> > 安全是底線\n\n正文")
+    assert blocks == [
+        Block("quote", (Run("質量是基礎"),), 1),
+        Block("quote", (Run("安全是底線"),), 2),
+        Block("paragraph", (Run("正文"),)),
+    ]
+
+
+def test_heading_inside_a_quote_is_a_bold_quote() -> None:
+    assert only("> # 標題") == Block("quote", (Run("標題", "bold"),), 1)
+
+
+def test_thematic_break() -> None:
+    assert kinds(parse_markdown("甲\n\n---\n\n乙\n\n***")) == ["paragraph", "rule", "paragraph", "rule"]
+
+
+# -- line breaks ------------------------------------------------------------------
+
+
+def test_hard_breaks_keep_a_newline() -> None:
+    assert only("質量是基礎  \n安全是底線").text == "質量是基礎\n安全是底線"
+    assert only("質量是基礎\\\n安全是底線").text == "質量是基礎\n安全是底線"
+
+
+def test_soft_break_between_chinese_characters_vanishes() -> None:
+    assert only("国务院副总理王岐山27日\n在北京主持召开质量工作座谈会。").text == (
+        "国务院副总理王岐山27日在北京主持召开质量工作座谈会。"
+    )
+    assert only("他指出，\n质量是基础").text == "他指出，质量是基础"
+
+
+def test_soft_break_between_latin_words_is_a_space() -> None:
+    assert only("quality is\nthe foundation").text == "quality is the foundation"
+
+
+def test_soft_break_beside_latin_is_a_space() -> None:
+    assert only("加入\nWTO").text == "加入 WTO"
+    assert only("WTO\n加入").text == "WTO 加入"
+
+
+def test_soft_break_looks_past_emphasis() -> None:
+    assert only("質量\n**安全**").runs == (Run("質量"), Run("安全", "bold"))
+
+
+# -- links and images ---------------------------------------------------------------
+
+
+def test_link_shows_text_then_url() -> None:
+    block = only("見[新華社](https://www.xinhuanet.com/)報道")
+    assert block.runs == (
+        Run("見"),
+        Run("新華社", "link"),
+        Run(" <https://www.xinhuanet.com/>", "url"),
+        Run("報道"),
+    )
+
+
+def test_link_url_is_shown_decoded() -> None:
+    block = only("[維基](https://zh.wikipedia.org/wiki/質量)")
+    assert block.runs[-1] == Run(" <https://zh.wikipedia.org/wiki/質量>", "url")
+
+
+def test_url_that_would_hide_characters_stays_encoded() -> None:
+    # Decoded, U+202E would be stripped (or a space shown) and disguise the address.
+    assert only("[甲](http://a.cn/%E2%80%AEgpj.exe)").runs[-1] == Run(" <http://a.cn/%E2%80%AEgpj.exe>", "url")
+    assert only("[乙](http://a.cn/x%20y)").runs[-1] == Run(" <http://a.cn/x%20y>", "url")
+
+
+def test_reference_links() -> None:
+    block = only("見[新華社][xh]。\n\n[xh]: https://www.xinhuanet.com/")
+    assert block.text == "見新華社 <https://www.xinhuanet.com/>。"
+
+
+def test_autolinks_are_not_repeated() -> None:
+    assert only("<https://www.xinhuanet.com/>").runs == (Run("https://www.xinhuanet.com/", "link"),)
+    assert only("<news@xinhua.org>").runs == (Run("news@xinhua.org", "link"),)
+
+
+def test_link_whose_text_is_its_url_is_not_repeated() -> None:
+    assert only("[https://a.cn/](https://a.cn/)").text == "https://a.cn/"
+    assert only("[news@xinhua.org](mailto:news@xinhua.org)").text == "news@xinhua.org"
+
+
+def test_image_between_hard_breaks_leaves_no_blank_lines() -> None:
+    blocks = parse_markdown("上文  \n![圖](a.jpg)  \n下文")
+    assert [block.text for block in blocks] == ["上文", "[圖片] 圖", "下文"]
+
+
+def test_emphasis_inside_a_link() -> None:
+    assert only("[**重要**新聞](http://a.cn)").runs == (
+        Run("重要", "bold link"),
+        Run("新聞", "link"),
+        Run(" <http://a.cn>", "url"),
+    )
+
+
+def test_standalone_image_is_a_captioned_placeholder() -> None:
+    assert only("![王岐山主持召開座談會](photo.jpg)") == Block(
+        "image", (Run("[圖片] 王岐山主持召開座談會", "image"),)
+    )
+
+
+def test_image_caption_falls_back_to_title_then_nothing() -> None:
+    assert only('![](photo.jpg "座談會現場")').text == "[圖片] 座談會現場"
+    assert only("![](photo.jpg)").text == "[圖片]"
+
+
+def test_image_inside_a_paragraph_splits_it() -> None:
+    blocks = parse_markdown("會議現場：![座談會](a.jpg)新華社記者攝")
+    assert blocks == [
+        Block("paragraph", (Run("會議現場："),)),
+        Block("image", (Run("[圖片] 座談會", "image"),)),
+        Block("paragraph", (Run("新華社記者攝"),)),
+    ]
+
+
+def test_image_inside_a_list_item() -> None:
+    blocks = parse_markdown("- 圖：![座談會](a.jpg)")
+    assert [(block.kind, block.text) for block in blocks] == [("item", "圖："), ("image", "[圖片] 座談會")]
+
+
+def test_image_inside_a_link() -> None:
+    blocks = parse_markdown("[![座談會](a.jpg)](https://a.cn/)")
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("image", "[圖片] 座談會"),
+        ("paragraph", "<https://a.cn/>"),
+    ]
+
+
+def test_javascript_link_is_only_text() -> None:
+    # markdown-it refuses the URL, so the source stays as plain text.
+    assert only("[點我](javascript:alert(1))") == Block("paragraph", (Run("[點我](javascript:alert(1))"),))
+
+
+# -- untrusted text -----------------------------------------------------------------
+
+
+def test_raw_html_block_is_literal() -> None:
+    assert only("<div onclick=\"x()\">質量</div>").text == "<div onclick=\"x()\">質量</div>"
+
+
+def test_inline_html_is_literal() -> None:
+    assert only("質量<script>alert(1)</script>是<b>基礎</b>").text == (
+        "質量<script>alert(1)</script>是<b>基礎</b>"
+    )
+
+
+def test_markup_like_text_stays_text() -> None:
+    text = "[@click=app.quit]x[/] [ @click=app.quit]y[/] [B]粗[/B] [red]紅[/red]"
+    assert only(text).text == text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "質量\x1b]52;c;SGVsbG8=\x07是基礎",  # OSC 52 clipboard
+        "質量\x1b[2J是基礎",  # CSI
+        "質量\x9b31m是基礎",  # C1 CSI
+        "質量\u202e是基礎",  # bidi override
+        "質量&#x202E;是基礎",  # ... also as an entity
+        "質量&#27;[2J是基礎",  # ESC as an entity
+    ],
+)
+def test_control_and_bidi_characters_are_removed(body: str) -> None:
+    text = only(body).text
+    assert not any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 or char == "\u202e" for char in text)
+    assert text.startswith("質量") and text.endswith("是基礎")
+
+
+def test_control_characters_are_removed_from_urls_code_and_captions() -> None:
+    blocks = parse_markdown("[甲](http://a.cn/\u202e) `b\x1bc`\n\n```\nd\x1b[31me\n```\n\n![\x1b圖](x.png)")
+    for block in blocks:
+        assert "\x1b" not in block.text and "\u202e" not in block.text
+
+
+def test_windows_line_endings() -> None:
+    assert parse_markdown("甲\r\n\r\n乙\r\n") == [Block("paragraph", (Run("甲"),)), Block("paragraph", (Run("乙"),))]
+
+
+# -- robustness -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["", "   ", "\n\n\n", "\x00\x1b", "#", "-", ">", "```", "***", "[", "!["])
+def test_degenerate_bodies(body: str) -> None:
+    for block in parse_markdown(body):
+        assert isinstance(block, Block)
+
+
+def test_garbage_never_raises() -> None:
+    pieces = list("*_`[]()!<>#-+=~|\\&;:\n \t>1.") + ["質量", "WTO", "&#0;", "&#x1F600;", "\x1b", "\ud800"]
+    rng = random.Random(27)
+    for _ in range(2000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        for block in parse_markdown(body):
+            assert isinstance(block, Block)
+
+
+def test_deep_nesting_keeps_its_text() -> None:
+    # markdown-it stops at its nesting limit; the words must still all be there.
+    blocks = parse_markdown(">" * 5000 + " 質量是基礎")
+    assert "質量是基礎" in "".join(block.text for block in blocks)
+    nested = "".join("  " * depth + "- 第" + str(depth) + "層\n" for depth in range(100))
+    assert "第99層" in "".join(block.text for block in parse_markdown(nested))
+
+
+def test_huge_single_line_keeps_every_character() -> None:
+    line = (SIMPLIFIED + "*强调* [链接](http://a.cn) ") * 20_000  # about 2.3 million characters
+    blocks = parse_markdown(line)
+    text = "".join(block.text for block in blocks)
+    assert "质量是基础" in text and text.count("强调") == 20_000
+
+
+def test_huge_markup_dense_body_is_still_parsed() -> None:
+    blocks = parse_markdown("[" * 1_000_000)
+    assert sum(len(block.text) for block in blocks) == 1_000_000
