@@ -19,7 +19,8 @@ from .screens.browse import BrowseScreen
 from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
 from .screens.script_chooser import ScriptChooser
-from .script import Glossary, ScriptConverter, ScriptMode, SourceScript, detect_script
+from .presenter import Presenter
+from .script import Glossary, ScriptConverter, ScriptMode
 from .state import update_state
 from .widgets.article_list import ArticleList
 from .widgets.masthead import Masthead
@@ -68,8 +69,7 @@ class NewsroomApp(App[None]):
         self.remember = remember  # False: write no state (kiosk mode)
         self.newsroom: Newsroom | None = None
         self.converter = ScriptConverter(glossary)
-        self._sources: dict[str, SourceScript | None] = {}
-        self._glossaries: dict[str, Glossary] = {}
+        self.presenter = Presenter(self.converter, script)
         self.set_reactive(NewsroomApp.script_mode, script)
 
     def on_mount(self) -> None:
@@ -118,26 +118,7 @@ class NewsroomApp(App[None]):
 
     def present(self, text: str, article: Article | None = None) -> str:
         """Content text as it is shown now, in the current script mode."""
-        mode = self.display_mode
-        if mode is ScriptMode.ORIGINAL or not text:
-            return text
-        if article is None:
-            return self.converter.convert(text, mode)
-        return self.converter.convert(text, mode, self._source(article), self._glossary(article))
-
-    def _source(self, article: Article) -> SourceScript | None:
-        """An article's script, detected once from its headline fields (None: per text)."""
-        if article.id not in self._sources:
-            source = detect_script(" ".join((article.title, article.subtitle, article.summary, article.caption)))
-            self._sources[article.id] = None if source is SourceScript.NONE else source
-        return self._sources[article.id]
-
-    def _glossary(self, article: Article) -> Glossary | None:
-        if not article.glossary:
-            return None
-        if article.id not in self._glossaries:
-            self._glossaries[article.id] = self.converter.glossary_for(article.glossary)
-        return self._glossaries[article.id]
+        return self.presenter(text, article)
 
     def set_script_mode(self, mode: ScriptMode) -> None:
         self.showing_original = False
@@ -152,6 +133,7 @@ class NewsroomApp(App[None]):
         self._repaint()
 
     def _repaint(self) -> None:
+        self.presenter.mode = self.display_mode
         self.browse.refresh_text()
         self.update_status()
 

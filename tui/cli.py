@@ -34,11 +34,24 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsroom",
-        description="Browse a newsroom's articles by keyboard, in either Chinese script.",
+        description="Browse a newsroom's articles by keyboard, in either Chinese script. "
+        "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
     _add_common(parser)
     parser.add_argument("--open", metavar="ID", help="start on this article")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="print a section's articles, newest first")
+    listing.add_argument("section", nargs="?", help="section id (default: the front page)")
+    listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_common(listing, suppress=True)
+
+    show = commands.add_parser("show", help="print one article")
+    show.add_argument("id", help="the article's id, as `newsroom list` prints it")
+    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_common(show, suppress=True)
     return parser
 
 
@@ -80,13 +93,66 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _lookup(args: argparse.Namespace) -> int:
+    """The commands that print an answer and exit, without starting the UI."""
+    from rich.console import Console
+
+    from . import lookup
+    from .loader import ContentError, load_body, load_newsroom
+    from .presenter import Presenter
+    from .script import ScriptConverter
+
+    config = resolve_config(args)
+    script = initial_mode(args.script, None, config.script, os.environ)
+    present = Presenter(ScriptConverter(load_glossary(config)), script)
+    newsroom = load_newsroom(config)
+    # Piped output is not wrapped at some guessed width: one record a line.
+    console = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 4096)
+    if args.command == "list":
+        section = args.section if args.section is not None else newsroom.front_page.id
+        if newsroom.section(section) is None:
+            known = ", ".join(s.id or '""' for s in newsroom.sections)
+            return _error(f"no section {section!r} (sections: {known})")
+        articles = newsroom.articles_in(section)[: args.limit]
+        if not articles and not args.json:
+            print(f"newsroom: no articles in section {section!r}", file=sys.stderr)
+            return 1
+        if args.json:
+            lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
+        else:
+            lookup.print_articles(console, articles, newsroom, present)
+        return 0 if articles else 1
+    article = newsroom.article(args.id)
+    if article is None:
+        print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
+        return 1
+    try:
+        body = load_body(article)
+    except (ContentError, OSError) as error:
+        print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        record = lookup.article_record(article, newsroom, present)
+        record["body"] = present(body, article)
+        lookup.print_json(console, record)
+    else:
+        lookup.print_article(console, article, body, newsroom, present)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        args = make_parser().parse_args(argv)
+        if args.command:
+            return _lookup(args)
         app = build_app(argv)
     except ConfigError as error:
         return _error(str(error))
     if not sys.stdout.isatty() or not sys.stdin.isatty() or os.environ.get("TERM") == "dumb":
-        return _error("the app needs an interactive terminal (TERM is dumb or output is not a terminal).")
+        return _error(
+            "the app needs an interactive terminal (TERM is dumb, or input or output is not a terminal).\n"
+            "For answers in the shell use: newsroom list [SECTION], newsroom show ID (see newsroom --help)."
+        )
     app.run()
     return app.return_code or 0

@@ -1,0 +1,99 @@
+"""The quick-lookup commands, run through main() as the shell would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_CONFIG
+from tui.cli import main
+
+WANG_ID = "meetings/wang-qishan-quality-forum"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["--config", str(SAMPLE_CONFIG), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_prints_the_front_page_newest_first(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    lines = [line for line in out.splitlines()[1:] if line.strip()]
+    assert [line.split()[0] for line in lines] == ["2010-09-27", "2010-01-20", "-"]
+    assert "王岐山在質量工作座談會上指出" in lines[0] and WANG_ID in lines[0]
+
+
+def test_list_a_section_as_json_in_simplified(capsys):
+    code, out, _ = run(capsys, "list", "meetings", "--json", "--script", "simplified")
+    records = json.loads(out)
+    assert code == 0 and [r["id"] for r in records] == [WANG_ID]
+    assert records[0]["title"] == "王岐山在质量工作座谈会上指出"
+    assert records[0]["section_label"] == "会议" and records[0]["date"] == "2010-09-27"
+
+
+def test_list_limit_and_empty_and_unknown_sections(capsys):
+    code, out, _ = run(capsys, "list", "--json", "--limit", "1")
+    assert code == 0 and len(json.loads(out)) == 1
+    code, _, err = run(capsys, "list", "photos")
+    assert code == 1 and "no articles" in err
+    code, _, err = run(capsys, "list", "sports")
+    assert code == 2 and "no section 'sports'" in err
+
+
+def test_options_work_after_the_command_too(capsys):
+    code = main(["list", "meetings", "--config", str(SAMPLE_CONFIG), "--script", "traditional"])
+    assert code == 0 and "王岐山" in capsys.readouterr().out
+
+
+def test_show_prints_the_article(capsys):
+    code, out, _ = run(capsys, "show", WANG_ID)
+    assert code == 0
+    for part in ("王岐山在質量工作座談會上指出", "質量是基礎", "2010-09-27", "新華社記者 姚大偉 攝", "黨中央、國務院有關部門"):
+        assert part in out
+
+
+def test_show_in_taiwan_script_and_as_json(capsys):
+    code, out, _ = run(capsys, "show", "statements/wei-chuanzhong-quality-mechanism", "--json", "--script", "taiwan")
+    record = json.loads(out)
+    assert code == 0 and "資訊化技術" in record["body"]  # Taiwan phrasing: 信息 -> 資訊
+
+
+def test_show_unknown_id_exits_1(capsys):
+    code, _, err = run(capsys, "show", "no/such")
+    assert code == 1 and "no/such" in err
+
+
+def test_output_carries_no_escape_sequences_from_content(tmp_path: Path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text(
+        '+++\ntitle = "\\u001b]52;c;aGk=\\u0007標題\\u001b[2J"\n+++\n正文\x1b]0;pwned\x07。\x9b31m[@click=app.quit]x[/]\n',
+        encoding="utf-8",
+    )
+    code = main(["--content", str(tmp_path), "show", "a/x"])
+    out = capsys.readouterr().out
+    assert code == 0 and "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    assert "標題" in out and "[@click=app.quit]x[/]" in out
+
+
+def test_bad_config_exits_2_with_file_and_line(tmp_path: Path, capsys):
+    bad = tmp_path / "config.toml"
+    bad.write_text('[newsroom]\ncontent_dir = "."\ncolour = "red"\n', encoding="utf-8")
+    assert main(["--config", str(bad), "list"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3" in err and "newsroom.colour" in err and "Traceback" not in err
+
+
+def test_app_refuses_a_non_terminal(capsys):
+    assert main(["--config", str(SAMPLE_CONFIG)]) == 2  # pytest captures stdout: not a tty
+    assert "newsroom list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help(flag, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([flag])
+    assert exit_info.value.code == 0 and "newsroom" in capsys.readouterr().out

@@ -1,0 +1,98 @@
+"""Quick lookups printed to the shell: article lists, one article, search hits.
+
+Printing goes through Rich `Text` objects, never markup, and all content was
+cleaned on load, so no escape sequence from a content file reaches the
+terminal. Rich drops colour by itself when output is not a terminal or
+NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .document import parse_markdown
+from .layout import wrap
+from .model import Article, Newsroom
+
+Present = Callable[[str, "Article | None"], str]
+
+
+def article_record(article: Article, newsroom: Newsroom, present: Present) -> dict:
+    """An article's metadata as plain JSON-ready values, in the display script."""
+    section = newsroom.section(article.section)
+    return {
+        "id": article.id,
+        "title": present(article.title, article),
+        "section": article.section,
+        "section_label": present(section.label) if section else article.section,
+        "date": article.date.isoformat() if isinstance(article.date, (dt.date, dt.datetime)) else None,
+        "subtitle": present(article.subtitle, article),
+        "byline": present(article.byline, article),
+        "source": present(article.source, article),
+        "caption": present(article.caption, article),
+        "summary": present(article.summary, article),
+        "tags": [present(tag, article) for tag in article.tags],
+        "path": str(article.path),
+    }
+
+
+def print_json(console: Console, data: object) -> None:
+    # Plain print: no highlighting, no markup, and JSON escapes every control character.
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_articles(console: Console, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("date", style="dim", no_wrap=True)
+    table.add_column("section", no_wrap=True)
+    table.add_column("title", style="bold", overflow="fold")  # "fold": rich's ellipsis is ambiguous-width
+    table.add_column("id", style="dim", overflow="fold")
+    for article in articles:
+        section = newsroom.section(article.section)
+        label = present(section.label) if section else article.section
+        table.add_row(
+            Text(article.date_text or "-"), Text(label), Text(present(article.title, article)), Text(article.id)
+        )
+    console.print(table)
+
+
+def print_article(console: Console, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
+    """One article: header, then the body set with the reader's Chinese line breaking."""
+    width = console.width if console.is_terminal else 0  # 0: one line a paragraph, for pipes
+
+    def paragraph(text: str, style: str = "", indent: str = "") -> None:
+        if not width:
+            console.print(Text(indent + text, style=style), soft_wrap=True)
+            return
+        for start, end in wrap(text, max(10, width - len(indent))):
+            console.print(Text(indent + text[start:end], style=style), soft_wrap=True)
+
+    section = newsroom.section(article.section)
+    paragraph(present(article.title, article), "bold")
+    if article.subtitle:
+        paragraph(present(article.subtitle, article), "bold dim")
+    meta = "  ".join(p for p in (article.date_text, present(article.byline, article), present(article.source, article)) if p)
+    if meta:
+        paragraph(meta, "dim")
+    if article.caption:
+        paragraph(present("[圖] " + article.caption, article), "italic dim")
+    paragraph(f"{present(section.label) if section else article.section}  {article.id}", "dim")
+    for block in parse_markdown(body):
+        console.print()
+        text = present(block.text, article)
+        if block.kind == "item":
+            paragraph(text, indent="  " * block.level + block.marker)
+        elif block.kind == "quote":
+            paragraph(text, "italic", "| ")
+        elif block.kind == "heading":
+            paragraph(text, "bold")
+        elif block.kind == "rule":
+            console.print(Text("-" * 20, style="dim"))
+        else:
+            paragraph(text)
