@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -12,7 +13,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from .screens.commands import NewsroomCommands
-from .config import Config
+from .config import Config, KioskConfig
 from .loader import load_newsroom
 from .model import Article, Newsroom
 from .screens.browse import BrowseScreen
@@ -62,11 +63,17 @@ class NewsroomApp(App[None]):
         script: ScriptMode = ScriptMode.ORIGINAL,
         glossary: Glossary | None = None,
         remember: bool = True,
+        kiosk: KioskConfig | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         self.open_id = open_id
-        self.remember = remember  # False: write no state (kiosk mode)
+        self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
+        self.remember = remember and self.kiosk is None  # a kiosk writes no state
+        self.start_mode = script
+        self._last_input = time.monotonic()
+        self._idle_reset_done = True
+        self.attracting = False
         self.newsroom: Newsroom | None = None
         self.converter = ScriptConverter(glossary)
         self.presenter = Presenter(self.converter, script)
@@ -78,6 +85,11 @@ class NewsroomApp(App[None]):
         self.push_screen(BrowseScreen())
         self.load()
         self.warm_converters()
+        if self.kiosk is not None:
+            self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)
+            if self.kiosk.rotate_seconds > 0:
+                self.attracting = True
+                self.set_interval(self.kiosk.rotate_seconds, self._attract_step)
 
     @property
     def browse(self) -> BrowseScreen:
@@ -109,6 +121,50 @@ class NewsroomApp(App[None]):
         """The one place worker failures are reported."""
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", markup=False, timeout=10)
+
+    # --- kiosk ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+            self._idle_reset_done = False
+            self.attracting = False
+            if self.kiosk is not None and isinstance(event, events.Key) and event.key == self.kiosk.exit_key:
+                self.exit()
+                return
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        """A kiosk left alone goes back to the front page for the next visitor."""
+        assert self.kiosk is not None
+        if self._idle_reset_done or time.monotonic() - self._last_input < self.kiosk.idle_seconds:
+            return
+        self._idle_reset_done = True
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
+            self.pop_screen()
+        self.set_script_mode(self.start_mode)
+        self.browse.reset_to_front_page()
+        self.attracting = self.kiosk.rotate_seconds > 0
+
+    def _attract_step(self) -> None:
+        if self.attracting and isinstance(self.screen, BrowseScreen):
+            self.browse.show_next_headline()
+
+    async def action_quit(self) -> None:
+        if self.kiosk is not None:
+            self.bell()  # locked: only the operator's exit key leaves
+            return
+        await super().action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A kiosk shows and runs none of the ways out (the footer hides them too).
+        if self.kiosk is not None and action in ("quit", "help_quit", "suspend_process"):
+            return False
+        return True
+
+    def get_system_commands(self, screen):
+        if self.kiosk is None:  # quit, screenshot, themes, keys: none for strangers
+            yield from super().get_system_commands(screen)
 
     # --- script mode ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -40,6 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
     _add_common(parser)
     parser.add_argument("--open", metavar="ID", help="start on this article")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="locked demo mode: no quit, no state written, back to the front page when idle")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = commands.add_parser("list", help="print a section's articles, newest first")
@@ -65,7 +68,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         content_dir = Path(args.content)
         if not content_dir.is_dir():
             raise ConfigError(content_dir, "content directory not found")
-        config = Config(**{**config.__dict__, "content_dir": content_dir})
+        config = replace(config, content_dir=content_dir)
     return config
 
 
@@ -83,9 +86,10 @@ def build_app(argv: Sequence[str] = ()):
 
     args = make_parser().parse_args(list(argv))
     config = resolve_config(args)
-    remembered = load_state().get("script")
+    kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
+    remembered = None if kiosk.enabled else load_state().get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
-    return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config))
+    return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config), kiosk=kiosk)
 
 
 def _error(message: str) -> int:

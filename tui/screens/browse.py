@@ -71,6 +71,27 @@ class BrowseScreen(Screen):
         else:
             self._focus_pane(0)
 
+    def reset_to_front_page(self) -> None:
+        """Back to how the app opened: front page, first article, menu focused."""
+        if self.newsroom is None:
+            return
+        front = self.newsroom.front_page.id
+        self.query_one(SectionMenu).select_section(front)
+        self._show_section(front)
+        self._focus_pane(0)
+        self.query_one(Reader).scroll_to(y=0, animate=False)
+
+    def show_next_headline(self) -> None:
+        """Attract mode: the next of the newest headlines, round and round."""
+        if self.newsroom is None or not self.newsroom.articles:
+            return
+        articles = self.query_one(ArticleList)
+        if self._section_id != self.newsroom.front_page.id:
+            self.reset_to_front_page()
+        limit = min(len(articles.articles), 10)
+        articles.move_cursor((articles.cursor + 1) % limit)
+        self._open(articles.current)
+
     def _show_section(self, section_id: str, current_id: str | None = None) -> None:
         assert self.newsroom is not None
         self._section_id = section_id

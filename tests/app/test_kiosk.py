@@ -1,0 +1,93 @@
+"""Kiosk mode under Pilot: locked, idle reset, attract mode, no state written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_browse import started
+from tests.conftest import ROOT
+from tui.cli import build_app
+from tui.script import ScriptMode
+from tui.state import state_path
+from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import Reader
+from tui.widgets.section_menu import SectionMenu
+
+
+def kiosk_config(tmp_path: Path, **kiosk: object) -> Path:
+    lines = [f'{key} = {value!r}'.replace("'", '"') for key, value in kiosk.items()]
+    text = (ROOT / "config.toml").read_text(encoding="utf-8").replace('content_dir = "content"', f'content_dir = "{ROOT / "content"}"')
+    path = tmp_path / "config.toml"
+    path.write_text(text + "\n[kiosk]\nenabled = true\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash"])
+async def test_no_key_quits_a_kiosk(key: str):
+    app = build_app(["--config", str(ROOT / "config.toml"), "--kiosk"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert not app._exit and app.is_running
+
+
+async def test_operator_exit_key_leaves(tmp_path: Path):
+    app = build_app(["--config", str(kiosk_config(tmp_path, exit_key="ctrl+x"))])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press("q")
+        assert not app._exit
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_palette_has_no_system_commands_and_footer_no_quit():
+    app = build_app(["--config", str(ROOT / "config.toml"), "--kiosk"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        assert list(app.get_system_commands(app.screen)) == []
+        footer_keys = [binding.action for (_, binding, enabled, _) in app.screen.active_bindings.values() if enabled]
+        assert "quit" not in footer_keys
+
+
+async def test_idle_kiosk_goes_back_to_the_front_page(tmp_path: Path):
+    app = build_app(["--config", str(kiosk_config(tmp_path, idle_seconds=0.4)), "--script", "original"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("j", "j", "j", "enter", "t")  # 會議, its list, simplified
+        assert app.screen.query_one(SectionMenu).current.id == "meetings"
+        assert app.script_mode is ScriptMode.SIMPLIFIED
+        await pilot.pause(1.0)
+        menu = app.screen.query_one(SectionMenu)
+        assert menu.current.id == "latest" and app.focused is menu
+        assert app.script_mode is ScriptMode.ORIGINAL
+        assert len(app.screen.query_one(ArticleList).articles) == 3
+
+
+async def test_attract_mode_cycles_headlines_until_a_key(tmp_path: Path):
+    app = build_app(["--config", str(kiosk_config(tmp_path, rotate_seconds=0.2, idle_seconds=30))])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        reader = app.screen.query_one(Reader)
+        seen = set()
+        for _ in range(6):
+            await pilot.pause(0.25)
+            seen.add(reader.article.id)
+        assert len(seen) == 3  # went round all three headlines
+        await pilot.press("down")
+        settled = reader.article.id
+        await pilot.pause(0.6)
+        assert reader.article.id == settled and not app.attracting
+
+
+async def test_kiosk_writes_no_state():
+    app = build_app(["--config", str(ROOT / "config.toml"), "--kiosk"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press("t")
+        assert app.script_mode is ScriptMode.SIMPLIFIED
+    assert not state_path().exists()
