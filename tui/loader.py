@@ -26,6 +26,7 @@ else:  # pragma: no cover
 CONTENT_SUFFIXES = (".md", ".markdown")
 FENCE = "+++"
 MAX_FILE_BYTES = 32 * 1024 * 1024  # larger files are reported, not read
+MAX_FIELD_CHARS = 2000  # a headline field longer than this is cut, with a warning
 _STRING_FIELDS = ("title", "subtitle", "byline", "source", "caption", "summary", "section", "id")
 _KNOWN_FIELDS = {*_STRING_FIELDS, "date", "tags", "draft", "glossary"}
 
@@ -47,11 +48,15 @@ class ParsedFile:
 
 def decode(data: bytes) -> str:
     """UTF-8 text (a BOM is allowed) or a ContentError saying where it breaks."""
-    if b"\x00" in data[:8192]:
-        raise ContentError("binary file (contains NUL bytes)")
+    sample = data[:8192]
+    # A stray NUL in text is only stripped later; many NULs mean binary or UTF-16.
+    if sample.count(b"\x00") > max(1, len(sample) // 100):
+        raise ContentError("binary file (or UTF-16 text): not UTF-8")
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
+        if b"\x00" in sample:
+            raise ContentError("binary file (contains NUL bytes)") from None
         line = data[: error.start].count(b"\n") + 1
         raise ContentError(f"not UTF-8 text (invalid byte 0x{data[error.start]:02x})", line) from None
 
@@ -120,7 +125,10 @@ def build_article(path: Path, rel_id: str, folder_section: str, parsed: ParsedFi
     for key in _STRING_FIELDS:
         if key in front:
             if isinstance(front[key], str):
-                fields[key] = clean_line(front[key])
+                fields[key] = clean_line(front[key][: MAX_FIELD_CHARS * 2])
+                if len(fields[key]) > MAX_FIELD_CHARS:
+                    warn(key, f"longer than {MAX_FIELD_CHARS} characters; cut")
+                    fields[key] = fields[key][:MAX_FIELD_CHARS]
             else:
                 warn(key, f"must be a string, not {type(front[key]).__name__}")
     date = None

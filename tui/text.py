@@ -41,15 +41,16 @@ def truncate(text: str, width: int) -> str:
     """Cut `text` to at most `width` cells, never splitting a wide character."""
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return text
-    budget = width - 1  # room for the ellipsis
+    # Walk at most `width` characters: a megabyte-long title costs no more than a short one.
     used = 0
+    cut = None  # where the text must stop to leave room for the ellipsis
     for index, char in enumerate(text):
         size = get_character_cell_size(char)
-        if used + size > budget:
-            return text[:index] + ELLIPSIS
+        if cut is None and used + size > width - 1:
+            cut = index
         used += size
+        if used > width:
+            return text[:cut] + ELLIPSIS
     return text
 
 

@@ -25,6 +25,7 @@ from ..model import Article
 from ..text import cell_len
 
 Convert = Callable[[str], str]
+MAX_BODY_CHARS = 1_000_000
 Spans = Callable[[str], list[tuple[int, int]]]
 
 
@@ -134,6 +135,10 @@ class Reader(ScrollView, can_focus=True):
         self._restore(anchor)
 
     def _build(self, article: Article, body: str, note: str) -> list[Paragraph]:
+        if len(body) > MAX_BODY_CHARS:
+            # Keeps laying out a freak 10 MB body from freezing the screen.
+            note = f"Showing the first {MAX_BODY_CHARS:,} of {len(body):,} characters; `newsroom show {article.id}` prints all."
+            body = body[:MAX_BODY_CHARS]
         header = [Paragraph((Run(article.title),), "reader--title", gap_after=False)]
         if article.subtitle:
             header.append(Paragraph((Run(article.subtitle),), "reader--deck", gap_after=False))
