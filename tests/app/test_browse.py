@@ -313,3 +313,18 @@ async def test_open_unknown_article_warns():
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
         assert any("no/such" in str(n.message) for n in app._notifications)
+
+
+async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for():
+    """Over a slow SSH link keys arrive together; focus must move before the next one."""
+    from textual import events
+
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        for key, char in (("tab", "\t"), ("down", None), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.focused, Reader) and app.focused.article.title == WEI
+        assert app.screen.query_one(SectionMenu).current.label == "最新"

@@ -158,7 +158,9 @@ class BrowseScreen(Screen):
         index %= len(panes)
         for number, pane in enumerate(panes):
             pane.set_class(number == index, "-active")
-        panes[index].focus()
+        # Focus now, not after a refresh (Widget.focus defers it): keys typed ahead,
+        # as they arrive together over a slow SSH link, must reach the new pane.
+        self.set_focus(panes[index])
 
     def _focused_pane(self) -> int:
         focused = self.focused
