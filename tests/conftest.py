@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "config.toml"
+# The scraped page the sample newsroom was built from, kept as a fixture so the
+# tests need nothing outside the repository.
+SEED_PAGE = ROOT / "tests" / "fixtures" / "seed-page.txt"
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, checker, importer
 from .config import SCRIPT_MODES, Config, ConfigError, discover, for_content_dir, load
 from .script import Glossary, initial_mode
 from .state import load_state
@@ -55,6 +55,14 @@ def make_parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="the article's id, as `newsroom list` prints it")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_common(show, suppress=True)
+
+    importing = commands.add_parser("import", help="turn scraped news pages (text or HTML) into content files")
+    importer.add_import_arguments(importing)
+    _add_common(importing, suppress=True)
+
+    check = commands.add_parser("check", help="validate the config and every content file")
+    checker.add_check_arguments(check)
+    _add_common(check, suppress=True)
     return parser
 
 
@@ -97,10 +105,15 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def _lookup(args: argparse.Namespace) -> int:
-    """The commands that print an answer and exit, without starting the UI."""
+def _console():
     from rich.console import Console
 
+    # Piped output is not wrapped at some guessed width: one record a line.
+    return Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 4096)
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    """The commands that print an answer and exit, without starting the UI."""
     from . import lookup
     from .loader import ContentError, load_body, load_newsroom
     from .presenter import Presenter
@@ -110,8 +123,7 @@ def _lookup(args: argparse.Namespace) -> int:
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     newsroom = load_newsroom(config)
-    # Piped output is not wrapped at some guessed width: one record a line.
-    console = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 4096)
+    console = _console()
     if args.command == "list":
         section = args.section if args.section is not None else newsroom.front_page.id
         if newsroom.section(section) is None:
@@ -148,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = make_parser().parse_args(argv)
+        if args.command in ("import", "check"):
+            command = importer if args.command == "import" else checker
+            return command.run(args, _console(), resolve_config)
         if args.command:
             return _lookup(args)
         app = build_app(argv)

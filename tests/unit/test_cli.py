@@ -97,3 +97,22 @@ def test_version_and_help(flag, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([flag])
     assert exit_info.value.code == 0 and "newsroom" in capsys.readouterr().out
+
+
+def test_check_through_the_cli(tmp_path: Path, capsys):
+    assert main(["--config", str(SAMPLE_CONFIG), "check"]) == 0
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text("+++\ntitle = 1\n+++\n發(fā)展\n", encoding="utf-8")
+    assert main(["check", "--content", str(tmp_path)]) == 1
+    assert "a/x.md:2: error" in capsys.readouterr().out
+
+
+def test_import_through_the_cli(tmp_path: Path, capsys):
+    from tests.conftest import SEED_PAGE
+
+    code = main(["--config", str(SAMPLE_CONFIG), "import", str(SEED_PAGE), "--section", "meetings",
+                 "--out", str(tmp_path), "--year", "2010"])
+    assert code == 1  # the mis-decoded ??梢哉f is flagged, not guessed
+    written = sorted(p.name for p in (tmp_path / "meetings").iterdir())
+    assert written == ["seed-page-1.md", "seed-page-2.md", "seed-page-3.md"]
+    assert "77 romanization repair" in capsys.readouterr().out

@@ -9,6 +9,8 @@ from pathlib import Path
 import opencc
 import pytest
 
+from tests.conftest import SEED_PAGE
+
 from tui.script import (
     Glossary,
     OpenCCPool,
@@ -21,7 +23,7 @@ from tui.script import (
     opencc_config,
 )
 
-SEED = Path("/work/shared/seed/000_f59391d5d2b02854.txt")
+SEED = SEED_PAGE
 S, T, M, N = SourceScript.SIMPLIFIED, SourceScript.TRADITIONAL, SourceScript.MIXED, SourceScript.NONE
 
 
