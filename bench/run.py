@@ -1,0 +1,367 @@
+"""Benchmark runner: generates corpora if missing, measures, writes docs/BENCHMARKS.md.
+
+    python bench/run.py                 # 1k and 10k articles
+    python bench/run.py --sizes 1000 10000 100000
+    python bench/run.py --large         # adds 100k
+
+Each measurement runs in its own subprocess with its own cache dir, so its
+peak memory (VmHWM) is its own and a cold build really is cold. Adding a
+measurement is one function decorated with `@measurement(...)` that returns
+a dict of figures; the table and the report pick it up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH_DIR))
+
+# Targets per size: (10k, 100k). Sizes between use the 10k target.
+TARGETS = {
+    "first_paint_s": (0.5, 0.8),
+    "search_median_ms": (20, 60),
+    "cold_build_s": (6, 60),
+    "peak_rss_mb": (150, 250),
+}
+
+# Typed one character at a time: 2-4 character terms in either script, a
+# Latin word, a two-term AND query, a regional word and a filter.
+QUERIES = ["质量", "監管部門", "国务院", "品牌", "iPhone", "质量 安全", "軟體", "王岐山 section:news"]
+
+
+@dataclass
+class Measurement:
+    name: str
+    function: Callable[[Path, Path], dict]
+    todo: str = ""  # a hook still to be filled in (needs the app)
+
+
+MEASUREMENTS: list[Measurement] = []
+
+
+def measurement(name: str, todo: str = "") -> Callable:
+    def register(function: Callable[[Path, Path], dict]) -> Callable:
+        MEASUREMENTS.append(Measurement(name, function, todo))
+        return function
+
+    return register
+
+
+def _open(corpus: Path, cache: Path):
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    from tui import config
+    from tui.index import SearchIndex
+
+    return SearchIndex.open(config.load(corpus / "config.toml"))
+
+
+def _timed(function: Callable) -> tuple[object, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+# -- measurements (each runs in a fresh subprocess) ------------------------------
+
+
+@measurement("cold_build")
+def cold_build(corpus: Path, cache: Path) -> dict:
+    """Index every file from nothing (fresh cache dir)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    index, open_wall, _ = _timed(lambda: _open(corpus, cache))
+    newsroom, wall, cpu = _timed(index.refresh)
+    return {
+        "cold_build_s": round(open_wall + wall, 2),
+        "cold_build_cpu_s": round(cpu, 2),
+        "articles": len(newsroom.articles),
+        "index_mb": round(index.path.stat().st_size / 1e6, 1) if index.path else 0,
+    }
+
+
+@measurement("warm_start")
+def warm_start(corpus: Path, cache: Path) -> dict:
+    """What a second launch pays before it can paint: no content file is read."""
+    index, open_wall, _ = _timed(lambda: _open(corpus, cache))
+    _, latest_wall, _ = _timed(lambda: index.latest(100))
+    _, newsroom_wall, _ = _timed(index.newsroom)
+    _, refresh_wall, refresh_cpu = _timed(index.refresh)
+    return {
+        "open_latest_s": round(open_wall + latest_wall, 3),
+        "newsroom_s": round(newsroom_wall, 3),
+        "warm_refresh_s": round(refresh_wall, 3),
+        "warm_refresh_cpu_s": round(refresh_cpu, 3),
+    }
+
+
+@measurement("search")
+def search(corpus: Path, cache: Path) -> dict:
+    """Search latency per keystroke: every prefix of every query."""
+    index = _open(corpus, cache)
+    from tui.normalize import prepare
+
+    prepare()  # the folding table and converters, built once per process (the app does this at startup)
+    times, cpu_times = [], []
+    for query in QUERIES:
+        for end in range(1, len(query) + 1):
+            _, wall, cpu = _timed(lambda: index.search(query[:end]))
+            times.append(wall * 1000)
+            cpu_times.append(cpu * 1000)
+    times.sort()
+    return {
+        "search_median_ms": round(statistics.median(times), 1),
+        "search_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "search_cpu_median_ms": round(statistics.median(cpu_times), 1),
+        "keystrokes": len(times),
+    }
+
+
+@measurement("open_article")
+def open_article(corpus: Path, cache: Path) -> dict:
+    """Read an article's body from disk and parse its Markdown (if document.py exists)."""
+    from tui.loader import load_body
+
+    index = _open(corpus, cache)
+    articles = index.latest(200)
+    parse = None
+    if importlib.util.find_spec("tui.document") is not None:
+        from tui.document import parse_markdown as parse
+    times = []
+    for article in articles:
+        start = time.perf_counter()
+        body = load_body(article)
+        if parse is not None:
+            parse(body)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"open_article_median_ms": round(statistics.median(times), 2), "open_article_max_ms": round(max(times), 2)}
+
+
+@measurement("first_paint", todo="needs the app: time from launch on a pty to the first article list")
+def first_paint(corpus: Path, cache: Path) -> dict:
+    # TODO(app): launch `newsroom --config corpus/config.toml` on a pseudo-terminal
+    # with XDG_CACHE_HOME=cache (warm), wait for the first article title to be
+    # drawn, and return {"first_paint_s": seconds}.
+    return {}
+
+
+@measurement("script_toggle", todo="needs the app: time from the toggle key to the redrawn screen")
+def script_toggle(corpus: Path, cache: Path) -> dict:
+    # TODO(app): in the running app, press the script toggle and time until the
+    # article list is redrawn in the other script; return {"script_toggle_ms": ms}.
+    return {}
+
+
+# -- running -----------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_phase(name: str, corpus: Path, cache: Path) -> dict:
+    """Run one measurement in a subprocess; its result plus its peak memory."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--corpus", str(corpus), "--cache", str(cache)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def corpus_for(size: int) -> Path:
+    from generate import default_dir, generate
+
+    out = default_dir(size)
+    if not (out / ".complete").exists():
+        print(f"generating {size} articles in {out} ...", flush=True)
+        generate(size, out)
+    return out
+
+
+def run_size(size: int) -> dict:
+    corpus = corpus_for(size)
+    cache = Path(tempfile.mkdtemp(prefix=f"newsroom-bench-{size}-"))
+    results: dict = {"size": size}
+    peaks = []
+    try:
+        for item in MEASUREMENTS:
+            print(f"  {size:>7} {item.name} ...", end=" ", flush=True)
+            if item.todo:
+                print("TODO")
+                continue
+            figures = run_phase(item.name, corpus, cache)
+            peaks.append(figures.pop("peak_rss_mb", 0))
+            results[item.name] = figures
+            print(figures)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    results["peak_rss_mb"] = round(max(peaks), 1)
+    return results
+
+
+# -- reporting -------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    pressure = ""
+    try:
+        pressure = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram": ram,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "os": f"{platform.system()} {platform.release()}",
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "cpu_pressure": pressure,
+    }
+
+
+def target(key: str, size: int) -> str:
+    if key not in TARGETS:
+        return ""
+    small, large = TARGETS[key]
+    return f"<= {large if size >= 100_000 else small}"
+
+
+def rows(results: list[dict]) -> list[tuple[str, ...]]:
+    """(size, figure, value, target) for every figure, plus the TODO hooks."""
+    out = []
+    for result in results:
+        size = result["size"]
+        for item in MEASUREMENTS:
+            if item.todo:
+                out.append((f"{size:,}", item.name, "TODO", item.todo))
+                continue
+            for key, value in result.get(item.name, {}).items():
+                out.append((f"{size:,}", key, str(value), target(key, size)))
+        out.append((f"{size:,}", "peak_rss_mb", str(result["peak_rss_mb"]), target("peak_rss_mb", size)))
+    return out
+
+
+def print_table(table: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in table + [("size", "figure", "value", "target")]) for i in range(4)]
+    for row in [("size", "figure", "value", "target"), *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+
+
+def write_report(results: list[dict], info: dict, path: Path) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `python bench/run.py --large` (options in its docstring);",
+        "the corpora come from `bench/generate.py` (synthetic, deterministic, half",
+        "Traditional and half Simplified, built from the seed page's vocabulary).",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {info['cpu']} ({info['cores']} cores)",
+        f"- RAM: {info['ram']}",
+        f"- OS: {info['os']}",
+        f"- Python {info['python']}, SQLite {info['sqlite']}",
+        f"- Run: {info['date']}; load average {info['load']}",
+        f"- CPU pressure during the run: `{info['cpu_pressure']}`",
+        "",
+        "Wall-clock figures depend on what else the machine is doing; the `_cpu_`",
+        "figures (process CPU time) are the steadier ones on a shared machine.",
+        "",
+        "## Figures",
+        "",
+        "| articles | figure | value | target |",
+        "|---:|---|---:|---|",
+    ]
+    for size, key, value, goal in rows(results):
+        lines.append(f"| {size} | {key} | {value} | {goal} |")
+    lines += [
+        "",
+        "## What each figure means",
+        "",
+        "- `cold_build_s`: open a fresh index and `refresh()` it: read, parse, fold and index every file.",
+        "- `open_latest_s`: open the index and fetch the newest 100 articles (`SearchIndex.latest`),",
+        "  enough for a first paint; `newsroom_s`: the whole Newsroom from the index",
+        "  (`SearchIndex.newsroom`, no content file read); `warm_refresh_s`: scan the content dir",
+        "  (stat every file) and rebuild the Newsroom, nothing changed.",
+        "- `search_*`: `SearchIndex.search()` for every prefix of: " + ", ".join(f"`{q}`" for q in QUERIES) + ".",
+        "- `open_article_*`: `loader.load_body` plus `document.parse_markdown`, newest 200 articles.",
+        "- `peak_rss_mb`: the largest VmHWM of the measurement subprocesses.",
+        "- TODO rows are hooks for measurements that need the app (first paint on a real",
+        "  pseudo-terminal, script toggle); each is one function in bench/run.py.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Newsroom benchmarks")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--large", action="store_true", help="also run 100k articles")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
+    parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)  # internal: run one measurement
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:
+        function = next(item.function for item in MEASUREMENTS if item.name == args.phase)
+        figures = function(args.corpus, args.cache)
+        figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        print(json.dumps(figures))
+        return 0
+
+    sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
+    results = [run_size(size) for size in sizes]
+    info = machine()
+    print()
+    print_table(rows(results))
+    if not args.no_report:
+        write_report(results, info, args.report)
+        print(f"\nwrote {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

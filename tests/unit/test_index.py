@@ -1,0 +1,327 @@
+"""The persistent search index: refresh, recovery and search semantics."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import opencc
+import pytest
+
+from tests.conftest import SEED_PAGE
+
+from tui import loader
+from tui.config import Config, SectionConfig
+from tui.index import SCHEMA_VERSION, SearchIndex, default_path
+from tui.normalize import fold_text
+
+T2S = opencc.OpenCC("t2s", include_tofu_risk_dictionaries=False)
+SEED = SEED_PAGE
+FALLBACK_BODY = "9月是全國“質量月”。中共中央政治局委員、國務院副總理王岐山27日在北京主持召開質量工作座談會。他指出,質量是基礎,安全是底線。"
+
+
+def seed_body() -> str:
+    if not SEED.exists():
+        return FALLBACK_BODY
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    return "\n\n".join(line for line in lines[5:8] if line.strip())
+
+
+def write(content: Path, rel: str, title: str, body: str, date: str = "2010-09-27", extra: str = "") -> Path:
+    path = content / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'+++\ntitle = "{title}"\ndate = {date}\n{extra}+++\n\n{body}\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def content(tmp_path, cache) -> Path:
+    """A small newsroom: one Traditional and one Simplified article, and a broken file."""
+    root = tmp_path / "content"
+    body = seed_body()
+    write(root, "meetings/forum.md", "王岐山在質量工作座談會上指出", body, "2010-09-27",
+          'byline = "新華社記者 姚大偉"\ntags = ["質量工作", "座談會"]\n')
+    write(root, "news/forum-s.md", T2S.convert("各地加強監管"), T2S.convert(body), "2011-03-01", 'tags = ["监管"]\n')
+    write(root, "news/old.md", "舊聞", "這篇文章談到質量安全與軟體。", "2001-01-01")
+    (root / "news" / "broken.md").write_text("no front matter\n", encoding="utf-8")
+    return root
+
+
+def config_for(content: Path) -> Config:
+    return Config(path=None, title="Test", content_dir=content, sections=(SectionConfig("news", "要聞"),))
+
+
+def open_index(content: Path) -> SearchIndex:
+    return SearchIndex.open(config_for(content))
+
+
+def ids(hits) -> list[str]:
+    return [hit.article_id for hit in hits]
+
+
+# -- where the index lives --------------------------------------------------
+
+
+def test_index_lives_in_the_cache_dir(content, cache):
+    index = open_index(content)
+    assert index.path == default_path(content)
+    assert index.path.parent == cache / "newsroom"
+    assert index.path.name.startswith("index-") and index.path.suffix == ".sqlite3"
+    index.refresh()
+    assert index.path.exists()
+
+
+def test_explicit_path(content, tmp_path):
+    path = tmp_path / "elsewhere" / "ix.sqlite3"
+    index = SearchIndex.open(content, path=path)  # a plain content dir works too
+    index.refresh()
+    assert path.exists() and index.path == path
+
+
+# -- refresh ------------------------------------------------------------------
+
+
+def test_newsroom_from_index_equals_a_full_load(content):
+    config = config_for(content)
+    index = SearchIndex.open(config)
+    from_index = index.refresh()
+    direct = loader.load_newsroom(config)
+    assert from_index.articles == direct.articles
+    assert from_index.problems == direct.problems
+    assert [s.id for s in from_index.sections] == [s.id for s in direct.sections]
+    # and again from a fresh connection, without a refresh
+    assert open_index(content).newsroom().articles == direct.articles
+
+
+def test_warm_refresh_reads_no_files(content, monkeypatch):
+    open_index(content).refresh()
+    calls = []
+    real = loader.read_file
+    monkeypatch.setattr(loader, "read_file", lambda path: calls.append(path) or real(path))
+    newsroom = open_index(content).refresh()
+    assert calls == []
+    assert len(newsroom.articles) == 3
+
+
+def test_refresh_picks_up_added_changed_and_deleted_files(content, monkeypatch):
+    index = open_index(content)
+    index.refresh()
+    calls = []
+    real = loader.read_file
+    monkeypatch.setattr(loader, "read_file", lambda path: calls.append(path.name) or real(path))
+
+    write(content, "news/new.md", "新文章", "全新的軟件產業報道。", "2012-05-05")
+    changed = write(content, "news/old.md", "舊聞更新", "改寫後的內容談到食品安全。", "2001-01-01")
+    os.utime(changed, ns=(1, 1_000_000_000))  # a different mtime, whatever the clock
+    (content / "news" / "forum-s.md").unlink()
+    progress = []
+    newsroom = index.refresh(progress=lambda done, total: progress.append((done, total)))
+
+    assert sorted(calls) == ["new.md", "old.md"]
+    assert progress[-1] == (2, 2)
+    assert sorted(a.id for a in newsroom.articles) == ["meetings/forum", "news/new", "news/old"]
+    assert newsroom.article("news/old").title == "舊聞更新"
+    assert ids(index.search("食品安全")) == ["news/old"]
+    assert index.search("舊聞更新")[0].article_id == "news/old"
+    assert index.search("各地加强监管") == []  # the deleted article is gone from search too
+    assert ids(index.search("软件")) == ["news/new"]
+
+
+def test_problems_are_kept_and_not_searched(content):
+    newsroom = open_index(content).refresh()
+    assert [p.path for p in newsroom.problems] == ["news/broken.md"]
+    assert "front matter" in newsroom.problems[0].message
+    assert open_index(content).newsroom().problems == newsroom.problems
+
+
+def test_duplicate_ids_match_the_loader(content):
+    write(content, "news/twin.md", "雙胞胎", "內容", "2012-01-01", 'id = "meetings/forum"\n')
+    config = config_for(content)
+    assert SearchIndex.open(config).refresh().problems == loader.load_newsroom(config).problems
+
+
+# -- recovery -----------------------------------------------------------------
+
+
+def test_corrupt_index_is_rebuilt(content):
+    index = open_index(content)
+    index.refresh()
+    index.close()
+    index.path.write_bytes(b"this is not a database" * 200)
+    rebuilt = open_index(content)
+    assert any("damaged" in note for note in rebuilt.notes)
+    assert rebuilt.path is not None  # still on disk, not in memory
+    assert len(rebuilt.refresh().articles) == 3
+    assert ids(rebuilt.search("王岐山"))
+
+
+def test_old_schema_version_is_rebuilt(content):
+    index = open_index(content)
+    index.refresh()
+    index.close()
+    db = sqlite3.connect(index.path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    db.commit()
+    db.close()
+    rebuilt = open_index(content)
+    assert any("another version" in note for note in rebuilt.notes)
+    with rebuilt._db as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert len(rebuilt.refresh().articles) == 3
+
+
+def test_unrelated_sqlite_file_is_rebuilt(content):
+    path = default_path(content)
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE other (x)")
+    db.commit()
+    db.close()
+    index = open_index(content)
+    assert len(index.refresh().articles) == 3
+
+
+def test_unwritable_cache_falls_back_to_memory(content, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache dir should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    index = open_index(content)
+    assert index.path is None and index.notes
+    assert len(index.refresh().articles) == 3
+    assert ids(index.search("王岐山"))
+
+
+def test_damage_while_open_is_not_fatal(content):
+    index = open_index(content)
+    index.refresh()
+    index._db.execute("DROP TABLE files")  # simulate a broken index under our feet
+    assert index.search("質量") == []
+    assert len(index.refresh().articles) == 3
+    assert ids(index.search("王岐山"))
+
+
+# -- search -------------------------------------------------------------------
+
+
+def test_script_blind_search(content):
+    index = open_index(content)
+    index.refresh()
+    traditional = set(ids(index.search("質量")))
+    simplified = set(ids(index.search("质量")))
+    assert traditional == simplified == {"meetings/forum", "news/forum-s", "news/old"}
+
+
+def test_single_character_and_latin_queries(content):
+    index = open_index(content)
+    write(content, "news/latin.md", "ＧＤＰ增長", "今年 GDP 增長 iPhone 銷量", "2012-02-02")
+    index.refresh()
+    assert "news/old" in ids(index.search("質"))
+    assert ids(index.search("gdp")) == ["news/latin"]
+    assert ids(index.search("ｉｐｈｏｎｅ")) == ["news/latin"]
+    assert ids(index.search("phon")) == ["news/latin"]  # substrings match in Latin too
+
+
+def test_punctuation_between_characters_is_ignored(content):
+    index = open_index(content)
+    index.refresh()
+    # the body has "質量是基礎,安全是底線"
+    assert "meetings/forum" in ids(index.search("基礎安全"))
+    assert "meetings/forum" in ids(index.search("基础，安全"))
+
+
+def test_ranking_title_matches_first_then_newest(content):
+    index = open_index(content)
+    index.refresh()
+    hits = index.search("質量")
+    # only the 2010 article has 質量 in its title; the others are newest first
+    assert ids(hits) == ["meetings/forum", "news/forum-s", "news/old"]
+    assert hits[0].tier == 0 and hits[0].where == ("title", "body")
+    assert hits[1].tier == 1 and hits[1].where == ("body",)
+
+
+def test_and_phrase_exclude(content):
+    index = open_index(content)
+    index.refresh()
+    assert ids(index.search("質量 軟體")) == ["news/old"]
+    assert ids(index.search('"安全 與軟體"')) == ["news/old"]
+    assert ids(index.search('"軟體 與安全"')) == []  # a phrase keeps its order
+    assert ids(index.search("質量 -王岐山")) == ["news/old"]
+    assert ids(index.search("質量 -軟體 -王岐山")) == []
+    assert ids(index.search("-質量")) == []
+
+
+def test_filters(content):
+    index = open_index(content)
+    index.refresh()
+    assert ids(index.search("質量 section:news")) == ["news/forum-s", "news/old"]
+    assert ids(index.search("質量", section="meetings")) == ["meetings/forum"]
+    assert ids(index.search("tag:質量工作")) == ["meetings/forum"]
+    assert ids(index.search("tag:監管")) == ["news/forum-s"]
+    assert ids(index.search("by:姚大伟")) == ["meetings/forum"]
+    assert ids(index.search("質量 since:2010-09-27")) == ["meetings/forum", "news/forum-s"]
+    assert ids(index.search("質量 until:2010-09-26")) == ["news/old"]
+    assert ids(index.search("since:2011-01-01")) == ["news/forum-s"]
+
+
+def test_regional_vocabulary(content):
+    index = open_index(content)
+    index.refresh()
+    assert ids(index.search("软件")) == ["news/old"]  # the article says 軟體
+
+
+def test_limit_and_empty_query(content):
+    index = open_index(content)
+    index.refresh()
+    assert len(index.search("質量", limit=2)) == 2
+    assert index.search("") == []
+    assert index.search("，") == []
+
+
+def test_snippet_is_original_text_with_exact_spans(content):
+    index = open_index(content)
+    index.refresh()
+    for hit in index.search("质量工作"):
+        assert hit.snippet and "\n" not in hit.snippet
+        assert hit.snippet_spans
+        for start, end in hit.snippet_spans:
+            assert fold_text(hit.snippet[start:end]) == "质量工作"
+    simplified = next(h for h in index.search("質量工作") if h.article_id == "news/forum-s")
+    assert "质量工作" in simplified.snippet  # the article's own script, not the query's
+
+
+def test_title_spans(content):
+    index = open_index(content)
+    newsroom = index.refresh()
+    hit = index.search("质量工作")[0]
+    title = newsroom.article(hit.article_id).title
+    assert [title[s:e] for s, e in hit.title_spans] == ["質量工作"]
+
+
+def test_search_while_refreshing_in_another_thread(content):
+    index = open_index(content)
+    for number in range(300):
+        write(content, f"bulk/a{number:03d}.md", f"批量文章{number}", "質量" * 20, "2015-01-01")
+    errors: list[BaseException] = []
+
+    def refresh() -> None:
+        try:
+            index.refresh()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    worker = threading.Thread(target=refresh)
+    worker.start()
+    while worker.is_alive():
+        index.search("質量")
+    worker.join()
+    assert not errors
+    assert len(index.search("批量文章", limit=500)) == 300

@@ -1,0 +1,92 @@
+"""Parsing the search box."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tui.query import parse_query
+
+
+def test_empty_query():
+    for text in ("", "   ", "-", '""', "，"):
+        query = parse_query(text)
+        assert query.is_empty
+        assert not query.positives
+
+
+def test_terms_are_anded_and_folded():
+    query = parse_query("質量  安全 ＧＤＰ")
+    assert [t.text for t in query.terms] == ["質量", "安全", "ＧＤＰ"]
+    assert query.terms[0].forms[0] == "质量"
+    assert query.terms[2].forms == ("gdp",)
+    assert not query.phrases and not query.excludes
+
+
+def test_quoted_phrase_is_one_term():
+    query = parse_query('"質量 安全" 監管')
+    assert [p.text for p in query.phrases] == ["質量 安全"]
+    assert query.phrases[0].forms[0] == "质量安全"
+    assert [t.text for t in query.terms] == ["監管"]
+
+
+def test_unclosed_quote_runs_to_the_end():
+    query = parse_query('"質量 安')
+    assert query.phrases[0].forms[0] == "质量安"
+
+
+def test_excludes():
+    query = parse_query('質量 -廣告 -"假冒 偽劣"')
+    assert [t.text for t in query.excludes] == ["廣告", "假冒 偽劣"]
+    assert query.excludes[1].forms[0] == "假冒伪劣"
+    assert [t.text for t in query.terms] == ["質量"]
+
+
+def test_filters():
+    query = parse_query("section:news tag:經濟 by:姚大偉 since:2010-01-01 until:2010-12-31 質量")
+    filters = query.filters
+    assert filters.sections == ("news",)
+    assert filters.tags == ("经济",)
+    assert filters.bylines == ("姚大伟",)
+    assert filters.since == dt.date(2010, 1, 1)
+    assert filters.until == dt.date(2010, 12, 31)
+    assert [t.text for t in query.terms] == ["質量"]
+    assert not query.warnings
+
+
+def test_filter_only_query_is_not_empty():
+    query = parse_query("tag:經濟")
+    assert not query.is_empty and not query.positives
+
+
+def test_quoted_filter_value():
+    assert parse_query('by:"新華社 記者"').filters.bylines == ("新华社记者",)
+
+
+def test_bad_dates_are_ignored_with_a_warning():
+    query = parse_query("since:2010-13-01 until:yesterday 質量")
+    assert query.filters.since is None and query.filters.until is None
+    assert len(query.warnings) == 2
+    assert "since:2010-13-01" in query.warnings[0]
+    assert [t.text for t in query.terms] == ["質量"]
+
+
+def test_half_typed_filter_is_ignored():
+    query = parse_query("tag:")
+    assert query.is_empty
+
+
+def test_negated_filter_is_ignored_with_a_warning():
+    query = parse_query("-tag:x 質量")
+    assert not query.filters and query.warnings
+
+
+def test_unknown_key_is_an_ordinary_term():
+    query = parse_query("10:30 http://example.com")
+    assert [t.text for t in query.terms] == ["10:30", "http://example.com"]
+    assert query.terms[0].forms == ("1030",)
+
+
+def test_regional_vocabulary_forms():
+    query = parse_query("软件")
+    assert set(query.terms[0].forms) >= {"软件", "软体"}
+    assert query.highlight_terms() == [query.terms[0].forms]
