@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import events, work
 from textual.app import App
@@ -14,18 +14,21 @@ from textual.worker import Worker, WorkerState
 
 from .screens.commands import NewsroomCommands
 from .config import Config, KioskConfig
-from .loader import load_newsroom
+from .index import SearchIndex
+from .loader import assemble
 from .model import Article, Newsroom
 from .screens.browse import BrowseScreen
 from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
 from .screens.script_chooser import ScriptChooser
+from .screens.search import SearchChoice, SearchScreen
 from .presenter import Presenter
 from .script import Glossary, ScriptConverter, ScriptMode
 from .state import update_state
 from .widgets.article_list import ArticleList
 from .widgets.masthead import Masthead
 from .widgets.reader import Reader
+from .widgets.section_menu import SectionMenu
 
 
 @dataclass
@@ -39,6 +42,15 @@ class LoadProgress(Message):
     total: int
 
 
+@dataclass
+class IndexNote(Message):
+    """Something the index had to recover from (never fatal)."""
+
+    text: str
+
+
+PREVIEW_ARTICLES = 200
+
 class NewsroomApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Newsroom"
@@ -46,6 +58,7 @@ class NewsroomApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("slash", "search", "Search", id="search"),
         Binding("t", "cycle_script", "Script", id="cycle_script"),
         Binding("T", "choose_script", "Choose script", show=False, id="choose_script"),
         Binding("o", "toggle_original", "Original", show=False, id="show_original"),
@@ -75,6 +88,7 @@ class NewsroomApp(App[None]):
         self._idle_reset_done = True
         self.attracting = False
         self.newsroom: Newsroom | None = None
+        self.index: SearchIndex | None = None
         self.converter = ScriptConverter(glossary)
         self.presenter = Presenter(self.converter, script)
         self.set_reactive(NewsroomApp.script_mode, script)
@@ -99,8 +113,18 @@ class NewsroomApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
-        newsroom = load_newsroom(self.config, progress=lambda done, total: self.post_message(LoadProgress(done, total)))
-        self.post_message(NewsroomLoaded(newsroom))
+        """Paint from the index at once, then bring it up to date with the files."""
+        index = SearchIndex.open(self.config)
+        self.index = index
+        for note in index.notes:
+            self.post_message(IndexNote(note))
+        newest = index.latest(PREVIEW_ARTICLES)
+        if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
+            self.post_message(NewsroomLoaded(replace(assemble(self.config, newest, []), complete=False)))
+        if newest:
+            self.post_message(NewsroomLoaded(index.newsroom()))
+        fresh = index.refresh(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
+        self.post_message(NewsroomLoaded(fresh))
 
     @work(thread=True, group="warm", exit_on_error=False)
     def warm_converters(self) -> None:
@@ -108,13 +132,20 @@ class NewsroomApp(App[None]):
         self.converter.warm()
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.browse.query_one(Masthead).status = f"Loading {message.done}/{message.total}"
+        self.browse.query_one(Masthead).status = f"Indexing {message.done}/{message.total}"
+
+    def on_index_note(self, message: IndexNote) -> None:
+        self.notify(message.text, title="Search index", severity="warning", markup=False)
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
-        self.newsroom = message.newsroom
-        self.browse.show_newsroom(message.newsroom, self.open_id)
-        if self.open_id and message.newsroom.article(self.open_id) is None:
-            self.notify(f"No article with id {self.open_id!r}", severity="warning", markup=False)
+        newsroom = self.newsroom = message.newsroom
+        self.browse.show_newsroom(newsroom)
+        if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
+            if newsroom.article(self.open_id):
+                self.browse.open_article(self.open_id)
+            else:
+                self.notify(f"No article with id {self.open_id!r}", severity="warning", markup=False)
+            self.open_id = None  # asked once, answered once
         self.update_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -160,6 +191,8 @@ class NewsroomApp(App[None]):
         # A kiosk shows and runs none of the ways out (the footer hides them too).
         if self.kiosk is not None and action in ("quit", "help_quit", "suspend_process"):
             return False
+        if action == "search" and isinstance(self.screen, SearchScreen):
+            return False  # already searching
         return True
 
     def get_system_commands(self, screen):
@@ -191,6 +224,8 @@ class NewsroomApp(App[None]):
     def _repaint(self) -> None:
         self.presenter.mode = self.display_mode
         self.browse.refresh_text()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.refresh_text()
         self.update_status()
 
     # --- status -----------------------------------------------------------------------
@@ -203,6 +238,9 @@ class NewsroomApp(App[None]):
         if newsroom is None:
             return
         masthead.title = self.present(newsroom.title)
+        if not newsroom.complete:
+            masthead.status = "Loading..."
+            return
         parts = [f"{len(newsroom.articles)} articles"]
         if newsroom.problems:
             count = len(newsroom.problems)
@@ -225,10 +263,22 @@ class NewsroomApp(App[None]):
     def action_toggle_original(self) -> None:
         self.showing_original = not self.showing_original
 
+    def action_search(self) -> None:
+        if isinstance(self.screen, SearchScreen) or self.newsroom is None:
+            return
+        section = self.browse.query_one(SectionMenu).current
+        scope = None if section is None or section.front_page else section.id
+
+        def chosen(choice: SearchChoice | None) -> None:
+            if choice is not None:
+                self.browse.open_article(choice.article_id, choice.terms)
+
+        self.push_screen(SearchScreen(scope, section.label if section else ""), chosen)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             groups = [("Everywhere", type(self)), ("Panes", BrowseScreen),
-                      ("Section menu and article list", ArticleList), ("Reader", Reader)]
+                      ("Section menu and article list", ArticleList), ("Reader", Reader), ("Search", SearchScreen)]
             self.push_screen(HelpScreen(groups, self.config.keys))
 
     def action_problems(self) -> None:

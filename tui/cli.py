@@ -51,6 +51,13 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_common(listing, suppress=True)
 
+    search = commands.add_parser("search", help="print ranked search hits (exit status 1 when nothing matches)")
+    search.add_argument("query", nargs="*", help='words (all must match), "a phrase", -not, section:ID, tag:X, by:NAME, since:/until:YYYY-MM-DD')
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    search.add_argument("--section", metavar="ID", help="search only this section")
+    search.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_common(search, suppress=True)
+
     show = commands.add_parser("show", help="print one article")
     show.add_argument("id", help="the article's id, as `newsroom list` prints it")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -88,6 +95,17 @@ def load_glossary(config: Config) -> Glossary:
         raise ConfigError(config.path or "config", f"glossary: {error}", None, "script.glossary") from None
 
 
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line; a search's `-term` exclusions are query words, not options."""
+    parser = make_parser()
+    args, unknown = parser.parse_known_args(list(argv))
+    if unknown and args.command == "search" and all(word.startswith("-") and not word.startswith("--") for word in unknown):
+        args.query = [*(args.query or []), *unknown]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def build_app(argv: Sequence[str] = ()):
     """Parse `argv` and build the app it describes (raises ConfigError)."""
     from .app import NewsroomApp  # the UI loads only when the app is wanted
@@ -115,14 +133,20 @@ def _console():
 def _lookup(args: argparse.Namespace) -> int:
     """The commands that print an answer and exit, without starting the UI."""
     from . import lookup
-    from .loader import ContentError, load_body, load_newsroom
+    from .index import SearchIndex
+    from .loader import ContentError, load_body
     from .presenter import Presenter
     from .script import ScriptConverter
 
     config = resolve_config(args)
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
-    newsroom = load_newsroom(config)
+    with SearchIndex.open(config) as index:
+        for note in index.notes:
+            print(f"newsroom: search index: {note}", file=sys.stderr)
+        newsroom = index.refresh()
+        if args.command == "search":
+            return _search(args, index, newsroom, present)
     console = _console()
     if args.command == "list":
         section = args.section if args.section is not None else newsroom.front_page.id
@@ -156,10 +180,30 @@ def _lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search(args: argparse.Namespace, index, newsroom, present) -> int:
+    from . import lookup
+    from .query import parse_query
+
+    query = parse_query(" ".join(args.query))
+    if query.is_empty:
+        return _error("give words to search for, e.g. newsroom search 質量")
+    for warning in query.warnings:
+        print(f"newsroom: {warning}", file=sys.stderr)
+    hits = index.search(query, limit=max(0, args.limit), section=args.section)
+    console = _console()
+    if args.json:
+        lookup.print_json(console, [lookup.hit_record(hit, newsroom, present) for hit in hits])
+    elif hits:
+        lookup.print_hits(console, hits, newsroom, present, query.highlight_terms())
+    else:
+        print("newsroom: no matches", file=sys.stderr)
+    return 0 if hits else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = make_parser().parse_args(argv)
+        args = _parse(argv)
         if args.command in ("import", "check"):
             command = importer if args.command == "import" else checker
             return command.run(args, _console(), resolve_config)

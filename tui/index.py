@@ -60,7 +60,6 @@ from .config import APP_NAME, Config, for_content_dir
 from .model import Article, Newsroom, Problem
 from .normalize import NORMALIZE_VERSION, find_all, find_spans, fold, fold_text, tokens
 from .query import Query, Term, parse_query
-from .text import clean
 
 SCHEMA_VERSION = 5
 BATCH = 256  # files per write transaction: short enough for a search to wait on
@@ -275,21 +274,11 @@ class SearchIndex:
                 self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
 
     def _read(self, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
-        """One file as a row for `files` (mirrors loader.load_file, keeping the body)."""
-        try:
-            text, parsed = loader.read_file(path)
-        except loader.ContentError as error:
-            return _problem_row(rel, size, mtime_ns, [Problem(rel, error.line, str(error))])
-        except FileNotFoundError:
-            return _problem_row(rel, size, mtime_ns, [Problem(rel, 1, "file disappeared while loading")])
-        except OSError as error:
-            return _problem_row(rel, size, mtime_ns, [Problem(rel, 1, f"cannot read: {error.strerror or error}")])
-        rel_id, folder = loader.article_location(self.content_dir, path)
-        article, problems = loader.build_article(path, rel_id, folder, parsed, text)
-        problems = [Problem(rel, p.line, p.message, p.severity) for p in problems]
+        """One file as a row for `files`."""
+        article, problems, body = loader.read_article(self.content_dir, path)
         if article is None:
             return _problem_row(rel, size, mtime_ns, problems)
-        return _article_row(rel, size, mtime_ns, problems, article, clean(parsed.body))
+        return _article_row(rel, size, mtime_ns, problems, article, body)
 
     def _forget(self, row_ids: list[int]) -> None:
         """Drop files from the table and their tokens from the contentless FTS table."""

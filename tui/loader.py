@@ -215,20 +215,27 @@ def article_location(content_dir: Path, path: Path) -> tuple[str, str]:
     return rel_id, folder
 
 
-def load_file(content_dir: Path, path: Path) -> tuple[Article | None, list[Problem]]:
-    """One file into an Article, or the problems that stop it."""
+def read_article(content_dir: Path, path: Path) -> tuple[Article | None, list[Problem], str]:
+    """One file into an Article and its cleaned body, or the problems that stop it."""
     display = clean_line(path.relative_to(content_dir).as_posix())
     try:
         text, parsed = read_file(path)
     except ContentError as error:
-        return None, [Problem(display, error.line, str(error))]
+        return None, [Problem(display, error.line, str(error))], ""
     except FileNotFoundError:
-        return None, [Problem(display, 1, "file disappeared while loading")]
+        return None, [Problem(display, 1, "file disappeared while loading")], ""
     except OSError as error:
-        return None, [Problem(display, 1, f"cannot read: {error.strerror or error}")]
+        return None, [Problem(display, 1, f"cannot read: {error.strerror or error}")], ""
     rel_id, folder = article_location(content_dir, path)
     article, problems = build_article(path, rel_id, folder, parsed, text)
-    return article, [Problem(display, p.line, p.message, p.severity) for p in problems]
+    problems = [Problem(display, p.line, p.message, p.severity) for p in problems]
+    return article, problems, clean(parsed.body) if article is not None else ""
+
+
+def load_file(content_dir: Path, path: Path) -> tuple[Article | None, list[Problem]]:
+    """One file into an Article, or the problems that stop it."""
+    article, problems, _ = read_article(content_dir, path)
+    return article, problems
 
 
 ProgressCallback = Callable[[int, int], None]

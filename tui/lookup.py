@@ -17,8 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .document import parse_markdown
+from .index import Hit
 from .layout import wrap
 from .model import Article, Newsroom
+from .normalize import find_spans
 
 Present = Callable[[str, "Article | None"], str]
 
@@ -40,6 +42,37 @@ def article_record(article: Article, newsroom: Newsroom, present: Present) -> di
         "tags": [present(tag, article) for tag in article.tags],
         "path": str(article.path),
     }
+
+
+def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:
+    article = newsroom.article(hit.article_id)
+    record = article_record(article, newsroom, present) if article else {"id": hit.article_id}
+    record["matched_in"] = list(hit.where)
+    record["snippet"] = present(hit.snippet, article)
+    return record
+
+
+def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: Present, terms) -> None:
+    """Ranked hits: title, then section, date and id, then the snippet, matches in bold."""
+    for rank, hit in enumerate(hits, start=1):
+        article = newsroom.article(hit.article_id)
+        if article is None:
+            continue
+        section = newsroom.section(article.section)
+        title = present(article.title, article)
+        snippet = present(hit.snippet, article)
+        console.print(_marked(f"{rank:>2}. {title}", terms, "bold"), soft_wrap=True)
+        meta = "  ".join(p for p in (present(section.label) if section else article.section, article.date_text, article.id) if p)
+        console.print(Text("    " + meta, style="dim"), soft_wrap=True)
+        console.print(_marked("    " + snippet, terms, ""), soft_wrap=True)
+
+
+def _marked(text: str, terms, style: str) -> Text:
+    """Text with the search matches marked: reverse video in colour, and **bold** kept readable in pipes."""
+    marked = Text(text, style=style)
+    for start, end in find_spans(text, terms):
+        marked.stylize("bold reverse", start, end)
+    return marked
 
 
 def print_json(console: Console, data: object) -> None:

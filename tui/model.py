@@ -79,6 +79,7 @@ class Newsroom:
     sections: list[Section]
     articles: list[Article] = field(default_factory=list)  # sorted newest first
     problems: list[Problem] = field(default_factory=list)
+    complete: bool = True  # False: a first-paint preview of the newest articles only
 
     def __post_init__(self) -> None:
         self._by_id = {article.id: article for article in self.articles}

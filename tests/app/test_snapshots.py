@@ -49,3 +49,13 @@ def test_help_screen(snap_compare):
         await pilot.pause()
 
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_search_screen_80x24(snap_compare):
+    async def search(pilot):
+        await settle(pilot)
+        await pilot.press("slash", *"質量")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(sample_app("--script", "original"), terminal_size=(80, 24), run_before=search)

@@ -116,3 +116,31 @@ def test_import_through_the_cli(tmp_path: Path, capsys):
     written = sorted(p.name for p in (tmp_path / "meetings").iterdir())
     assert written == ["seed-page-1.md", "seed-page-2.md", "seed-page-3.md"]
     assert "77 romanization repair" in capsys.readouterr().out
+
+
+def test_search_prints_ranked_hits(capsys):
+    code, out, _ = run(capsys, "search", "质量", "--limit", "2")
+    assert code == 0
+    assert out.splitlines()[0].startswith(" 1. 王岐山在質量工作座談會上指出")
+    assert "meetings/wang-qishan-quality-forum" in out and " 3. " not in out
+
+
+def test_search_json_exclusions_sections_and_script(capsys):
+    code, out, _ = run(capsys, "search", "質量", "-魏傳忠", "--json", "--script", "simplified")
+    hits = json.loads(out)
+    assert code == 0 and [h["id"] for h in hits] == [WANG_ID, "activities/aqsiq-quality-mechanism-plan"]
+    assert hits[0]["title"] == "王岐山在质量工作座谈会上指出" and "质量" in hits[0]["snippet"]
+    code, out, _ = run(capsys, "search", "質量", "--section", "statements", "--json")
+    assert [h["id"] for h in json.loads(out)] == ["statements/wei-chuanzhong-quality-mechanism"]
+
+
+def test_search_exit_status(capsys):
+    code, _, err = run(capsys, "search", "nothing-like-this")
+    assert code == 1 and "no matches" in err
+    code, _, err = run(capsys, "search")
+    assert code == 2
+
+
+def test_search_output_is_plain_when_piped(capsys):
+    code, out, _ = run(capsys, "search", "質量")
+    assert code == 0 and "\x1b" not in out

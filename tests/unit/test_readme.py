@@ -31,9 +31,11 @@ def test_every_binding_id_is_documented():
     from tui.screens.browse import BrowseScreen
     from tui.screens.help import collect_bindings
     from tui.widgets.article_list import ArticleList
+    from tui.screens.search import SearchScreen
     from tui.widgets.reader import Reader
 
-    ids = {b.id for owner in (NewsroomApp, BrowseScreen, ArticleList, Reader) for b in collect_bindings(owner) if b.id}
+    owners = (NewsroomApp, BrowseScreen, ArticleList, Reader, SearchScreen)
+    ids = {b.id for owner in owners for b in collect_bindings(owner) if b.id}
     documented = README.split("Binding ids:", 1)[1].split("\n\n", 1)[0]
     missing = sorted(i for i in ids if f"`{i}`" not in documented)
     assert not missing, f"README lacks binding ids: {missing}"

@@ -16,6 +16,7 @@ from textual.widgets import Footer
 
 from ..loader import ContentError, load_body
 from ..model import Article, Newsroom
+from ..widgets.reader import HighlightTerms
 from ..widgets.article_list import ArticleList
 from ..widgets.masthead import Masthead
 from ..widgets.reader import Reader
@@ -57,19 +58,47 @@ class BrowseScreen(Screen):
 
     # --- data from the app ------------------------------------------------------
 
-    def show_newsroom(self, newsroom: Newsroom, open_id: str | None = None) -> None:
+    def show_newsroom(self, newsroom: Newsroom) -> None:
+        """Show a (re)loaded newsroom; after the first, keep the reader's place."""
+        first = self.newsroom is None
         self.newsroom = newsroom
-        self.query_one(Masthead).title = newsroom.title
-        self.query_one(Reader).show_hint("Choose an article: arrows to move, enter to open.")
-        front = newsroom.front_page.id
-        self.query_one(SectionMenu).show_newsroom(newsroom, front)
-        article = newsroom.article(open_id) if open_id else None
-        self._show_section(front, article.id if article else None)
-        if article is not None:
-            self._open(article)
-            self._focus_pane(2)
+        menu, articles = self.query_one(SectionMenu), self.query_one(ArticleList)
+        articles.empty_text = "No articles in this section." if newsroom.complete else "Loading..."
+        if first:
+            self.query_one(Reader).show_hint("Choose an article: arrows to move, enter to open.")
+            section_id, article_id = newsroom.front_page.id, None
         else:
+            section_id = self._section_id if newsroom.section(self._section_id or "") else newsroom.front_page.id
+            article_id = articles.current.id if articles.current else None
+        menu.show_newsroom(newsroom, section_id)
+        self._show_section(section_id, article_id)
+        if first:
             self._focus_pane(0)
+        else:
+            self._reopen_if_changed()
+
+    def _reopen_if_changed(self) -> None:
+        """After a reload: re-read the article on show only if its file changed."""
+        reader = self.query_one(Reader)
+        if reader.article is None or self.newsroom is None:
+            return
+        fresh = self.newsroom.article(reader.article.id)
+        if fresh != reader.article:
+            self._shown_article = None
+            self._open(fresh)
+
+    def open_article(self, article_id: str, terms: HighlightTerms = ()) -> None:
+        """Open an article (a search result: its matches highlighted) from the front page."""
+        assert self.newsroom is not None
+        article = self.newsroom.article(article_id)
+        if article is None:
+            return
+        front = self.newsroom.front_page.id
+        self.query_one(SectionMenu).select_section(front)
+        self._show_section(front, article_id)
+        self._shown_article = None
+        self._open(article, terms)
+        self._focus_pane(2)
 
     def reset_to_front_page(self) -> None:
         """Back to how the app opened: front page, first article, menu focused."""
@@ -97,7 +126,7 @@ class BrowseScreen(Screen):
         self._section_id = section_id
         self.query_one(ArticleList).show_articles(self.newsroom.articles_in(section_id), current_id)
 
-    def _open(self, article: Article | None) -> None:
+    def _open(self, article: Article | None, terms: HighlightTerms = ()) -> None:
         reader = self.query_one(Reader)
         if article is None:
             self._shown_article = None
@@ -106,6 +135,7 @@ class BrowseScreen(Screen):
         if article.id == self._shown_article:
             return
         self._shown_article = article.id
+        reader.highlight(terms)
         try:
             reader.show_article(article, load_body(article))
         except (ContentError, OSError) as error:

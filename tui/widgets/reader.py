@@ -7,7 +7,7 @@ lines on screen are turned into strips.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -22,11 +22,12 @@ from textual.strip import Strip
 from ..document import Block, Run, parse_markdown
 from ..layout import wrap
 from ..model import Article
+from ..normalize import find_spans
 from ..text import cell_len
 
 Convert = Callable[[str], str]
 MAX_BODY_CHARS = 1_000_000
-Spans = Callable[[str], list[tuple[int, int]]]
+HighlightTerms = Sequence[Sequence[str]]  # each term as its folded forms, from a Query
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Reader(ScrollView, can_focus=True):
         Binding("b,pageup", "page(-1)", "Page up", show=False, id="page_up"),
         Binding("home,g", "top", "Top", show=False),
         Binding("end,G", "bottom", "Bottom", show=False),
+        Binding("n", "match(1)", "Next match", id="next_match"),
+        Binding("N", "match(-1)", "Previous match", show=False, id="previous_match"),
         Binding("left_square_bracket", "step(-1)", "Prev", id="previous_article"),
         Binding("right_square_bracket", "step(1)", "Next", id="next_article"),
     ]
@@ -113,7 +116,7 @@ class Reader(ScrollView, can_focus=True):
         self._layout_width = -1
         self._hint = "Choose an article: arrows to move, enter to open."
         self.convert: Convert = lambda text: text
-        self.spans: Spans = lambda text: []
+        self.terms: HighlightTerms = ()
 
     # --- content --------------------------------------------------------------
 
@@ -123,6 +126,14 @@ class Reader(ScrollView, can_focus=True):
         self._paragraphs = [] if article is None else self._build(article, body, note)
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    def highlight(self, terms: HighlightTerms) -> None:
+        """Mark these search terms wherever they appear (script-blind), from the next layout."""
+        self.terms = terms
+
+    @property
+    def match_lines(self) -> list[int]:
+        return [number for number, line in enumerate(self._lines) if any(lit for _, _, lit in line.segments)]
 
     def show_hint(self, hint: str) -> None:
         self._hint = hint
@@ -177,7 +188,7 @@ class Reader(ScrollView, can_focus=True):
         text = "".join(run.text for run in runs)
         if paragraph.component == "reader--rule":
             return [Line(number, (("-" * min(width, 40), "", False),), component="reader--rule")]
-        highlights = self.spans(text)
+        highlights = find_spans(text, self.terms) if self.terms else []
         indent = max(cell_len(paragraph.first_prefix), cell_len(paragraph.prefix))
         lines = []
         for line_number, (start, end) in enumerate(wrap(text, max(1, width - indent))):
@@ -249,6 +260,21 @@ class Reader(ScrollView, can_focus=True):
 
     def action_bottom(self) -> None:
         self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_match(self, step: int) -> None:
+        """n / N: put the next (1) or previous (-1) line with a match near the top."""
+        top = self.scroll_offset.y + 2
+        lines = self.match_lines
+        target = next((n for n in lines if n > top), None) if step > 0 else next((n for n in reversed(lines) if n < top), None)
+        if target is None:
+            self.app.bell()
+            return
+        self.scroll_to(y=max(0, target - 2), animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "match":
+            return bool(self.terms)  # n / N only while there are matches to jump to
+        return True
 
     def action_step(self, step: int) -> None:
         self.post_message(self.Step(step))

@@ -28,6 +28,7 @@ class Cell:
     text: str
     component: str = ""
     width: int | None = None  # fixed width in cells; None takes what is left
+    marks: tuple[tuple[int, int], ...] = ()  # character ranges to highlight (search matches)
 
 
 class RowList(ScrollView, can_focus=True):
@@ -43,7 +44,7 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", id="open"),
     ]
 
-    COMPONENT_CLASSES = {"row-list--cursor", "row-list--cursor-blurred", "row-list--dim", "row-list--strong"}
+    COMPONENT_CLASSES = {"row-list--cursor", "row-list--cursor-blurred", "row-list--dim", "row-list--strong", "row-list--mark"}
 
     DEFAULT_CSS = """
     RowList {
@@ -53,6 +54,7 @@ class RowList(ScrollView, can_focus=True):
         & > .row-list--cursor-blurred { background: $block-cursor-blurred-background; }
         & > .row-list--dim { color: $text-muted; }
         & > .row-list--strong { text-style: bold; }
+        & > .row-list--mark { background: $warning 60%; color: $text; }
     }
     """
 
@@ -124,9 +126,24 @@ class RowList(ScrollView, can_focus=True):
             if cell.component:
                 style = row_style + self.get_component_rich_style(cell.component, partial=True)
             text = fit(cell.text, cell.width if cell.width is not None else flexible)
-            segments.append(Segment(text, style))
+            if cell.marks:
+                segments.extend(self._marked(text, cell.marks, style))
+            else:
+                segments.append(Segment(text, style))
             if cell.width is None:
                 flexible = 0
+        return segments
+
+    def _marked(self, text: str, marks: tuple[tuple[int, int], ...], style: Style) -> list[Segment]:
+        mark = style + self.get_component_rich_style("row-list--mark", partial=True)
+        segments, position = [], 0
+        for start, end in sorted(marks):
+            start, end = max(start, position), min(end, len(text))
+            if start >= end:
+                continue
+            segments += [Segment(text[position:start], style), Segment(text[start:end], mark)]
+            position = end
+        segments.append(Segment(text[position:], style))
         return segments
 
     def on_resize(self, event: events.Resize) -> None:

@@ -14,11 +14,12 @@ class SectionMenu(RowList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.sections: list[Section] = []
-        self._counts: list[int] = []
+        self._counts: list[int | None] = []
 
     def show_newsroom(self, newsroom: Newsroom, current: str | None = None) -> None:
         self.sections = list(newsroom.sections)
-        self._counts = [len(newsroom.articles_in(section.id)) for section in self.sections]
+        # A first-paint preview holds only the newest articles: its counts would mislead.
+        self._counts = [len(newsroom.articles_in(section.id)) if newsroom.complete else None for section in self.sections]
         ids = [section.id for section in self.sections]
         self.set_row_count(len(self.sections), ids.index(current) if current in ids else 0)
 
@@ -32,6 +33,6 @@ class SectionMenu(RowList):
                 self.move_cursor(index)
 
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
-        count = str(self._counts[index])
+        count = "" if self._counts[index] is None else str(self._counts[index])
         label = self.app.present(self.sections[index].label)
         return [[Cell(" ", width=1), Cell(label), Cell(count, "row-list--dim", len(count)), Cell(" ", width=1)]]
