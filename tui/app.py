@@ -17,6 +17,7 @@ from .config import Config, KioskConfig
 from .index import SearchIndex
 from .loader import assemble
 from .model import Article, Newsroom
+from .normalize import prepare as prepare_search
 from .screens.browse import BrowseScreen
 from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
@@ -98,7 +99,6 @@ class NewsroomApp(App[None]):
             self.set_keymap(self.config.keys)
         self.push_screen(BrowseScreen())
         self.load()
-        self.warm_converters()
         if self.kiosk is not None:
             self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)
             if self.kiosk.rotate_seconds > 0:
@@ -128,8 +128,10 @@ class NewsroomApp(App[None]):
 
     @work(thread=True, group="warm", exit_on_error=False)
     def warm_converters(self) -> None:
-        """Load the OpenCC dictionaries now, so the first toggle does not wait for them."""
+        """Load the OpenCC dictionaries and search tables now, so the first toggle
+        and the first search keystroke do not wait for them."""
         self.converter.warm()
+        prepare_search()
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.browse.query_one(Masthead).status = f"Indexing {message.done}/{message.total}"
@@ -138,8 +140,11 @@ class NewsroomApp(App[None]):
         self.notify(message.text, title="Search index", severity="warning", markup=False)
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
+        first = self.newsroom is None
         newsroom = self.newsroom = message.newsroom
         self.browse.show_newsroom(newsroom)
+        if first:  # after the first paint, so this work does not delay it
+            self.call_after_refresh(self.warm_converters)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
             if newsroom.article(self.open_id):
                 self.browse.open_article(self.open_id)
