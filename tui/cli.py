@@ -70,6 +70,29 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the config and every content file")
     checker.add_check_arguments(check)
     _add_common(check, suppress=True)
+
+    serve = commands.add_parser("serve", help="offer the newsroom to others, kiosk-locked: over ssh or in a browser")
+    servers = serve.add_subparsers(dest="server", metavar="SERVER", required=True)
+    ssh = servers.add_parser("ssh", help="an SSH server: each visitor gets a locked newsroom of their own, never a shell")
+    ssh.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    ssh.add_argument("--port", type=int, default=2222, help="port to listen on (default: 2222)")
+    ssh.add_argument("--host-key", metavar="PATH", help="ed25519 host key, made on first run (default: in the user data dir)")
+    ssh.add_argument("--authorized-keys", metavar="PATH", help="admit only these public keys (default: anyone, no password)")
+    ssh.add_argument("--login-timeout", type=float, default=30, metavar="S", help="seconds allowed to log in (default: 30)")
+    web = servers.add_parser("web", help="a web server: the newsroom in a browser, through textual-serve")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    web.add_argument("--public-url", metavar="URL", help="the address browsers use, e.g. behind a proxy "
+                     "(default: http://HOST:PORT); websockets from any other origin are refused")
+    for server in (ssh, web):
+        server.add_argument("--max-sessions", type=int, default=32, metavar="N", help="visitors at once (default: 32)")
+        server.add_argument("--per-ip-per-minute", type=int, default=20, metavar="N",
+                            help="new connections from one address a minute, 0 for no limit (default: 20)")
+        server.add_argument("--idle-timeout", type=float, default=600, metavar="S",
+                            help="end a session after S seconds without input (default: 600)")
+        server.add_argument("--max-session", type=float, default=3600, metavar="S",
+                            help="end any session after S seconds (default: 3600)")
+        _add_common(server, suppress=True)
     return parser
 
 
@@ -200,10 +223,24 @@ def _search(args: argparse.Namespace, index, newsroom, present) -> int:
     return 0 if hits else 1
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """`newsroom serve ssh|web`: runs until ctrl+c. Its modules load only here: they need the `serve` extra."""
+    try:
+        if args.server == "ssh":
+            from .serve_ssh import run
+        else:
+            from .serve_web import run
+    except ImportError as error:
+        return _error(f"serving needs the optional dependencies: pip install 'newsroom[serve]' ({error})")
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parse(argv)
+        if args.command == "serve":
+            return _serve(args)
         if args.command in ("import", "check"):
             command = importer if args.command == "import" else checker
             return command.run(args, _console(), resolve_config)
@@ -216,6 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(
             "the app needs an interactive terminal (TERM is dumb, or input or output is not a terminal).\n"
             "For answers in the shell use: newsroom list [SECTION], newsroom show ID (see newsroom --help)."
+        )
+    encoding = (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8":
+        return _error(
+            f"the terminal's locale encoding is {sys.stdout.encoding}, which cannot show Chinese text.\n"
+            "Use a UTF-8 locale, e.g. LANG=C.UTF-8 newsroom (or zh_TW.UTF-8, zh_CN.UTF-8)."
         )
     app.run()
     return app.return_code or 0

@@ -53,6 +53,7 @@ class BrowseScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(Reader).convert = lambda text: self.app.present(text, self.query_one(Reader).article)
         self.query_one(Reader).show_hint("Loading...")
+        self.query_one(Masthead).title = self.app.config.title
         self.query_one(SectionMenu).focus()
         self.app.update_status()
 

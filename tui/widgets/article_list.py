@@ -20,7 +20,7 @@ class ArticleList(RowList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles: list[Article] = []
-        self.empty_text = "No articles in this section."
+        self.empty_text = "Loading..."
 
     def show_articles(self, articles: list[Article], current_id: str | None = None) -> None:
         self.articles = articles

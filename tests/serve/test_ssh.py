@@ -1,0 +1,440 @@
+"""`newsroom serve ssh` end to end: a real SSH server on 127.0.0.1, real clients.
+
+The server runs in the test's own event loop; each visitor's app is a real
+`python -m tui --kiosk` child on a real pty. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+asyncssh = pytest.importorskip("asyncssh")
+pyte = pytest.importorskip("pyte")
+
+from tests.conftest import SAMPLE_CONFIG  # noqa: E402
+from tui.serve_ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
+
+TITLE = "質量新聞"
+HEADLINE = "王岐山"
+SIMPLIFIED_TITLE = "质量新闻"
+
+
+class Visitor:
+    """An asyncssh client session on a pty, drawn into a pyte screen."""
+
+    def __init__(self, conn, process, cols: int, rows: int) -> None:
+        self.conn, self.process = conn, process
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.changes = 0
+        self._reader = asyncio.ensure_future(self._read())
+
+    @classmethod
+    async def connect(cls, port: int, cols: int = 80, rows: int = 24, **options) -> Visitor:
+        conn = await asyncssh.connect("127.0.0.1", port, username="visitor", known_hosts=None,
+                                      client_keys=None, agent_path=None, **options)
+        process = await conn.create_process(term_type="xterm-256color", term_size=(cols, rows), encoding=None)
+        return cls(conn, process, cols, rows)
+
+    async def _read(self) -> None:
+        while data := await self.process.stdout.read(65536):
+            self.stream.feed(data)
+            self.changes += 1
+
+    def text(self) -> str:
+        return screen_text(self.screen)
+
+    async def wait_for(self, text: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.text()}")
+            await asyncio.sleep(0.05)
+
+    def send(self, data: str) -> None:
+        self.process.stdin.write(data.encode())
+
+    def resize(self, cols: int, rows: int) -> None:
+        self.screen.resize(rows, cols)
+        self.process.change_terminal_size(cols, rows)
+
+    @property
+    def open(self) -> bool:
+        return self.process.exit_status is None and not self._reader.done()
+
+    async def close(self) -> None:
+        self.conn.abort()
+        self._reader.cancel()
+        await asyncio.gather(self._reader, return_exceptions=True)
+
+
+def screen_text(screen) -> str:
+    """The screen's text; a wide character's second cell is an empty string, so it joins away.
+    (pyte's own `display` fails on a wide character cut in half.)"""
+    return "\n".join("".join(screen.buffer[y][x].data for x in range(screen.columns)) for y in range(screen.lines))
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+async def gone(pid: int, timeout: float = 8.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def options(tmp_path: Path, **overrides) -> SSHOptions:
+    values = dict(host="127.0.0.1", port=0, host_key=tmp_path / "keys" / "host_key",
+                  app_args=("--config", str(SAMPLE_CONFIG)), per_ip_per_minute=1000, stop_grace=1.0)
+    values.update(overrides)
+    return SSHOptions(**values)
+
+
+@pytest.fixture
+async def serve(tmp_path):
+    """Start servers on free ports; every one is stopped and every app reaped at teardown."""
+    services, visitors = [], []
+
+    async def start(**overrides):
+        service = await start_ssh_server(options(tmp_path, **overrides))
+        services.append(service)
+        return service
+
+    start.visitors = visitors
+    yield start
+    for visitor in visitors:
+        await visitor.close()
+    pids = [pid for service in services for pid in service.app_pids()]
+    for service in services:
+        await asyncio.wait_for(service.close(), 20)
+    for pid in pids:
+        assert await gone(pid), f"app {pid} outlived its server"
+
+
+async def visit(serve, service, cols: int = 80, rows: int = 24) -> Visitor:
+    visitor = await Visitor.connect(service.port, cols, rows)
+    serve.visitors.append(visitor)
+    return visitor
+
+
+# --- what a visitor gets -------------------------------------------------------------
+
+
+async def test_visitor_sees_the_front_page(serve):
+    service = await serve()
+    visitor = await visit(serve, service)
+    await visitor.wait_for(TITLE)
+    await visitor.wait_for(HEADLINE)
+
+
+async def test_resizing_redraws_the_app_at_the_new_size(serve):
+    service = await serve()
+    visitor = await visit(serve, service, 120, 30)
+    await visitor.wait_for(HEADLINE)
+    visitor.resize(60, 20)  # under 70 columns: the narrow layout, one pane at a time
+    deadline = time.monotonic() + 10
+    while HEADLINE in visitor.text() or "最新" not in visitor.text():
+        assert time.monotonic() < deadline, visitor.text()
+        await asyncio.sleep(0.05)
+    assert screen_text(visitor.screen).splitlines()[-1].strip()  # the footer moved up to the new last row
+
+
+@pytest.mark.parametrize("key", ["\x11", "\x03", "\x1a", "\x1c"], ids=["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash"])
+async def test_no_key_escapes_the_app(serve, key):
+    service = await serve()
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    visitor.send(key)
+    await asyncio.sleep(0.5)
+    assert visitor.open and alive(pid)
+    visitor.send("t")  # the app still reads keys and draws: simplified script
+    await visitor.wait_for(SIMPLIFIED_TITLE)
+
+
+async def test_the_app_gets_a_fresh_environment(serve, monkeypatch):
+    monkeypatch.setenv("SERVER_SECRET", "hunter2")
+    service = await serve()
+    visitor = await Visitor.connect(service.port)
+    serve.visitors.append(visitor)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    with open(f"/proc/{pid}/environ", "rb") as file:
+        env = dict(item.split(b"=", 1) for item in file.read().split(b"\0") if item)
+    assert b"SERVER_SECRET" not in env
+    assert env[b"TERM"] == b"xterm-256color" and env[b"LANG"] == b"C.UTF-8"
+    assert env[b"HOME"] != os.environ["HOME"].encode() and env[b"XDG_STATE_HOME"].startswith(env[b"HOME"])
+    assert os.getpgid(pid) == pid and os.getsid(pid) == pid  # its own session and process group
+
+
+# --- what is refused ------------------------------------------------------------------
+
+
+async def test_commands_are_refused(serve):
+    service = await serve()
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        result = await conn.run("id", check=False)
+    assert result.exit_status == 1
+    assert EXEC_REFUSED.strip() in result.stderr
+    assert "uid=" not in result.stdout + result.stderr
+
+
+async def test_a_session_without_a_terminal_is_refused(serve):
+    service = await serve()
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        result = await conn.run(check=False)  # a shell, but no pty request
+    assert result.exit_status == 1
+    assert NO_PTY.strip() in result.stderr
+    assert service.app_pids() == []
+
+
+async def test_sftp_and_scp_are_refused(serve, tmp_path):
+    service = await serve()
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        with pytest.raises(asyncssh.Error):
+            await asyncio.wait_for(conn.start_sftp_client(), 10)
+        result = await conn.run("scp -f /etc/passwd", check=False)
+        assert result.exit_status == 1 and "root:" not in result.stdout
+
+
+async def test_port_forwarding_is_refused(serve):
+    service = await serve()
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", service.port)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
+        listener = await conn.forward_local_port("127.0.0.1", 0, "127.0.0.1", service.port)
+        try:  # the local end listens, but nothing comes through it
+            reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
+            assert await asyncio.wait_for(reader.read(100), 10) == b""
+            writer.close()
+        finally:
+            listener.close()
+
+
+async def test_the_session_cap_holds(serve):
+    service = await serve(max_sessions=2)
+    first, second = await visit(serve, service), await visit(serve, service)
+    await first.wait_for(HEADLINE)
+    await second.wait_for(HEADLINE)
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        result = await conn.run(term_type="xterm", check=False)
+    assert result.exit_status == 1 and "busy" in result.stderr
+    assert len(service.app_pids()) == 2
+    await first.close()
+    deadline = time.monotonic() + 10
+    while len(service.app_pids()) > 1:  # the freed place goes to the next visitor
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    third = await visit(serve, service)
+    await third.wait_for(HEADLINE)
+
+
+async def test_connections_per_address_are_rate_limited(serve):
+    service = await serve(per_ip_per_minute=2)
+    for _ in range(2):
+        async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None):
+            pass
+    with pytest.raises((asyncssh.DisconnectError, ConnectionError)) as caught:
+        async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None):
+            pass
+    assert "too many connections" in str(caught.value)
+
+
+# --- ends and clean-up -----------------------------------------------------------------
+
+
+async def test_a_dropped_connection_leaves_no_process(serve):
+    service = await serve()
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    with open(f"/proc/{pid}/environ", "rb") as file:
+        home = Path(next(item[5:] for item in file.read().split(b"\0") if item.startswith(b"HOME=")).decode())
+    assert home.is_dir()
+    visitor.conn.abort()  # no goodbye: the socket just closes
+    assert await gone(pid, timeout=6)
+    deadline = time.monotonic() + 5
+    while service.app_pids() or home.exists():  # and its private HOME is removed
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+
+
+async def test_stopping_the_server_ends_every_app(tmp_path):
+    service = await start_ssh_server(options(tmp_path))
+    visitor = await Visitor.connect(service.port)
+    try:
+        await visitor.wait_for(HEADLINE)
+        (pid,) = service.app_pids()
+        await asyncio.wait_for(service.close(), 15)
+        assert await gone(pid, timeout=2)
+    finally:
+        await visitor.close()
+
+
+async def test_idle_sessions_end_with_a_message(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    service = await serve(idle_timeout=1.5)
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    await visitor.wait_for("no input for", timeout=8)
+    assert await gone(pid)
+    await asyncio.wait_for(visitor.process.wait_closed(), 5)
+    assert "ended: idle timeout" in caplog.text
+
+
+async def test_sessions_end_at_their_maximum_length_despite_input(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    service = await serve(max_session=2.0)
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    for _ in range(6):
+        if not visitor.open:
+            break
+        visitor.send("j")
+        await asyncio.sleep(0.5)
+    await visitor.wait_for("at most 2 seconds", timeout=5)
+    assert "ended: max length" in caplog.text
+
+
+async def test_one_log_line_per_session(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    service = await serve()
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    port = visitor.conn.get_extra_info("sockname")[1]
+    await visitor.close()
+    deadline = time.monotonic() + 8
+    while "ended:" not in caplog.text:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    (line,) = [record.getMessage() for record in caplog.records if "ended:" in record.getMessage()]
+    assert "user='visitor'" in line and "anonymous" in line and f"127.0.0.1:{port}" in line
+    assert "lasted" in line and "ended: client closed" in line
+
+
+# --- keys -----------------------------------------------------------------------------
+
+
+async def test_host_key_is_made_once_kept_private_and_reused(tmp_path):
+    path = tmp_path / "keys" / "host_key"
+    first = await start_ssh_server(options(tmp_path, host_key=path))
+    try:
+        async with asyncssh.connect("127.0.0.1", first.port, username="x", known_hosts=None, client_keys=None) as conn:
+            assert conn.get_server_host_key().get_fingerprint() == first.fingerprint
+    finally:
+        await first.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert first.host_key.algorithm == b"ssh-ed25519"
+    second = await start_ssh_server(options(tmp_path, host_key=path))
+    try:
+        assert second.fingerprint == first.fingerprint
+    finally:
+        await second.close()
+
+
+async def test_a_readable_host_key_is_refused(tmp_path):
+    from tui.serve_ssh import ServeError
+
+    path = tmp_path / "host_key"
+    await (await start_ssh_server(options(tmp_path, host_key=path))).close()  # makes the key
+    path.chmod(0o644)
+    with pytest.raises(ServeError, match="chmod 600"):
+        await start_ssh_server(options(tmp_path, host_key=path))
+
+
+async def test_authorized_keys_admit_only_their_keys(serve, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    allowed = asyncssh.generate_private_key("ssh-ed25519")
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    keys = tmp_path / "authorized_keys"
+    keys.write_bytes(allowed.export_public_key())
+    service = await serve(authorized_keys=keys)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None,
+                               client_keys=[stranger], agent_path=None)
+    conn = await asyncssh.connect("127.0.0.1", service.port, username="editor", known_hosts=None,
+                                  client_keys=[allowed], agent_path=None)
+    async with conn:
+        result = await conn.run(check=False)  # refused for want of a pty, but logged in
+    assert result.exit_status == 1
+    assert allowed.get_fingerprint() in caplog.text
+
+
+# --- the system OpenSSH client ---------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="no OpenSSH client installed")
+async def test_openssh_client_reaches_the_newsroom(serve, tmp_path):
+    service = await serve()
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    process = subprocess.Popen(
+        ["ssh", "-tt", "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+         "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-p", str(service.port), "test@127.0.0.1"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )
+    os.close(slave)
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    loop = asyncio.get_running_loop()
+    os.set_blocking(master, False)
+
+    def readable() -> None:
+        try:
+            stream.feed(os.read(master, 65536))
+        except OSError:
+            loop.remove_reader(master)
+
+    loop.add_reader(master, readable)
+    try:
+        deadline = time.monotonic() + 15
+        while HEADLINE not in screen_text(screen):
+            assert time.monotonic() < deadline, screen_text(screen)
+            await asyncio.sleep(0.05)
+        assert TITLE in screen_text(screen)
+    finally:
+        loop.remove_reader(master)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        os.close(master)
+
+
+async def test_a_connection_without_a_session_is_closed(serve):
+    service = await serve(login_timeout=1.0)
+    conn = await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None)
+    try:
+        await asyncio.wait_for(conn.wait_closed(), 5)  # it never asked for a session: closed after 1 s
+    finally:
+        conn.close()
