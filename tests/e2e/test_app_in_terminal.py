@@ -23,8 +23,8 @@ CONFIG = ROOT / "config.toml"
 CONTENT = ROOT / "content"
 
 READY = "3 articles"  # the masthead status once the sample newsroom has loaded
-START_TIMEOUT = 10.0
-STEP_TIMEOUT = 3.0
+START_TIMEOUT = 30.0  # generous: only a failing test waits this long
+STEP_TIMEOUT = 10.0
 
 MASTHEAD = "質量新聞"
 SECTION_LABELS = ["最新", "活動", "出訪", "會議", "論述", "圖片"]

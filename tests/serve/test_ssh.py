@@ -276,7 +276,7 @@ async def test_a_dropped_connection_leaves_no_process(serve):
     assert home.is_dir()
     visitor.conn.abort()  # no goodbye: the socket just closes
     assert await gone(pid, timeout=6)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     while service.app_pids() or home.exists():  # and its private HOME is removed
         assert time.monotonic() < deadline
         await asyncio.sleep(0.05)
@@ -327,7 +327,7 @@ async def test_one_log_line_per_session(serve, caplog):
     await visitor.wait_for(HEADLINE)
     port = visitor.conn.get_extra_info("sockname")[1]
     await visitor.close()
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + 20  # generous: a loaded CI machine
     while "ended:" not in caplog.text:
         assert time.monotonic() < deadline
         await asyncio.sleep(0.05)
