@@ -51,6 +51,7 @@ class IndexNote(Message):
 
 
 PREVIEW_ARTICLES = 200
+PREVIEW_EVERY_SECONDS = 2.0
 
 class NewsroomApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -120,11 +121,24 @@ class NewsroomApp(App[None]):
             self.post_message(IndexNote(note))
         newest = index.latest(PREVIEW_ARTICLES)
         if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
-            self.post_message(NewsroomLoaded(replace(assemble(self.config, newest, []), complete=False)))
+            self.post_message(NewsroomLoaded(self._preview(newest)))
         if newest:
             self.post_message(NewsroomLoaded(index.newsroom()))
-        fresh = index.refresh(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
-        self.post_message(NewsroomLoaded(fresh))
+        shown_at = time.monotonic() if newest else None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown_at
+            self.post_message(LoadProgress(done, total))
+            # A first build can take a while: show what is indexed so far, now and then.
+            if shown_at is None or time.monotonic() - shown_at > PREVIEW_EVERY_SECONDS:
+                if shown_at is None or not self.newsroom or not self.newsroom.complete:
+                    self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
+                shown_at = time.monotonic()
+
+        self.post_message(NewsroomLoaded(index.refresh(progress=progress)))
+
+    def _preview(self, newest: list[Article]) -> Newsroom:
+        return replace(assemble(self.config, newest, []), complete=False)
 
     @work(thread=True, group="warm", exit_on_error=False)
     def warm_converters(self) -> None:

@@ -328,3 +328,28 @@ async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for():
         await pilot.pause()
         assert isinstance(app.focused, Reader) and app.focused.article.title == WEI
         assert app.screen.query_one(SectionMenu).current.label == "最新"
+
+
+async def test_a_first_index_build_shows_progress_and_what_is_indexed_so_far(tmp_path: Path, monkeypatch):
+    import tui.app
+    from tui.screens.browse import BrowseScreen
+
+    for number in range(600):
+        write_article(tmp_path, f"n/{number:04}.md", title=f"第{number}篇", date=f"2010-01-01T00:{number // 60:02}:{number % 60:02}Z")
+    monkeypatch.setattr(tui.app, "PREVIEW_EVERY_SECONDS", 0)
+    seen: list[tuple[bool, int]] = []
+    original = BrowseScreen.show_newsroom
+    monkeypatch.setattr(BrowseScreen, "show_newsroom",
+                        lambda self, newsroom: (seen.append((newsroom.complete, len(newsroom.articles))), original(self, newsroom)))
+    statuses: list[str] = []
+    original_progress = tui.app.NewsroomApp.on_load_progress
+    monkeypatch.setattr(tui.app.NewsroomApp, "on_load_progress",
+                        lambda self, message: (statuses.append(f"{message.done}/{message.total}"), original_progress(self, message)))
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert statuses[-1] == "600/600"
+        partial = [count for complete, count in seen if not complete]
+        assert partial and 0 < partial[0] < 600  # shown before the build finished
+        assert seen[-1] == (True, 600)
+        assert titles(app)[0] == "第599篇"
