@@ -3,7 +3,6 @@ so no test can read or write the user's own."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -793,23 +793,28 @@ async def serve_until_stopped(start, banner: Callable[[object], str]) -> None:
         await server.close()
 
 
-def run(args: argparse.Namespace) -> int:
-    """`newsroom serve ssh`: returns the exit status."""
+def run_server(args: argparse.Namespace, make_options: Callable, start: Callable, banner: Callable) -> int:
+    """Shared by `serve ssh` and `serve web`: 2 for bad options, 1 if it cannot listen, 0 on ctrl+c."""
     from .config import ConfigError
 
     try:
-        options = options_from_args(args)
+        options = make_options(args)
     except (ConfigError, ServeError) as error:
         print(f"newsroom: error: {error}", file=sys.stderr)
         return 2
     configure_logging()
     prepare_index(args)
     try:
-        asyncio.run(serve_until_stopped(
-            lambda: start_ssh_server(options),
-            lambda service: f"Newsroom SSH server on {options.host}:{service.port} (host key {service.fingerprint})",
-        ))
+        asyncio.run(serve_until_stopped(lambda: start(options), lambda service: banner(options, service)))
     except ServeError as error:
         print(f"newsroom: error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """`newsroom serve ssh`: returns the exit status."""
+    return run_server(
+        args, options_from_args, start_ssh_server,
+        lambda options, service: f"Newsroom SSH server on {options.host}:{service.port} (host key {service.fingerprint})",
+    )

@@ -44,11 +44,9 @@ from .serve_ssh import (
     check_limits,
     child_env,
     clamp_size,
-    configure_logging,
     end_process_group,
     make_session_home,
-    prepare_index,
-    serve_until_stopped,
+    run_server,
 )
 
 log = logging.getLogger("newsroom.serve")
@@ -341,21 +339,4 @@ def options_from_args(args: argparse.Namespace) -> WebOptions:
 
 def run(args: argparse.Namespace) -> int:
     """`newsroom serve web`: returns the exit status."""
-    from .config import ConfigError
-
-    try:
-        options = options_from_args(args)
-    except (ConfigError, ServeError) as error:
-        print(f"newsroom: error: {error}", file=sys.stderr)
-        return 2
-    configure_logging()
-    prepare_index(args)
-    try:
-        asyncio.run(serve_until_stopped(
-            lambda: start_web_server(options),
-            lambda service: f"Newsroom web server on {service.url}",
-        ))
-    except ServeError as error:
-        print(f"newsroom: error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_server(args, options_from_args, start_web_server, lambda options, service: f"Newsroom web server on {service.url}")
