@@ -51,6 +51,6 @@ class ArticleList(RowList):
     def render_line(self, y: int) -> Strip:
         if not self.articles and y == 1:
             width = self.scrollable_content_region.width
-            style = self.rich_style + self.get_component_rich_style("row-list--dim", partial=True)
+            style = self.base_style + self.get_component_rich_style("row-list--dim", partial=True)
             return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
         return super().render_line(y)

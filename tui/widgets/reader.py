@@ -24,6 +24,7 @@ from ..layout import wrap
 from ..model import Article
 from ..normalize import find_spans
 from ..text import cell_len
+from .line_style import PassStyle
 
 Convert = Callable[[str], str]
 MAX_BODY_CHARS = 1_000_000
@@ -57,7 +58,7 @@ _RUN_STYLES = {
 _RUN_COMPONENTS = {"code": "reader--code", "link": "reader--link", "url": "reader--url", "image": "reader--image"}
 
 
-class Reader(ScrollView, can_focus=True):
+class Reader(PassStyle, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "scroll_lines(-1)", "Scroll up", show=False),
         Binding("down,j", "scroll_lines(1)", "Scroll down", show=False),
@@ -220,7 +221,7 @@ class Reader(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = self.scroll_offset.y + y
         if self.article is None:
             if y == 1:

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..text import fit
+from .line_style import PassStyle
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Cell:
     marks: tuple[tuple[int, int], ...] = ()  # character ranges to highlight (search matches)
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(PassStyle, ScrollView, can_focus=True):
     """Base for the section menu, article list and problem list."""
 
     BINDINGS = [
@@ -105,7 +106,7 @@ class RowList(ScrollView, can_focus=True):
         line_number = scroll_y + y
         index, sub_line = divmod(line_number, self.row_height)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= self._count or width <= 0:
             return Strip.blank(width, base)
         if index == self.cursor:
