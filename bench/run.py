@@ -39,6 +39,7 @@ sys.path.insert(0, str(BENCH_DIR))
 TARGETS = {
     "first_paint_s": (0.5, 0.8),
     "search_median_ms": (20, 60),
+    "search_pinyin_median_ms": (20, 60),
     "cold_build_s": (6, 60),
     "peak_rss_mb": (150, 250),
 }
@@ -46,6 +47,9 @@ TARGETS = {
 # Typed one character at a time: 2-4 character terms in either script, a
 # Latin word, a two-term AND query, a regional word and a filter.
 QUERIES = ["质量", "監管部門", "国务院", "品牌", "iPhone", "质量 安全", "軟體", "王岐山 section:news"]
+# The same kinds typed in Latin, read as pinyin: whole syllables, initials,
+# spaced syllables, tone numbers, pinyin with Chinese, and a filter.
+PINYIN_QUERIES = ["zhiliang", "jianguan bumen", "gwy", "wqs", "pinpai", "zhi4liang4 安全", "ruanti", "wang qishan section:news"]
 
 
 @dataclass
@@ -112,26 +116,37 @@ def warm_start(corpus: Path, cache: Path) -> dict:
     }
 
 
-@measurement("search")
-def search(corpus: Path, cache: Path) -> dict:
+def _keystrokes(corpus: Path, cache: Path, queries: list[str], prefix: str) -> dict:
     """Search latency per keystroke: every prefix of every query."""
     index = _open(corpus, cache)
     from tui.normalize import prepare
 
-    prepare()  # the folding table and converters, built once per process (the app does this at startup)
+    prepare()  # the folding table, converters and pinyin data, built once per process (the app does this at startup)
     times, cpu_times = [], []
-    for query in QUERIES:
+    for query in queries:
         for end in range(1, len(query) + 1):
             _, wall, cpu = _timed(lambda: index.search(query[:end]))
             times.append(wall * 1000)
             cpu_times.append(cpu * 1000)
     times.sort()
     return {
-        "search_median_ms": round(statistics.median(times), 1),
-        "search_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-        "search_cpu_median_ms": round(statistics.median(cpu_times), 1),
-        "keystrokes": len(times),
+        f"{prefix}_median_ms": round(statistics.median(times), 1),
+        f"{prefix}_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        f"{prefix}_cpu_median_ms": round(statistics.median(cpu_times), 1),
+        f"{prefix}_keystrokes": len(times),
     }
+
+
+@measurement("search")
+def search(corpus: Path, cache: Path) -> dict:
+    """Plain queries (Chinese, a Latin word), typed one character at a time."""
+    return _keystrokes(corpus, cache, QUERIES, "search")
+
+
+@measurement("search_pinyin")
+def search_pinyin(corpus: Path, cache: Path) -> dict:
+    """The same searches typed as pinyin (see tui/pinyin.py)."""
+    return _keystrokes(corpus, cache, PINYIN_QUERIES, "search_pinyin")
 
 
 @measurement("open_article")
@@ -324,12 +339,18 @@ def write_report(results: list[dict], info: dict, path: Path) -> None:
         "  (`SearchIndex.newsroom`, no content file read); `warm_refresh_s`: scan the content dir",
         "  (stat every file) and rebuild the Newsroom, nothing changed.",
         "- `search_*`: `SearchIndex.search()` for every prefix of: " + ", ".join(f"`{q}`" for q in QUERIES) + ".",
+        "- `search_pinyin_*`: the same for pinyin input, every prefix of: " + ", ".join(f"`{q}`" for q in PINYIN_QUERIES) + ".",
         "- `open_article_*`: `loader.load_body` plus `document.parse_markdown`, newest 200 articles.",
         "- `peak_rss_mb`: the largest VmHWM of the measurement subprocesses.",
         "- TODO rows are hooks for measurements that need the app (first paint on a real",
         "  pseudo-terminal, script toggle); each is one function in bench/run.py.",
         "",
     ]
+    # Hand-written notes (design trade-offs and the numbers behind them) are
+    # kept from the previous report: everything from "## Notes" on.
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "\n## Notes" in previous:
+        lines += ["## Notes" + previous.split("\n## Notes", 1)[1].rstrip("\n"), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
 

@@ -15,6 +15,16 @@ chosen over the alternatives:
     index twice the size, and one-character queries became slow prefix scans;
   - the built-in `trigram` tokenizer: cannot answer two-character queries such
     as 質量, the most common kind in Chinese, without a full scan.
+Pinyin (see pinyin.py): a third column, `py`, holds per article the distinct
+pinyin tokens of its title and lead (the first PINYIN_LEAD folded characters
+of the body): each hanzi's syllables and initials, each adjacent pair's
+syllable pairs and initial pairs. Latin query terms are also looked up there
+and verified with `Pinyin.search`, in a pass after the plain passes, so plain
+matches always come first and a flood of pinyin matches stops at the LIMIT.
+Whole bodies were measured and left out (docs/BENCHMARKS.md): 10k articles
+made 2,100 tokens each and the build several times slower, against ~700 for
+title and lead; a lead is where a story names what it is about.
+
 Row ids follow the article date, so FTS5 returns matches newest first and
 stops at the LIMIT instead of sorting every match. Candidates are verified on
 the folded text (exact substring), so results never depend on tokenizer
@@ -41,6 +51,7 @@ then build the full `newsroom()` or `refresh()` in a worker.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -55,23 +66,35 @@ from pathlib import Path
 import opencc
 import platformdirs
 
-from . import loader
+from . import loader, pinyin
 from .config import APP_NAME, Config, for_content_dir
 from .model import Article, Newsroom, Problem
 from .normalize import NORMALIZE_VERSION, find_all, find_spans, fold, fold_text, tokens
+from .pinyin import PINYIN_VERSION, Pinyin
 from .query import Query, Term, parse_query
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 SNIPPET_BEFORE = 16  # characters of context before the first match
 SNIPPET_LENGTH = 80
+PINYIN_LEAD = 60  # folded characters of the body whose pinyin is indexed (see above)
+_PINYIN_TRIES = 4  # matches per term checked for one in context, title first
 _UNDATED = 1e300  # sorts after every real date, like Article.sort_key's +inf
 _TAG_SEP = "\x1f"
 _ROWID_BITS = 20  # low bits of a row id: a counter among files with the same timestamp
 _ROWID_SPAN = 1 << _ROWID_BITS
 _MAX_ROWID = (1 << 62) - 1
 # Folded text depends on these; a change means every stored token is stale.
-_FOLD_STAMP = f"{NORMALIZE_VERSION}/{opencc.__version__}/{unicodedata.unidata_version}"
+_FOLD_STAMP = f"{NORMALIZE_VERSION}/{opencc.__version__}/{unicodedata.unidata_version}/{PINYIN_VERSION}/{PINYIN_LEAD}"
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_stamp() -> str:
+    """_FOLD_STAMP and pypinyin's version (read from its metadata: importing
+    pypinyin loads its dictionaries, which a warm start never needs)."""
+    from importlib.metadata import version
+
+    return f"{_FOLD_STAMP}/{version('pypinyin')}"
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -100,7 +123,7 @@ CREATE TABLE files (
     body TEXT                        -- cleaned body, for verifying and snippets
 );
 CREATE INDEX files_section ON files (section);
-CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', columnsize=0, tokenize='ascii');
+CREATE VIRTUAL TABLE fts USING fts5(title, body, py, content='', columnsize=0, tokenize='ascii');
 """
 
 
@@ -114,6 +137,12 @@ class Hit:
     snippet: str  # a window of the original body, one line
     snippet_spans: tuple[tuple[int, int], ...]  # matches within the snippet
     title_spans: tuple[tuple[int, int], ...]  # matches within the article title
+    # Why a pinyin match matched: the characters as written and their pinyin,
+    # "質量 zhìliàng" (several terms: two spaces apart); "" for a plain match.
+    pinyin: str = ""
+    # 0: every term matched as typed; 1: some by pinyin, in the reading the
+    # context gives (pypinyin's phrases); 2: some only by another reading.
+    pinyin_rank: int = 0
 
 
 class SearchIndex:
@@ -184,7 +213,7 @@ class SearchIndex:
         if version != SCHEMA_VERSION:
             return False
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        if meta.get("fold") != _FOLD_STAMP or meta.get("content_dir") != str(self.content_dir.resolve()):
+        if meta.get("fold") != _fold_stamp() or meta.get("content_dir") != str(self.content_dir.resolve()):
             return False
         db.execute("SELECT count(*) FROM files").fetchone()  # touches the tables: garbage fails here
         return True
@@ -194,7 +223,7 @@ class SearchIndex:
             db.executescript(_SCHEMA)
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("fold", _FOLD_STAMP), ("content_dir", str(self.content_dir.resolve()))],
+                [("fold", _fold_stamp()), ("content_dir", str(self.content_dir.resolve()))],
             )
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -287,8 +316,8 @@ class SearchIndex:
             row = db.execute("SELECT title, body FROM files WHERE id = ? AND article_id IS NOT NULL", (row_id,)).fetchone()
             if row is not None:  # a contentless table needs the exact tokens to delete
                 db.execute(
-                    "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                    (row_id, tokens(fold_text(row[0])), tokens(fold_text(row[1]))),
+                    "INSERT INTO fts(fts, rowid, title, body, py) VALUES ('delete', ?, ?, ?, ?)",
+                    (row_id, *_fts_values(row[0], row[1])),
                 )
             db.execute("DELETE FROM files WHERE id = ?", (row_id,))
 
@@ -306,8 +335,8 @@ class SearchIndex:
             db.execute(insert, (row_id, *(row.get(column) for column in _COLUMNS)))
             if row.get("article_id") is not None:  # an article: index its title and body
                 db.execute(
-                    "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-                    (row_id, tokens(fold_text(row["title"])), tokens(fold_text(row["body"]))),
+                    "INSERT INTO fts(rowid, title, body, py) VALUES (?, ?, ?, ?)",
+                    (row_id, *_fts_values(row["title"], row["body"])),
                 )
 
     # -- the newsroom, straight from the index ----------------------------
@@ -412,30 +441,40 @@ class SearchIndex:
         where, filter_params = _filter_sql(query, section)
         positives = _match_expression(query.positives)
         excludes = _match_expression(query.excludes, any_of=True, strict=True)
+        if excludes is not None:
+            excludes = "{title body} : (" + excludes + ")"  # never the pinyin column
+        # (sql, MATCH parameters before the row id bound, parameters after, pinyin allowed)
+        passes: list[tuple[str, list, list, bool]] = []
         if positives is not None:
-            # Title matches first, then the rest; each newest first by row id.
-            expressions = ["{title} : (" + positives + ")", positives]
+            # Title matches first, then the rest, then matches by pinyin; each
+            # newest first by row id.
+            expressions = ["{title} : (" + positives + ")", "{title body} : (" + positives + ")"]
+            with_pinyin = _match_expression(query.positives, pinyin=True) if query.has_pinyin else None
+            if with_pinyin is not None:
+                expressions.append(with_pinyin)
             if excludes is not None:
-                expressions = [f"({expression}) NOT ({excludes})" for expression in expressions]
+                expressions = [f"({expression}) NOT {excludes}" for expression in expressions]
             sql = (
                 "SELECT fts.rowid FROM fts JOIN files f ON f.id = fts.rowid "
                 f"WHERE fts MATCH ? AND fts.rowid < ? AND {where} ORDER BY fts.rowid DESC LIMIT ?"
             )
-            passes = [(sql, [expression], []) for expression in expressions]
+            passes = [(sql, [expression], [], number == 2) for number, expression in enumerate(expressions)]
         else:  # nothing the index can narrow: filters only, or symbols only
             skip = "" if excludes is None else " AND f.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
             sql = f"SELECT f.id FROM files f WHERE f.id < ? AND {where}{skip} ORDER BY f.id DESC LIMIT ?"
-            passes = [(sql, [], [] if excludes is None else [excludes])]
+            passes = [(sql, [], [] if excludes is None else [excludes], query.has_pinyin)]
         hits: list[Hit] = []
-        seen_rows: set[int] = set()
+        checked: dict[bool, set[int]] = {False: set(), True: set()}  # rows verified, per kind of pass
+        accepted: set[int] = set()
         seen_ids: set[str] = set()
         page = limit + 8
-        for sql, before, after in passes:
+        for sql, before, after, pinyin_allowed in passes:
+            seen_rows = checked[pinyin_allowed]
             below = _MAX_ROWID
             while len(hits) < limit:
                 with self._lock:
                     ids = [row[0] for row in self._db.execute(sql, (*before, below, *filter_params, *after, page))]
-                    fresh = [row_id for row_id in ids if row_id not in seen_rows]
+                    fresh = [row_id for row_id in ids if row_id not in seen_rows and row_id not in accepted]
                     marks = ", ".join("?" * len(fresh))
                     texts = dict(
                         (row[0], row[1:])
@@ -444,16 +483,19 @@ class SearchIndex:
                 seen_rows.update(ids)
                 for row_id in fresh:
                     article_id, title, body = texts[row_id]
-                    hit = _verify(query, article_id, title, body)
+                    hit = _verify(query, article_id, title, body, pinyin_allowed)
                     if hit is not None and article_id not in seen_ids:
                         seen_ids.add(article_id)
+                        accepted.add(row_id)
                         hits.append(hit)
                         if len(hits) == limit:
                             break
                 if len(ids) < page:
                     break
                 below = ids[-1]
-        hits.sort(key=lambda hit: hit.tier)  # stable: keeps newest first within a tier
+        # Stable: keeps newest first within a rank. Plain matches before pinyin
+        # ones, then title matches first.
+        hits.sort(key=lambda hit: (hit.pinyin_rank, hit.tier))
         return hits
 
 
@@ -525,22 +567,57 @@ def _phrase(form: str) -> str | None:
     return '"' + " ".join(form) + '"'
 
 
-def _match_expression(terms: tuple[Term, ...], any_of: bool = False, strict: bool = False) -> str | None:
+def _fts_values(title: str, body: str) -> tuple[str, str, str]:
+    """The title, body and py columns of an article's FTS row (stored and
+    deleted with exactly these tokens: the table is contentless)."""
+    folded_title, folded_body = fold_text(title), fold_text(body)
+    return tokens(folded_title), tokens(folded_body), pinyin.tokens(folded_title + "\n" + folded_body[:PINYIN_LEAD])
+
+
+def _any_of(forms: tuple[str, ...]) -> str | None:
+    phrases = [_phrase(form) for form in forms]
+    if None in phrases:
+        return None
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"  # type: ignore[operator]
+
+
+def _plain_expression(term: Term) -> str | None:
+    """A term's plain forms: any of them, or for a grouped term every part."""
+    if not term.parts:
+        return _any_of(term.forms)
+    parts = [part for part in map(_any_of, term.parts) if part is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def _match_expression(terms: tuple[Term, ...], any_of: bool = False, strict: bool = False, pinyin: bool = False) -> str | None:
     """The terms as an FTS5 expression (AND, or OR with any_of), each an OR of its forms.
 
     A term the tokenizer cannot express is left to verification; with
     `strict` (for NOT, where a loose match would wrongly exclude) any such
-    term, or a form with symbols, makes the whole expression None.
+    term, or a form with symbols, makes the whole expression None. With
+    `pinyin`, a term that has a pinyin reading may match in the py column
+    instead; plain forms are then kept to the title and body columns.
     """
     parts = []
     for term in terms:
-        phrases = [_phrase(form) for form in term.forms]
         if strict and not all(map(_token_char, "".join(term.forms))):
             return None
-        if None in phrases:
+        plain = _plain_expression(term)
+        if plain is None:
             continue
-        parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+        if pinyin:
+            plain = "{title body} : " + plain
+            if term.pinyin is not None:
+                plain = f"({plain} OR py : {_pinyin_expression(term.pinyin)})"
+        parts.append(plain)
     return (" OR " if any_of else " AND ").join(parts) if parts else None
+
+
+def _pinyin_expression(pattern: Pinyin) -> str:
+    return pinyin.match_expression(pattern) or '""'
+
 
 
 def _date_key(sort_stamp: float | None) -> int:
@@ -579,19 +656,72 @@ def _contains(text: str, term: Term) -> bool:
     return any(form in text for form in term.forms)
 
 
-def _verify(query: Query, article_id: str, title: str, body: str) -> Hit | None:
-    """The exact check on folded text, and the hit to show if it passes."""
+def _found(term: Term, folded_title: str, folded_body: str) -> tuple[bool, bool]:
+    """Whether a term is in the title and in the body, as typed. A grouped term
+    (wang qishan) is found if each part is in the title or the body, as
+    separate terms were; it counts as in the title only if all parts are."""
+    if not term.parts:
+        return _contains(folded_title, term), _contains(folded_body, term)
+    in_title = [any(form in folded_title for form in part) for part in term.parts]
+    in_body = [any(form in folded_body for form in part) for part in term.parts]
+    if not all(t or b for t, b in zip(in_title, in_body)):
+        return False, False
+    return all(in_title), any(in_body)
+
+
+@dataclass(frozen=True)
+class _PinyinMatch:
+    in_title: bool
+    start: int  # in the folded title or body
+    end: int
+    shown: str  # toned pinyin of the match
+    in_context: bool
+
+
+def _pinyin_match(pattern: Pinyin, folded_title: str, folded_body: str) -> _PinyinMatch | None:
+    """Where a pinyin term matches the title or the lead, preferring a match in
+    the reading the context gives (a few tried, title first)."""
+    first = None
+    tries = 0
+    for in_title, text in ((True, folded_title), (False, folded_body[:PINYIN_LEAD])):
+        for found in pattern.finditer(text):
+            shown, in_context = pinyin.explain(pattern, text, *found.span())
+            match = _PinyinMatch(in_title, *found.span(), shown, in_context)
+            if in_context:
+                return match
+            first = first or match
+            tries += 1
+            if tries == _PINYIN_TRIES:
+                return first
+    return first
+
+
+def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed: bool = False) -> Hit | None:
+    """The exact check on folded text, and the hit to show if it passes.
+
+    With `pinyin_allowed`, a term not found as typed may match by its pinyin
+    in the title or the lead (what the py column indexes).
+    """
     folded_title, folded_body = fold_text(title), fold_text(body)
     for term in query.excludes:
         if _contains(folded_title, term) or _contains(folded_body, term):
             return None
-    in_title = [_contains(folded_title, term) for term in query.positives]
-    in_body = [_contains(folded_body, term) for term in query.positives]
-    if not all(t or b for t, b in zip(in_title, in_body)):
-        return None
+    in_title, in_body, by_pinyin = [], [], []
+    for term in query.positives:
+        t, b = _found(term, folded_title, folded_body)
+        if not (t or b) and pinyin_allowed and term.pinyin is not None:
+            match = _pinyin_match(term.pinyin, folded_title, folded_body)
+            if match is not None:
+                t, b = match.in_title, not match.in_title
+                by_pinyin.append(match)
+        if not (t or b):
+            return None
+        in_title.append(t)
+        in_body.append(b)
     where = tuple(name for name, found in (("title", any(in_title)), ("body", any(in_body))) if found)
-    forms = [term.forms for term in query.positives]
-    snippet, spans = _snippet(body, folded_body, forms)
+    forms = query.highlight_terms() if by_pinyin else [term.forms for term in query.positives]
+    lead_match = next((match.start for match in by_pinyin if not match.in_title), None)
+    snippet, spans = _snippet(body, folded_body, forms, lead_match)
     return Hit(
         article_id=article_id,
         tier=0 if query.positives and all(in_title) else 1,
@@ -599,12 +729,31 @@ def _verify(query: Query, article_id: str, title: str, body: str) -> Hit | None:
         snippet=snippet,
         snippet_spans=tuple(spans),
         title_spans=tuple(find_spans(title, forms)) if any(in_title) else (),
+        pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
+        pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
     )
 
 
-def _snippet(body: str, folded_body: str, forms: list[tuple[str, ...]]) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line window of the original body around the first match."""
+def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
+    """The matched characters as written, then their pinyin: "質量 zhìliàng"."""
+    if match.in_title:
+        origins = fold(title)[1]
+        start, end = origins[match.start], origins[match.end - 1] + 1
+        written = title[start:end]
+    else:
+        start, end = _original_index(body, match.start), _original_index(body, match.end - 1) + 1
+        written = body[start:end]
+    return f"{' '.join(written.split())} {match.shown}"
+
+
+def _snippet(
+    body: str, folded_body: str, forms: list[tuple[str, ...]], pinyin_start: int | None = None
+) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line window of the original body around the first match (plain,
+    else the pinyin match at `pinyin_start`)."""
     first = min((start for group in forms for form in group for start in find_all(folded_body, form)[:1]), default=None)
+    if first is None or (pinyin_start is not None and pinyin_start < first):
+        first = pinyin_start
     origin = 0 if first is None else _original_index(body, first)
     start = max(0, origin - SNIPPET_BEFORE)
     window = " ".join(body[start : start + SNIPPET_LENGTH].split())  # one line

@@ -49,11 +49,13 @@ def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:
     record = article_record(article, newsroom, present) if article else {"id": hit.article_id}
     record["matched_in"] = list(hit.where)
     record["snippet"] = present(hit.snippet, article)
+    record["pinyin"] = present(hit.pinyin, article)  # why a pinyin match matched; "" for a plain one
     return record
 
 
 def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: Present, terms) -> None:
-    """Ranked hits: title, then section, date and id, then the snippet, matches in bold."""
+    """Ranked hits: title, then section, date and id, then the snippet, matches in bold.
+    A pinyin match says what it matched after the id: 質量 zhìliàng."""
     for rank, hit in enumerate(hits, start=1):
         article = newsroom.article(hit.article_id)
         if article is None:
@@ -62,7 +64,9 @@ def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: P
         title = present(article.title, article)
         snippet = present(hit.snippet, article)
         console.print(_marked(f"{rank:>2}. {title}", terms, "bold"), soft_wrap=True)
-        meta = "  ".join(p for p in (present(section.label) if section else article.section, article.date_text, article.id) if p)
+        meta = "  ".join(
+            p for p in (present(section.label) if section else article.section, article.date_text, article.id, present(hit.pinyin, article)) if p
+        )
         console.print(Text("    " + meta, style="dim"), soft_wrap=True)
         console.print(_marked("    " + snippet, terms, ""), soft_wrap=True)
 

@@ -10,6 +10,10 @@ exactly, in whichever script the app shows.
 Regional vocabulary (软件 / 軟體) cannot be folded per character; it is handled
 on the query side instead: `variants()` adds the Taiwan phrase forms of a term
 (OpenCC s2twp / tw2sp), and a term matches if any of its forms does.
+
+A form may also be a pinyin pattern (`pinyin.MARK` + the Latin input, as
+`Query.highlight_terms()` gives for Latin terms): `find_spans` then marks the
+characters the pinyin spells, so 質量 lights up for `zhiliang` or `zl`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import threading
 import unicodedata
 
 import opencc
+
+from . import pinyin
 
 # Unicode blocks with ideographs that OpenCC knows about.
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0), (0x2A700, 0x2EBF0))
@@ -110,6 +116,7 @@ def prepare() -> None:
     worker at startup, so the first keystroke of a search does not pay for it."""
     fold_table()
     variants("質")
+    pinyin.prepare()
 
 
 def _has_cjk(text: str) -> bool:
@@ -144,8 +151,9 @@ def find_spans(display_text: str, query_terms) -> list[tuple[int, int]]:
     """Character ranges of display_text matching any term, merged and sorted.
 
     `query_terms` are strings (folded here) or tuples of already-folded forms
-    such as `variants()` returns. The ranges cover the display text's own
-    characters, punctuation inside a match included.
+    such as `variants()` returns, where a form starting with `pinyin.MARK` is a
+    pinyin pattern. The ranges cover the display text's own characters,
+    punctuation inside a match included.
     """
     needles: set[str] = set()
     for term in query_terms:
@@ -159,9 +167,13 @@ def find_spans(display_text: str, query_terms) -> list[tuple[int, int]]:
     folded, origins = fold(display_text)
     spans: list[tuple[int, int]] = []
     for needle in needles:
-        for start in find_all(folded, needle):
-            end = start + len(needle) - 1
-            spans.append((origins[start], origins[end] + 1))
+        if needle.startswith(pinyin.MARK):
+            pattern = pinyin.parse(needle[len(pinyin.MARK) :])
+            found = [match.span() for match in pattern.finditer(folded)] if pattern else []
+        else:
+            found = [(start, start + len(needle)) for start in find_all(folded, needle)]
+        for start, end in found:
+            spans.append((origins[start], origins[end - 1] + 1))
     return merge_spans(spans)
 
 

@@ -9,6 +9,13 @@
     by:NAME             the byline contains NAME
     since:YYYY-MM-DD    dated on or after; until:YYYY-MM-DD on or before
 
+Latin input is also read as Mandarin pinyin (see pinyin.py): `zhiliang`,
+`zhi4liang4`, `xi'an` and the initials `zl` all find 質量. A term matches if
+its text does or its pinyin does; plain matches rank first. Consecutive bare
+words that are all whole syllables (`wang qishan`) are one term: found as
+those words anywhere, as before, or as the characters they spell, in order.
+Exclusions stay plain: pinyin would leave out far more than was meant.
+
 A filter with a bad date is ignored and explained in `Query.warnings`, not
 raised: the query is parsed on every keystroke and "since:2024-0" is simply
 not finished yet. Unknown `key:value` words are ordinary search terms (a
@@ -21,7 +28,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from . import pinyin as pinyin_reading
 from .normalize import fold_text, variants
+from .pinyin import Pinyin
 
 FILTER_KEYS = ("section", "tag", "by", "since", "until")
 # A word: optional "-", optional "key:", then a quoted or bare value. An
@@ -35,9 +44,18 @@ class Term:
 
     text: str
     forms: tuple[str, ...]  # folded; the first is the term itself, then regional vocabulary
+    pinyin: Pinyin | None = None  # the term read as pinyin, if it can be
+    # Words typed apart but read as one pinyin term (wang qishan): the plain
+    # match needs every part (each any of its forms), anywhere. Empty: any form.
+    parts: tuple[tuple[str, ...], ...] = ()
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def highlight_forms(self) -> tuple[str, ...]:
+        """The folded forms, then the pinyin pattern as a marked form (see `normalize.find_spans`)."""
+        return self.forms + ((self.pinyin.form,) if self.pinyin else ())
 
 
 @dataclass(frozen=True)
@@ -72,13 +90,33 @@ class Query:
         return not self.positives and not self.excludes and not self.filters
 
     def highlight_terms(self) -> list[tuple[str, ...]]:
-        """Folded forms to highlight (for `normalize.find_spans`)."""
-        return [term.forms for term in self.positives]
+        """Folded forms to highlight (for `normalize.find_spans`); a term with a
+        pinyin reading also carries it, as a marked form that only find_spans reads."""
+        return [term.highlight_forms for term in self.positives]
+
+    @property
+    def has_pinyin(self) -> bool:
+        return any(term.pinyin for term in self.positives)
 
 
-def _term(text: str) -> Term | None:
+def _term(text: str, read_pinyin: bool = True) -> Term | None:
     forms = variants(text)
-    return Term(text, forms) if forms else None
+    if not forms:
+        return None
+    return Term(text, forms, pinyin_reading.parse(text) if read_pinyin else None)
+
+
+def _whole_syllables(term: Term) -> bool:
+    return term.pinyin is not None and not any(unit.initial for unit in term.pinyin.segmentations[0])
+
+
+def _grouped(words: list[Term]) -> Term:
+    """Consecutive bare words, all whole syllables, as one term."""
+    if len(words) == 1:
+        return words[0]
+    text = " ".join(word.text for word in words)
+    forms = tuple(dict.fromkeys(form for word in words for form in word.forms))
+    return Term(text, forms, pinyin_reading.parse(text), tuple(word.forms for word in words))
 
 
 def _date(key: str, value: str, warnings: list[str]) -> dt.date | None:
@@ -99,10 +137,20 @@ def parse_query(text: str) -> Query:
     bylines: list[str] = []
     since = until = None
     warnings: list[str] = []
+    run: list[Term] = []  # bare words that are whole syllables, not yet added
+
+    def end_run() -> None:
+        if run:
+            terms.append(_grouped(run))
+            run.clear()
+
     for match in _WORD.finditer(text):
         negative, key, quoted, bare = match.groups()
         value = quoted if quoted is not None else bare or ""
+        if not match.group(0):
+            continue  # the empty match between words
         if key and key.lower() in FILTER_KEYS:
+            end_run()
             key = key.lower()
             if negative:
                 warnings.append(f"-{key}: ignored: filters cannot be negated")
@@ -122,15 +170,21 @@ def parse_query(text: str) -> Query:
             continue
         if key:  # not a filter: the colon is part of the word
             value = f"{key}:{value}"
-        term = _term(value)
+        term = _term(value, read_pinyin=not negative)
         if term is None:
             continue  # punctuation alone, or a lone "-"
         if negative:
             excludes.append(term)
         elif quoted is not None:
             phrases.append(term)
+        elif _whole_syllables(term):
+            run.append(term)
+            continue
         else:
+            end_run()
             terms.append(term)
+        end_run()
+    end_run()
     if since and until and since > until:
         warnings.append(f"since:{since} is after until:{until}: nothing can match")
     return Query(

@@ -144,3 +144,29 @@ def test_search_exit_status(capsys):
 def test_search_output_is_plain_when_piped(capsys):
     code, out, _ = run(capsys, "search", "質量")
     assert code == 0 and "\x1b" not in out
+
+
+# -- pinyin search (Search without a Chinese keyboard) --------------------------------
+
+
+def test_search_by_pinyin_prints_why_each_hit_matched(capsys):
+    code, out, _ = run(capsys, "search", "zhiliang")
+    assert code == 0
+    assert out.splitlines()[0].startswith(" 1. 王岐山在質量工作座談會上指出")
+    assert " 3. " in out and "質量 zhìliàng" in out
+
+
+def test_search_by_pinyin_json_has_a_pinyin_field(capsys):
+    code, out, _ = run(capsys, "search", "zhiliang", "--json", "--script", "simplified")
+    hits = json.loads(out)
+    assert code == 0 and len(hits) == 3 and hits[0]["id"] == WANG_ID
+    assert all(hit["pinyin"].startswith("质量 zhìliàng") for hit in hits)  # in the display script
+    code, out, _ = run(capsys, "search", "質量", "--json")
+    assert all(hit["pinyin"] == "" for hit in json.loads(out))  # a plain match says nothing
+
+
+def test_search_by_initials_and_mixed_with_chinese(capsys):
+    code, out, _ = run(capsys, "search", "wqs", "--json")
+    assert code == 0 and [hit["id"] for hit in json.loads(out)] == [WANG_ID]
+    code, out, _ = run(capsys, "search", "zhiliang", "魏傳忠", "--json")
+    assert code == 0 and [hit["id"] for hit in json.loads(out)] == ["statements/wei-chuanzhong-quality-mechanism"]

@@ -325,3 +325,107 @@ def test_search_while_refreshing_in_another_thread(content):
     worker.join()
     assert not errors
     assert len(index.search("批量文章", limit=500)) == 300
+
+
+# -- pinyin ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def pinyin_index(content) -> SearchIndex:
+    write(content, "news/english.md", "Reporter notes", "This is an English note about quality.", "2012-05-05")
+    write(content, "news/anquan.md", "生產安全檢查", "各地開展安全生產大檢查。", "2009-01-01")
+    write(content, "news/chongqing.md", "重慶新聞", "重慶市今天發布重要通知。", "2008-01-01")
+    index = open_index(content)
+    index.refresh()
+    return index
+
+
+def test_pinyin_full_spaced_apostrophe_tones_and_initials(pinyin_index):
+    every = {"meetings/forum", "news/forum-s", "news/old"}  # all say 質量 in title or lead
+    for query in ("zhiliang", "zhi liang", "ZhiLiang", "zhi4liang4", "zl", '"zhi liang"'):
+        assert set(ids(pinyin_index.search(query))) == every, query
+    assert ids(pinyin_index.search("wqs")) == ["meetings/forum", "news/forum-s"]  # title first
+    assert ids(pinyin_index.search("wang qishan")) == ["meetings/forum", "news/forum-s"]
+    assert ids(pinyin_index.search("zhi1liang4")) == []  # 質 is zhì
+
+
+def test_pinyin_hit_says_why_it_matched(pinyin_index):
+    hit = pinyin_index.search("wqs")[0]
+    assert hit.pinyin == "王岐山 wángqíshān"  # the characters as written, toned pinyin
+    assert hit.tier == 0 and hit.where == ("title",)
+    assert [newsroom_title(pinyin_index, hit)[s:e] for s, e in hit.title_spans] == ["王岐山"]
+    simplified = next(h for h in pinyin_index.search("zhiliang") if h.article_id == "news/forum-s")
+    assert simplified.pinyin.startswith("质量 zhìliàng")
+    assert all(pinyin_index.search("zhiliang")[0].snippet[s:e] for s, e in simplified.snippet_spans)
+
+
+def newsroom_title(index: SearchIndex, hit) -> str:
+    return index.newsroom().article(hit.article_id).title
+
+
+def test_pinyin_with_chinese_terms_and_filters(pinyin_index):
+    assert set(ids(pinyin_index.search("zhiliang 安全"))) == {"meetings/forum", "news/forum-s", "news/old"}
+    assert ids(pinyin_index.search("zhiliang 軟體")) == ["news/old"]
+    assert ids(pinyin_index.search("zhiliang section:meetings")) == ["meetings/forum"]
+    assert "news/anquan" in ids(pinyin_index.search("anquan"))
+    assert "news/anquan" not in ids(pinyin_index.search("anquan -檢查"))
+
+
+def test_polyphones_match_on_any_reading_context_reading_first(pinyin_index):
+    assert ids(pinyin_index.search("chongqing")) == ["news/chongqing"]
+    hit = pinyin_index.search("chongqing")[0]
+    assert hit.pinyin == "重慶 chóngqìng" and hit.pinyin_rank == 1
+    other = pinyin_index.search("zhongqing")[0]  # 重 read zhong: found, ranked as the other reading
+    assert other.article_id == "news/chongqing" and other.pinyin_rank == 2
+    assert other.pinyin == "重慶 zhòngqìng"
+    assert "news/chongqing" in ids(pinyin_index.search("zhongyao"))  # 重要 in the lead
+
+
+def test_plain_matches_rank_before_pinyin(pinyin_index):
+    hits = pinyin_index.search("an")
+    assert ids(hits)[0] == "news/english"  # the English word "an": plain, first
+    assert hits[0].pinyin == "" and hits[0].pinyin_rank == 0
+    assert "news/anquan" in ids(hits)  # 安 read an, after it
+    assert all(hit.pinyin for hit in hits[1:])
+    # A limit full of plain matches leaves the pinyin ones out.
+    assert ids(pinyin_index.search("an", limit=1)) == ["news/english"]
+
+
+def test_a_plain_latin_match_is_never_hidden(pinyin_index, content):
+    write(content, "news/pinyin-word.md", "Notes", "The word zhiliang in Latin letters.", "2000-01-01")
+    pinyin_index.refresh()
+    hits = pinyin_index.search("zhiliang")
+    assert ids(hits)[0] == "news/pinyin-word"  # oldest, but plain: first
+    assert hits[0].pinyin == "" and all(hit.pinyin for hit in hits[1:])
+
+
+def test_initials_do_not_flood_past_the_limit(pinyin_index):
+    hits = pinyin_index.search("z", limit=3)
+    assert len(hits) == 3
+
+
+def test_chinese_queries_are_unchanged(pinyin_index):
+    hits = pinyin_index.search("質量")
+    assert ids(hits) == ["meetings/forum", "news/forum-s", "news/old"]
+    assert [(h.tier, h.pinyin, h.pinyin_rank) for h in hits] == [(0, "", 0), (1, "", 0), (1, "", 0)]
+    assert ids(pinyin_index.search("安全")) == ["news/anquan", "news/forum-s", "meetings/forum", "news/old"]
+
+
+def test_pinyin_is_only_indexed_for_title_and_lead(content):
+    from tui.index import PINYIN_LEAD
+
+    write(content, "news/deep.md", "深處", "前" * (PINYIN_LEAD + 10) + "西安", "2012-01-01")
+    index = open_index(content)
+    index.refresh()
+    assert ids(index.search("西安")) == ["news/deep"]
+    assert ids(index.search("xi'an")) == []  # past the lead: a documented trade-off
+
+
+def test_pinyin_survives_a_changed_file(pinyin_index, content):
+    # Contentless FTS: deleting must hand back exactly the stored pinyin tokens.
+    path = write(content, "news/chongqing.md", "成都新聞", "成都今天發布通知。", "2008-01-01")
+    os.utime(path, ns=(1, 1))
+    pinyin_index.refresh()
+    assert ids(pinyin_index.search("chongqing")) == []
+    assert ids(pinyin_index.search("chengdu")) == ["news/chongqing"]
+    pinyin_index._db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")

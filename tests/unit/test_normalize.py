@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import opencc
 import pytest
@@ -107,3 +106,22 @@ def test_regional_vocabulary_variants():
 def test_tokens_are_one_per_character():
     assert tokens("质量ab") == "质 量 a b"
     assert tokens("") == ""
+
+
+def test_find_spans_marks_what_pinyin_spells():
+    from tui.query import parse_query
+
+    text = "王岐山在質量工作座談會上指出，zhiliang"
+    spans = lambda query: [text[s:e] for s, e in find_spans(text, parse_query(query).highlight_terms())]  # noqa: E731
+    assert spans("zhiliang") == ["質量", "zhiliang"]  # by pinyin and as typed
+    assert spans("zl") == ["質量"]
+    assert spans("wqs") == ["王岐山"]
+    assert spans("zhi4liang4 會") == ["質量", "會"]
+    assert spans("質量") == ["質量"]  # Chinese terms as before
+
+
+def test_a_pinyin_form_never_matches_as_text():
+    from tui.pinyin import MARK
+
+    # the mark folds away; what is left has no hanzi for the pattern to match
+    assert find_spans(MARK + "xyz", [(MARK + "xyz",)]) == []

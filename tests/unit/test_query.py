@@ -90,3 +90,54 @@ def test_regional_vocabulary_forms():
     query = parse_query("软件")
     assert set(query.terms[0].forms) >= {"软件", "软体"}
     assert query.highlight_terms() == [query.terms[0].forms]
+
+
+# -- pinyin -----------------------------------------------------------------------
+
+
+def test_latin_terms_carry_a_pinyin_reading():
+    query = parse_query("zhiliang 安全")
+    assert [t.text for t in query.terms] == ["zhiliang", "安全"]
+    assert query.terms[0].forms == ("zhiliang",)  # still matched as typed, too
+    assert query.terms[0].pinyin is not None and query.terms[1].pinyin is None
+    assert query.has_pinyin
+
+
+def test_chinese_queries_have_no_pinyin_and_highlight_as_before():
+    query = parse_query("質量 安全")
+    assert not query.has_pinyin
+    assert query.highlight_terms() == [("质量",), ("安全",)]
+
+
+def test_highlight_terms_carry_the_pinyin_as_a_marked_form():
+    from tui.pinyin import MARK
+
+    terms = parse_query("zl").highlight_terms()
+    assert terms == [("zl", MARK + "zl")]
+
+
+def test_spaced_syllables_are_one_term():
+    query = parse_query("wang qishan 講話")
+    assert [t.text for t in query.terms] == ["wang qishan", "講話"]
+    grouped = query.terms[0]
+    assert grouped.parts == (("wang",), ("qishan",))  # as words: each anywhere, as before
+    assert [u.text for u in grouped.pinyin.segmentations[0]] == ["wang", "qi", "shan"]
+
+
+def test_words_that_are_not_pinyin_stay_apart():
+    query = parse_query("quality zhiliang an is")
+    assert [t.text for t in query.terms] == ["quality", "zhiliang an", "is"]
+    assert query.terms[0].pinyin is None and query.terms[2].pinyin is None
+
+
+def test_quoted_pinyin_and_excludes():
+    query = parse_query('"zhi liang" -anquan')
+    assert query.phrases[0].forms == ("zhiliang",)
+    assert query.phrases[0].pinyin is not None
+    assert query.excludes[0].pinyin is None  # exclusions stay plain
+
+
+def test_a_filter_ends_a_run_of_syllables():
+    query = parse_query("wang section:news qishan")
+    assert [t.text for t in query.terms] == ["wang", "qishan"]
+    assert query.filters.sections == ("news",)

@@ -41,7 +41,10 @@ class ResultList(RowList):
         title = present(article.title, article)
         snippet = present(hit.snippet, article)
         section = self.newsroom.section(article.section)
-        meta = "  ".join(p for p in (article.date_text, present(section.label) if section else "", present(article.byline, article)) if p)
+        # A pinyin match says what it matched (質量 zhìliàng), so a reader who
+        # typed Latin knows what was found; before the byline, which may be cut.
+        label = present(section.label) if section else ""
+        meta = "  ".join(p for p in (article.date_text, label, present(hit.pinyin, article), present(article.byline, article)) if p)
         return [
             [Cell(" ", width=1), Cell(title, "row-list--strong", marks=tuple(find_spans(title, self.terms)))],
             [Cell(" ", width=1), Cell(meta, "row-list--dim")],

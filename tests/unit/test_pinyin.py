@@ -1,0 +1,164 @@
+"""Reading Latin input as pinyin, and matching it against folded text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tui import pinyin
+from tui.normalize import fold_text
+
+
+def units(text: str) -> list[str]:
+    """Each way the input splits, as "zhi liang" / "z* l*" (initials starred, tones kept)."""
+    pattern = pinyin.parse(text)
+    assert pattern is not None, text
+    return [" ".join(u.text + (str(u.tone) if u.tone else "") + ("*" if u.initial else "") for u in seg) for seg in pattern.segmentations]
+
+
+def matches(text: str, chinese: str) -> list[str]:
+    pattern = pinyin.parse(text)
+    folded = fold_text(chinese)
+    return [folded[m.start() : m.end()] for m in pattern.finditer(folded)] if pattern else []
+
+
+# -- segmentation ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zhiliang", ["zhi liang"]),
+        ("ZhiLiang", ["zhi liang"]),  # case-blind
+        ("zhi liang", ["zhi liang"]),
+        ("zhi-liang", ["zhi liang"]),
+        ("xi'an", ["xi an"]),
+        ("xi\u2019an", ["xi an"]),  # a typographic apostrophe
+        ("xian", ["xian"]),  # fewest syllables, as input methods do: 先, not 西安
+        ("fangan", ["fang an", "fan gan"]),  # both splits are as short: 方案 and 反感
+        ("zhi4liang4", ["zhi4 liang4"]),
+        ("ma5", ["ma5"]),
+        ("ma0", ["ma5"]),  # 0 is the neutral tone too
+        ("lve", ["lve"]),
+        ("lue", ["lve"]),  # 略 spelled the common way
+        ("lüe", ["lve"]),
+        ("zl", ["z* l*"]),
+        ("wqs", ["w* q* s*"]),
+        ("zhil", ["zhi l*"]),  # still typing the second syllable
+        ("zh", ["zh*", "z* h*"]),  # 中 being typed, or the initials of 综合
+    ],
+)
+def test_segmentation(text, expected):
+    assert units(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "  ", "iphone", "quality", "5g", "2024", "質量", "zhi量", "a+b", "i"])
+def test_what_is_not_pinyin(text):
+    # English words that are neither syllables nor initials (i, u and v begin no
+    # syllable), digits, hanzi, symbols.
+    assert pinyin.parse(text) is None
+
+
+def test_syllables_and_initials_do_not_mix():
+    # Else "quality" would be qu-a-li-t-y; wangqs is read as six initials.
+    assert units("wangqs") == ["w* a* n* g* q* s*"]
+
+
+def test_english_words_can_also_be_pinyin():
+    # Ranking puts the plain matches of such words first (see test_index).
+    assert units("an") == ["an"]
+    assert units("the") == ["t* h* e*"]
+
+
+# -- readings and matching ----------------------------------------------------------
+
+
+def test_readings_come_from_pypinyin_with_tones():
+    assert [r.marked for r in pinyin.readings("重")][:2] == ["zhòng", "chóng"]
+    assert {(r.syllable, r.tone) for r in pinyin.readings("質")} == {("zhi", 4)}
+    assert pinyin.readings("绿")[0].syllable == "lv"  # ü kept apart from u
+    assert pinyin.readings("a") == ()
+
+
+def test_full_syllables_in_either_script():
+    assert matches("zhiliang", "質量與质量") == ["质量", "质量"]
+    assert matches("zhi liang", "王岐山在質量工作座談會上指出") == ["质量"]
+    assert matches("xi'an", "他去了西安") == ["西安"]
+    assert matches("xian", "他去了西安") == []  # xian is one syllable
+
+
+def test_initials():
+    assert matches("zl", "質量") == ["质量"]
+    assert matches("wqs", "國務院副總理王岐山") == ["王岐山"]
+    assert matches("wqs", "王岐") == []
+
+
+def test_tone_numbers():
+    assert matches("zhi4liang4", "質量") == ["质量"]
+    assert matches("zhi1liang4", "質量") == []  # 質 is zhì, fourth tone
+    assert matches("zhi4liang2", "丈量質量") == ["质量"]  # 量 reads liáng too
+
+
+def test_polyphones_match_on_any_reading():
+    assert matches("zhong", "重要") == ["重"]
+    assert matches("chong", "重要") == ["重"]
+    assert matches("chongqing", "重慶") == ["重庆"]
+    assert matches("zhongqing", "重慶") == ["重庆"]  # another reading: still found
+
+
+def test_spaces_and_punctuation_between_characters_do_not_matter():
+    # Folding drops them, as it does for plain terms.
+    assert matches("zhiliang", "質，量") == ["质量"]
+
+
+def test_explain_gives_the_reading_in_context():
+    folded = fold_text("重慶的質量很重要")
+    start = folded.index("重庆")
+    assert pinyin.explain(pinyin.parse("chongqing"), folded, start, start + 2) == ("chóngqìng", True)
+    assert pinyin.explain(pinyin.parse("zhongqing"), folded, start, start + 2) == ("zhòngqìng", False)
+    start = folded.index("质量")
+    assert pinyin.explain(pinyin.parse("zl"), folded, start, start + 2) == ("zhìliàng", True)
+
+
+# -- index tokens ------------------------------------------------------------------
+
+
+def fts_accepts(expression: str, tokens: set[str]) -> bool:
+    """Evaluate a match_expression (AND/OR of tokens and token* prefixes) over a token set."""
+
+    def token(word: str) -> str:
+        if word.endswith("*"):
+            return str(any(t.startswith(word[:-1]) for t in tokens))
+        return str(word in tokens)
+
+    python = re.sub(r"[0-9a-z]+\*?", lambda m: token(m.group(0)), expression)
+    return eval(python.replace("AND", "and").replace("OR", "or"))  # noqa: S307 - built from our own tokens
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["zhiliang", "zl", "wqs", "zhil", "zh", "z", "zhi4liang4", "chongqing", "zhongqing", "guowuyuan", "gwy", "xi'an", "fangan"],
+)
+def test_every_match_is_found_by_the_index_tokens(query):
+    text = fold_text("王岐山在質量工作座談會上指出，重慶、西安和國務院的方案")
+    tokens = set(pinyin.tokens(text).split())
+    pattern = pinyin.parse(query)
+    assert pattern.search(text) is not None
+    assert fts_accepts(pinyin.match_expression(pattern), tokens)
+
+
+def test_tokens_are_distinct_sorted_and_fts_safe():
+    text = pinyin.tokens(fold_text("質量質量 quality 重"))
+    words = text.split()
+    assert words == sorted(set(words))
+    assert all(word.isascii() and word.isalnum() for word in words)
+    # pairs of syllables and of initials; a run's last hanzi pairs with nothing
+    assert {"zhi0liang", "liang0zhi", "9z0l", "9l0z", "zhong0", "chong0", "9z0", "9c0"} <= set(words)
+    assert pinyin.tokens("") == "" and pinyin.tokens("abc") == ""
+
+
+def test_highlight_form_is_never_folded_text():
+    form = pinyin.parse("zhiliang").form
+    assert form.startswith(pinyin.MARK)
+    assert fold_text(form) != form  # folding drops the mark's control character
