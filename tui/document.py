@@ -333,3 +333,30 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
 
 
 __all__ = ["BULLET", "IMAGE_LABEL", "Block", "Run", "parse_markdown"]
+
+
+OPENABLE_SCHEMES = ("http", "https", "mailto")
+
+
+def find_links(body: str) -> list[tuple[str, str]]:
+    """Every link in a body as (label, href), in order, for a reader to choose from.
+
+    Only `can_open(href)` ones may ever be handed to a browser."""
+    found: list[tuple[str, str]] = []
+    try:
+        tokens = _MD.parse(body[:INLINE_BUDGET])
+    except Exception:  # noqa: BLE001 - a body that cannot be parsed has no links to offer
+        return []
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                found.append((clean(_next_text(children, index + 1)).strip() or href, clean(href)))
+    return found
+
+
+def can_open(href: str) -> bool:
+    """Only web and mail links: never file:, javascript:, data: or a terminal's own schemes."""
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    return scheme in OPENABLE_SCHEMES and clean(href) == href and not any(char.isspace() for char in href)

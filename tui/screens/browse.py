@@ -14,13 +14,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from ..document import can_open, find_links
 from ..loader import ContentError, load_body
 from ..model import Article, Newsroom
-from ..widgets.reader import HighlightTerms
 from ..widgets.article_list import ArticleList
 from ..widgets.masthead import Masthead
-from ..widgets.reader import Reader
+from ..widgets.reader import HighlightTerms, Reader
 from ..widgets.section_menu import SectionMenu
+from .links import LinksScreen
 
 NARROW_WIDTH = 70  # below this, one pane at a time
 
@@ -172,6 +173,28 @@ class BrowseScreen(Screen):
     def _article_selected(self) -> None:
         self._open(self.query_one(ArticleList).current)
         self._focus_pane(2)
+
+    @on(Reader.LinksWanted)
+    def _links(self) -> None:
+        reader = self.query_one(Reader)
+        if reader.article is None:
+            return
+        try:
+            links = find_links(load_body(reader.article))
+        except (ContentError, OSError):
+            links = []
+
+        def chosen(href: str | None) -> None:
+            if href is None:
+                return
+            if self.app.kiosk is not None:
+                self.notify("Links cannot be opened here.", markup=False)
+            elif not can_open(href):
+                self.notify(f"Not opened: only http, https and mailto links open ({href[:60]})", severity="warning", markup=False)
+            else:
+                self.app.open_url(href)
+
+        self.app.push_screen(LinksScreen(links), chosen)
 
     @on(Reader.Step)
     def _step(self, event: Reader.Step) -> None:

@@ -68,6 +68,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         Binding("end,G", "bottom", "Bottom", show=False),
         Binding("n", "match(1)", "Next match", id="next_match"),
         Binding("N", "match(-1)", "Previous match", show=False, id="previous_match"),
+        Binding("L", "links", "Links", show=False, id="links"),
         Binding("left_square_bracket", "step(-1)", "Prev", id="previous_article"),
         Binding("right_square_bracket", "step(1)", "Next", id="next_article"),
     ]
@@ -101,6 +102,9 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         & > .reader--hint { color: $text-muted; }
     }
     """
+
+    class LinksWanted(Message):
+        """The reader asked to see the article's links."""
 
     class Step(Message):
         """Asks for the previous (-1) or next (1) article."""
@@ -276,6 +280,10 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         if action == "match":
             return bool(self.terms)  # n / N only while there are matches to jump to
         return True
+
+    def action_links(self) -> None:
+        if self.article is not None:
+            self.post_message(self.LinksWanted())
 
     def action_step(self, step: int) -> None:
         self.post_message(self.Step(step))
