@@ -54,7 +54,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
+import pickle
+import subprocess
+import sys
 import sqlite3
 import threading
 import unicodedata
@@ -75,6 +79,8 @@ from .query import Query, Term, parse_query
 
 SCHEMA_VERSION = 6
 BATCH = 256  # files per write transaction: short enough for a search to wait on
+PARALLEL_FILES = 2000  # fewer files than this are read in-process: a worker takes ~0.5 s to start
+MAX_WORKERS = 4
 SNIPPET_BEFORE = 16  # characters of context before the first match
 SNIPPET_LENGTH = 80
 PINYIN_LEAD = 60  # folded characters of the body whose pinyin is indexed (see above)
@@ -291,23 +297,18 @@ class SearchIndex:
         if gone:
             with self._lock, self._db:
                 self._forget(gone)
-        for start in range(0, len(todo), BATCH):
-            rows = [self._read(rel, *on_disk[rel]) for rel in todo[start : start + BATCH]]
+        batches = [[(rel, *on_disk[rel]) for rel in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)]
+        done = 0
+        for batch, rows in zip(batches, _read_batches(self.content_dir, batches)):
             with self._lock, self._db:
-                self._forget([known[rel][0] for rel in todo[start : start + BATCH] if rel in known])
+                self._forget([known[rel][0] for rel, *_ in batch if rel in known])
                 self._store(rows)
+            done += len(batch)
             if progress is not None:
-                progress(min(start + BATCH, len(todo)), len(todo))
+                progress(done, len(todo))
         if len(todo) > 1000:
             with self._lock, self._db:  # merge FTS segments after a big build: faster queries
                 self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-
-    def _read(self, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
-        """One file as a row for `files`."""
-        article, problems, body = loader.read_article(self.content_dir, path)
-        if article is None:
-            return _problem_row(rel, size, mtime_ns, problems)
-        return _article_row(rel, size, mtime_ns, problems, article, body)
 
     def _forget(self, row_ids: list[int]) -> None:
         """Drop files from the table and their tokens from the contentless FTS table."""
@@ -334,10 +335,7 @@ class SearchIndex:
             row_id = base if last is None else last + 1
             db.execute(insert, (row_id, *(row.get(column) for column in _COLUMNS)))
             if row.get("article_id") is not None:  # an article: index its title and body
-                db.execute(
-                    "INSERT INTO fts(rowid, title, body, py) VALUES (?, ?, ?, ?)",
-                    (row_id, *_fts_values(row["title"], row["body"])),
-                )
+                db.execute("INSERT INTO fts(rowid, title, body, py) VALUES (?, ?, ?, ?)", (row_id, *row["fts"]))
 
     # -- the newsroom, straight from the index ----------------------------
 
@@ -546,6 +544,61 @@ def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], ar
         body=body,
     )
     return row
+
+
+def read_row(content_dir: Path, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
+    """One file as a row for `files`, its FTS tokens worked out: all the CPU work of indexing."""
+    article, problems, body = loader.read_article(content_dir, path)
+    if article is None:
+        return _problem_row(rel, size, mtime_ns, problems)
+    row = _article_row(rel, size, mtime_ns, problems, article, body)
+    row["fts"] = _fts_values(row["title"], row["body"])
+    return row
+
+
+def read_rows(content_dir: Path, batch: list[tuple]) -> list[dict]:
+    return [read_row(content_dir, *item) for item in batch]
+
+
+def _read_batches(content_dir: Path, batches: list[list[tuple]]):
+    """Rows for each batch, in order. A big build reads and tokenises in worker
+    processes, one a core, while this process writes to SQLite; if a worker
+    fails, the rest is read here."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(batches))
+    done = 0
+    if workers >= 2 and sum(map(len, batches)) >= PARALLEL_FILES:
+        try:
+            for rows in _read_in_workers(content_dir, batches, workers):
+                yield rows
+                done += 1
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            logging.getLogger(__name__).warning("index workers failed (%s); reading in-process", error)
+    for batch in batches[done:]:
+        yield read_rows(content_dir, batch)
+
+
+def _read_in_workers(content_dir: Path, batches: list[list[tuple]], count: int):
+    # Each worker holds one batch (a few kB of paths) at a time, so no pipe
+    # fills while the other side waits: batch k goes to worker k % count.
+    command = [sys.executable, "-m", "tui.index_worker"]
+    procs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
+    try:
+        for proc in procs:
+            pickle.dump(str(content_dir), proc.stdin)
+        for number, proc in enumerate(procs):
+            pickle.dump(batches[number], proc.stdin)
+            proc.stdin.flush()
+        for number in range(len(batches)):
+            proc = procs[number % count]
+            rows = pickle.load(proc.stdout)
+            if number + count < len(batches):
+                pickle.dump(batches[number + count], proc.stdin)
+                proc.stdin.flush()
+            yield rows
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
 def _walk_key(rel: str) -> str:
