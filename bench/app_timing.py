@@ -45,7 +45,7 @@ def _newest_title(corpus: Path, cache: Path) -> str:
 def first_paint(corpus: Path, cache: Path) -> dict:
     """Launch to the newest article's title on screen, and to the full newsroom ("N articles")."""
     title = _newest_title(corpus, cache)[:6]
-    paints, completes = [], []
+    paints, completes, memory = [], [], []
     for _ in range(RUNS):
         with Terminal([*app_command(), "--config", str(corpus / "config.toml"), "--script", "original"], cols=120, rows=40) as terminal:
             started = time.perf_counter()
@@ -53,10 +53,20 @@ def first_paint(corpus: Path, cache: Path) -> dict:
             paints.append(time.perf_counter() - started)
             _wait(terminal, lambda screen: " articles" in screen)
             completes.append(time.perf_counter() - started)
+            memory.append(_peak_rss_mb(terminal.process.pid))
     return {
         "first_paint_s": round(statistics.median(paints), 3),
         "full_newsroom_s": round(statistics.median(completes), 3),
+        "app_peak_rss_mb": round(max(memory), 1),
     }
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The app's own high-water mark (VmHWM), while it runs."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def script_toggle(corpus: Path, cache: Path) -> dict:

@@ -26,6 +26,7 @@ from .screens.search import SearchChoice, SearchScreen
 from .presenter import Presenter
 from .script import Glossary, ScriptConverter, ScriptMode
 from .state import update_state
+from .text import clean_line
 from .widgets.article_list import ArticleList
 from .widgets.masthead import Masthead
 from .widgets.reader import Reader
@@ -135,7 +136,9 @@ class NewsroomApp(App[None]):
                     self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
                 shown_at = time.monotonic()
 
-        self.post_message(NewsroomLoaded(index.refresh(progress=progress)))
+        # Nothing changed since last time: the newsroom on show is current.
+        if index.update(progress=progress) or not newest:
+            self.post_message(NewsroomLoaded(index.newsroom()))
 
     def _preview(self, newest: list[Article]) -> Newsroom:
         return replace(assemble(self.config, newest, []), complete=False)
@@ -145,13 +148,13 @@ class NewsroomApp(App[None]):
         """Load the OpenCC dictionaries and search tables now, so the first toggle
         and the first search keystroke do not wait for them."""
         self.converter.warm()
-        prepare_search()
+        prepare_search(with_pinyin=False)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.browse.query_one(Masthead).status = f"Indexing {message.done}/{message.total}"
 
     def on_index_note(self, message: IndexNote) -> None:
-        self.notify(message.text, title="Search index", severity="warning", markup=False)
+        self.notify(clean_line(message.text), title="Search index", severity="warning", markup=False)
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
         first = self.newsroom is None
@@ -163,14 +166,15 @@ class NewsroomApp(App[None]):
             if newsroom.article(self.open_id):
                 self.browse.open_article(self.open_id)
             else:
-                self.notify(f"No article with id {self.open_id!r}", severity="warning", markup=False)
+                self.notify(clean_line(f"No article with id {self.open_id!r}"), severity="warning", markup=False)
             self.open_id = None  # asked once, answered once
         self.update_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported."""
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", markup=False, timeout=10)
+            message = clean_line(f"{event.worker.name} failed: {event.worker.error}")  # may quote content
+            self.notify(message, severity="error", markup=False, timeout=10)
 
     # --- kiosk ---------------------------------------------------------------------------
 

@@ -64,7 +64,6 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 
 import opencc
@@ -157,6 +156,7 @@ class SearchIndex:
     def __init__(self, config: Config, path: Path | None):
         self.config = config
         self.content_dir = Path(config.content_dir)
+        self._root = os.path.join(str(self.content_dir), "")  # article paths are this plus the relative path
         self.path = path  # None: in memory
         self.notes: list[str] = []  # what recovery did, for a status line or log
         self._lock = threading.RLock()  # guards the connection
@@ -271,15 +271,19 @@ class SearchIndex:
         Only files whose size or mtime changed are read. `progress(done,
         total)` counts the files being (re)read.
         """
+        self.update(progress)
+        return self.newsroom()
+
+    def update(self, progress: ProgressCallback | None = None) -> bool:
+        """`refresh()` without building the Newsroom: True if anything changed."""
         with self._refreshing:
             try:
-                self._refresh(progress)
+                return self._refresh(progress)
             except sqlite3.DatabaseError as error:
                 self._reset(error)
-                self._refresh(progress)
-            return self.newsroom()
+                return self._refresh(progress)
 
-    def _refresh(self, progress: ProgressCallback | None) -> None:
+    def _refresh(self, progress: ProgressCallback | None) -> bool:
         on_disk: dict[str, tuple[Path, int, int]] = {}
         prefix = os.path.join(str(self.content_dir), "")  # relative_to() is the slow part of a warm scan
         for path in loader.iter_content_files(self.content_dir):
@@ -309,6 +313,7 @@ class SearchIndex:
         if len(todo) > 1000:
             with self._lock, self._db:  # merge FTS segments after a big build: faster queries
                 self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        return bool(gone or todo)
 
     def _forget(self, row_ids: list[int]) -> None:
         """Drop files from the table and their tokens from the contentless FTS table."""
@@ -345,27 +350,26 @@ class SearchIndex:
         Fast enough for first paint; call `refresh()` afterwards (in a worker)
         to pick up changes.
         """
-        try:
-            with self._lock:
-                rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems, walk FROM files").fetchall()
-        except sqlite3.DatabaseError as error:
-            self._reset(error)
-            rows = []
-        rows.sort(key=itemgetter(-1))  # the order load_newsroom reads files in
         articles: list[Article] = []
         problems: list[Problem] = []
         seen: dict[str, str] = {}
-        for row in rows:
-            rel = row[0]
-            if row[-2] is not None:
-                problems.extend(Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-2]))
-            if row[1] is None:
-                continue
-            if row[1] in seen:
-                problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
-                continue
-            seen[row[1]] = rel
-            articles.append(self._article(row))
+        try:
+            with self._lock:
+                # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
+                for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
+                    rel = row[0]
+                    if row[-1] is not None:
+                        problems.extend(Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1]))
+                    if row[1] is None:
+                        continue
+                    if row[1] in seen:
+                        problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
+                        continue
+                    seen[row[1]] = rel
+                    articles.append(self._article(row))
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return loader.assemble(self.config, [], [])
         return loader.assemble(self.config, articles, problems)
 
     def _article(self, row: tuple) -> Article:
@@ -378,16 +382,17 @@ class SearchIndex:
             date_value = None
         return Article(
             id=article_id,
-            path=self.content_dir / rel,
-            section=section,
+            path=self._root + rel,
+            # Sections, bylines and sources repeat across thousands of articles: share one copy.
+            section=sys.intern(section),
             title=title,
             date=date_value,
             subtitle=subtitle,
-            byline=byline,
-            source=source,
+            byline=sys.intern(byline),
+            source=sys.intern(source),
             caption=caption,
             summary=summary,
-            tags=tuple(tags.split(_TAG_SEP)) if tags else (),
+            tags=tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP)) if tags else (),
             body_line=body_line,
             glossary=tuple(tuple(pair) for pair in json.loads(glossary)) if glossary else (),
         )

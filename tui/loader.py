@@ -159,7 +159,7 @@ def build_article(path: Path, rel_id: str, folder_section: str, parsed: ParsedFi
 
     article = Article(
         id=fields.get("id") or rel_id,
-        path=path,
+        path=str(path),
         section=fields.get("section") or folder_section,
         title=fields["title"],
         date=date,
@@ -190,7 +190,7 @@ def read_file(path: Path) -> tuple[str, ParsedFile]:
 
 def load_body(article: Article) -> str:
     """An article's Markdown body, read fresh from disk and made safe to show."""
-    _, parsed = read_file(article.path)
+    _, parsed = read_file(Path(article.path))
     return clean(parsed.body)
 
 

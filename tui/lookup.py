@@ -40,7 +40,7 @@ def article_record(article: Article, newsroom: Newsroom, present: Present) -> di
         "caption": present(article.caption, article),
         "summary": present(article.summary, article),
         "tags": [present(tag, article) for tag in article.tags],
-        "path": str(article.path),
+        "path": article.path,
     }
 
 

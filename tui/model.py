@@ -24,12 +24,15 @@ class Problem:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
-    """One article's metadata. The body stays on disk until it is read."""
+    """One article's metadata. The body stays on disk until it is read.
+
+    Slots and a plain-string path: a newsroom holds 100,000 of these.
+    """
 
     id: str
-    path: Path
+    path: str
     section: str
     title: str
     date: Date | None = None

@@ -111,12 +111,15 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origins
 
 
-def prepare() -> None:
+def prepare(with_pinyin: bool = True) -> None:
     """Build the folding table and the converters now (about 0.2 s), e.g. in a
-    worker at startup, so the first keystroke of a search does not pay for it."""
+    worker at startup, so the first keystroke of a search does not pay for it.
+
+    The pinyin readings cost ~55 MB: an app loads them only once a search opens."""
     fold_table()
     variants("質")
-    pinyin.prepare()
+    if with_pinyin:
+        pinyin.prepare()
 
 
 def _has_cjk(text: str) -> bool:

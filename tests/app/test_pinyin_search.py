@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.app.test_browse import AQSIQ, WANG, WEI, started
+from tests.app.test_search import result_titles, search_for
 from tests.conftest import SAMPLE_CONFIG
 from tui.cli import build_app
 from tui.screens.search import SearchScreen
@@ -12,18 +13,6 @@ from tui.widgets.result_list import ResultList
 
 def sample_app(*args: str):
     return build_app(["--config", str(SAMPLE_CONFIG), "--script", "original", *args])
-
-
-async def type_search(app, pilot, text: str) -> ResultList:
-    await pilot.press("slash", *text)
-    assert isinstance(app.screen, SearchScreen)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app.screen.query_one(ResultList)
-
-
-def titles(results: ResultList) -> list[str]:
-    return [results.newsroom.article(hit.article_id).title for hit in results.hits]
 
 
 def row(results: ResultList, index: int) -> list[str]:
@@ -39,9 +28,9 @@ async def test_zhiliang_lists_all_three_articles_with_the_pinyin_shown():
     app = sample_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        results = await type_search(app, pilot, "zhiliang")
-        assert sorted(titles(results)) == sorted([WANG, WEI, AQSIQ])
-        assert titles(results)[0] == WANG  # newest first, as for 質量
+        results = await search_for(app, pilot, "zhiliang")
+        assert sorted(result_titles(results)) == sorted([WANG, WEI, AQSIQ])
+        assert result_titles(results)[0] == WANG  # newest first, as for 質量
         _, meta, _ = row(results, 0)
         assert "質量 zhìliàng" in meta  # why it matched, beside the hit
         assert marked(results, 0, 0) == ["質量"]  # and the characters are marked in the title
@@ -53,8 +42,8 @@ async def test_initials_find_the_wang_qishan_speech():
     app = sample_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        results = await type_search(app, pilot, "wqs")
-        assert titles(results) == [WANG]
+        results = await search_for(app, pilot, "wqs")
+        assert result_titles(results) == [WANG]
         assert "王岐山 wángqíshān" in row(results, 0)[1]
         assert marked(results, 0, 0) == ["王岐山"]
 
@@ -63,8 +52,8 @@ async def test_results_follow_the_pinyin_as_it_is_typed():
     app = sample_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        results = await type_search(app, pilot, "zhil")  # the second syllable half typed
-        assert WANG in titles(results)
+        results = await search_for(app, pilot, "zhil")  # the second syllable half typed
+        assert WANG in result_titles(results)
         await pilot.press(*"iang")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -75,7 +64,7 @@ async def test_pinyin_in_the_simplified_display_and_the_reader_marks():
     app = sample_app("--script", "simplified")
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        results = await type_search(app, pilot, "wqs")
+        results = await search_for(app, pilot, "wqs")
         assert "王岐山 wángqíshān" in row(results, 0)[1]
         await pilot.press("enter")  # to the results
         await pilot.press("enter")  # open the article

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from .. import pinyin
 from ..index import Hit
 from ..query import parse_query
 from ..widgets.masthead import Masthead
@@ -59,6 +60,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load_pinyin()
         masthead = self.query_one(Masthead)
         browse_masthead = self.app.browse.query_one(Masthead)
         masthead.title, masthead.mode = browse_masthead.title, browse_masthead.mode
@@ -70,6 +72,11 @@ class SearchScreen(Screen[SearchChoice | None]):
         text = self.query_one(Input).value
         self._set_status("Searching..." if text.strip() else "Type to search every article, in either script.")
         self.run_search(text, self.scoped)
+
+    @work(thread=True, group="pinyin", exit_on_error=False)
+    def load_pinyin(self) -> None:
+        """The pinyin readings (~55 MB) load only once someone searches."""
+        pinyin.prepare()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, scoped: bool) -> None:
