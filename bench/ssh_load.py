@@ -30,9 +30,10 @@ import asyncssh
 import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"down": "\x1b[B", "up": "\x1b[A", "enter": "\r", "escape": "\x1b", "t": "t"}
-# A walk that changes the screen at every step: sections, an article, the script.
-WALK = ["down", "enter", "t", "escape", "down", "t", "up", "enter", "t", "escape", "up", "down"]
+KEYS = {"down": "\x1b[B", "up": "\x1b[A", "enter": "\r", "escape": "\x1b", "t": "t", "/": "/", "質": "質", "z": "z", "l": "l"}
+# A walk that changes the screen at every step: sections, an article, the
+# script, and a search typed in Chinese and in pinyin initials.
+WALK = ["down", "enter", "t", "escape", "/", "質", "escape", "down", "t", "up", "/", "z", "l", "escape", "enter", "t", "escape", "up", "down"]
 
 SERVER = """
 import asyncio, sys

@@ -211,7 +211,7 @@ class SearchIndex:
     def _usable(self, db: sqlite3.Connection) -> bool:
         """Set the connection up; False if the file holds another version's index."""
         db.execute("PRAGMA journal_mode=DELETE")  # one connection: WAL buys no concurrency here, and doubles the writes
-        db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last batch on power loss is fine
+        db.execute("PRAGMA synchronous=OFF")  # a cache: a file damaged by a crash is found and rebuilt
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
             self._create(db)
@@ -302,6 +302,9 @@ class SearchIndex:
             with self._lock, self._db:
                 self._forget(gone)
         batches = [[(rel, *on_disk[rel]) for rel in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)]
+        if len(todo) > 1000:  # a big build rewrites FTS segments often: give it 32 MB of pages, for now
+            with self._lock:
+                self._db.execute("PRAGMA cache_size=-32768")
         done = 0
         for batch, rows in zip(batches, _read_batches(self.content_dir, batches)):
             with self._lock, self._db:
@@ -313,6 +316,8 @@ class SearchIndex:
         if len(todo) > 1000:
             with self._lock, self._db:  # merge FTS segments after a big build: faster queries
                 self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            with self._lock:
+                self._db.execute("PRAGMA cache_size=-2000")  # SQLite's default again: the app stays small
         return bool(gone or todo)
 
     def _forget(self, row_ids: list[int]) -> None:
