@@ -170,3 +170,12 @@ def test_search_by_initials_and_mixed_with_chinese(capsys):
     assert code == 0 and [hit["id"] for hit in json.loads(out)] == [WANG_ID]
     code, out, _ = run(capsys, "search", "zhiliang", "魏傳忠", "--json")
     assert code == 0 and [hit["id"] for hit in json.loads(out)] == ["statements/wei-chuanzhong-quality-mechanism"]
+
+
+def test_python_m_tui_is_the_same_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), "list", "meetings"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "王岐山在質量工作座談會上指出" in done.stdout
