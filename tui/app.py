@@ -78,14 +78,13 @@ class NewsroomApp(App[None]):
         open_id: str | None = None,
         script: ScriptMode = ScriptMode.ORIGINAL,
         glossary: Glossary | None = None,
-        remember: bool = True,
         kiosk: KioskConfig | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         self.open_id = open_id
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
-        self.remember = remember and self.kiosk is None  # a kiosk writes no state
+        self.remember = self.kiosk is None  # a kiosk writes no state
         self.start_mode = script
         self._last_input = time.monotonic()
         self._idle_reset_done = True
@@ -136,7 +135,7 @@ class NewsroomApp(App[None]):
                     self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
                 shown_at = time.monotonic()
 
-        # Nothing changed since last time: the newsroom on show is current.
+        # Build the newsroom again only if a file changed, or if none was shown yet.
         if index.update(progress=progress) or not newest:
             self.post_message(NewsroomLoaded(index.newsroom()))
 
