@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from tui.state import state_path
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 from tui.widgets.section_menu import SectionMenu
+
+
+async def until(pilot, condition, timeout: float = 15.0) -> None:
+    """Wait for a timer-driven change; generous, since a loaded machine runs timers late."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
 
 
 def kiosk_config(tmp_path: Path, **kiosk: object) -> Path:
@@ -61,8 +70,8 @@ async def test_idle_kiosk_goes_back_to_the_front_page(tmp_path: Path):
         await pilot.press("j", "j", "j", "enter", "t")  # 會議, its list, simplified
         assert app.screen.query_one(SectionMenu).current.id == "meetings"
         assert app.script_mode is ScriptMode.SIMPLIFIED
-        await pilot.pause(1.0)
         menu = app.screen.query_one(SectionMenu)
+        await until(pilot, lambda: menu.current.id == "latest")
         assert menu.current.id == "latest" and app.focused is menu
         assert app.script_mode is ScriptMode.ORIGINAL
         assert len(app.screen.query_one(ArticleList).articles) == 3
@@ -74,10 +83,7 @@ async def test_attract_mode_cycles_headlines_until_a_key(tmp_path: Path):
         await started(app, pilot)
         reader = app.screen.query_one(Reader)
         seen = set()
-        for _ in range(6):
-            await pilot.pause(0.25)
-            seen.add(reader.article.id)
-        assert len(seen) == 3  # went round all three headlines
+        await until(pilot, lambda: seen.add(reader.article.id) or len(seen) == 3)  # round all three headlines
         await pilot.press("down")
         settled = reader.article.id
         await pilot.pause(0.6)
