@@ -129,7 +129,12 @@ async def test_command_palette_sets_the_mode():
         await started(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"hongkong")
-        await pilot.pause(0.5)
+        from textual.command import CommandList
+
+        for _ in range(300):  # the palette searches asynchronously: wait for its hits
+            if app.screen.query_one(CommandList).option_count:
+                break
+            await pilot.pause(0.05)
         await pilot.press("enter")
         await pilot.pause()
         assert app.script_mode is ScriptMode.HONGKONG
