@@ -344,6 +344,8 @@ def write_report(results: list[dict], info: dict, path: Path) -> None:
         "  running app's own VmHWM once the whole newsroom is loaded (largest of the 5).",
         "- `toggle_*`: the `t` key written to the pty until the masthead and the article list are",
         "  redrawn in the next script; 15 toggles, with the converters already loaded.",
+        "  `toggle_frame_median_ms`: until the app starts writing its new frame (without the",
+        "  measuring side's pyte parsing).",
         "",
     ]
     # Hand-written notes (design trade-offs and the numbers behind them) are
