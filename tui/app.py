@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, replace
 
+from rich.console import Console
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -85,6 +87,9 @@ class NewsroomApp(App[None]):
         self.open_id = open_id
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.remember = self.kiosk is None  # a kiosk writes no state
+        if self.kiosk is not None:
+            # A stranger's screen never shows a traceback with the server's paths in it.
+            self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
         self.start_mode = script
         self._last_input = time.monotonic()
         self._idle_reset_done = True

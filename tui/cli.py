@@ -261,4 +261,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Use a UTF-8 locale, e.g. LANG=C.UTF-8 newsroom (or zh_TW.UTF-8, zh_CN.UTF-8)."
         )
     app.run()
+    if app.kiosk is not None and app.return_code:
+        print("Newsroom stopped unexpectedly.", file=sys.stderr)
     return app.return_code or 0

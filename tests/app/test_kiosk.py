@@ -97,3 +97,14 @@ async def test_kiosk_writes_no_state():
         await pilot.press("t")
         assert app.script_mode is ScriptMode.SIMPLIFIED
     assert not state_path().exists()
+
+
+async def test_a_crash_in_a_kiosk_shows_no_traceback():
+    app = build_app(["--config", str(ROOT / "config.toml"), "--kiosk"])
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(app, pilot)
+            app.call_later(lambda: 1 / 0)
+            await pilot.pause()
+    app._print_error_renderables()  # what Textual prints on the way out
+    assert "ZeroDivisionError" in app.error_console.file.getvalue()  # kept, not shown
