@@ -24,6 +24,7 @@ import unicodedata
 import opencc
 
 from . import pinyin
+from .script import SHARED_POOL
 
 # Unicode blocks with ideographs that OpenCC knows about.
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0), (0x2A700, 0x2EBF0))
@@ -39,15 +40,11 @@ NORMALIZE_VERSION = 1
 
 _lock = threading.Lock()
 _table: dict[int, str] | None = None
-_converters: dict[str, opencc.OpenCC] = {}
 
 
 def _converter(config: str) -> opencc.OpenCC:
-    """One OpenCC converter per config, created on first use (creation is slow)."""
-    with _lock:
-        if config not in _converters:
-            _converters[config] = opencc.OpenCC(config, include_tofu_risk_dictionaries=False)
-        return _converters[config]
+    # The display converters' pool: one dictionary load per config for the whole app.
+    return SHARED_POOL.get(config)
 
 
 def _build_table() -> dict[int, str]:

@@ -32,13 +32,30 @@ HEADLINE = "王岐山"
 SIMPLIFIED_TITLE = "质量新闻"
 
 
-class Visitor:
-    """An asyncssh client session on a pty, drawn into a pyte screen."""
+class DrawnScreen:
+    """What a client has been sent, drawn into a pyte screen (shared with the web tests)."""
 
-    def __init__(self, conn, process, cols: int, rows: int) -> None:
-        self.conn, self.process = conn, process
+    def __init__(self, cols: int, rows: int) -> None:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
+
+    def text(self) -> str:
+        return screen_text(self.screen)
+
+    async def wait_for(self, text: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.text()}")
+            await asyncio.sleep(0.05)
+
+
+class Visitor(DrawnScreen):
+    """An asyncssh client session on a pty."""
+
+    def __init__(self, conn, process, cols: int, rows: int) -> None:
+        super().__init__(cols, rows)
+        self.conn, self.process = conn, process
         self.changes = 0
         self._reader = asyncio.ensure_future(self._read())
 
@@ -53,16 +70,6 @@ class Visitor:
         while data := await self.process.stdout.read(65536):
             self.stream.feed(data)
             self.changes += 1
-
-    def text(self) -> str:
-        return screen_text(self.screen)
-
-    async def wait_for(self, text: str, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.text():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.text()}")
-            await asyncio.sleep(0.05)
 
     def send(self, data: str) -> None:
         self.process.stdin.write(data.encode())

@@ -17,7 +17,7 @@ pytest.importorskip("textual_serve")
 pyte = pytest.importorskip("pyte")
 
 from tests.conftest import SAMPLE_CONFIG  # noqa: E402
-from tests.serve.test_ssh import HEADLINE, SIMPLIFIED_TITLE, TITLE, alive, gone, screen_text  # noqa: E402
+from tests.serve.test_ssh import HEADLINE, SIMPLIFIED_TITLE, TITLE, DrawnScreen, alive, gone  # noqa: E402
 from tui.serve_web import KioskAppService, WebOptions, origin_of, start_web_server  # noqa: E402
 
 
@@ -42,13 +42,12 @@ async def serve():
         assert await gone(pid), f"app {pid} outlived its server"
 
 
-class Browser:
-    """The textual-serve protocol as the page's script speaks it, drawn into a pyte screen."""
+class Browser(DrawnScreen):
+    """The textual-serve protocol as the page's script speaks it."""
 
     def __init__(self, session, websocket, cols: int, rows: int) -> None:
+        super().__init__(cols, rows)
         self.session, self.websocket = session, websocket
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
@@ -68,16 +67,6 @@ class Browser:
         async for message in self.websocket:
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.stream.feed(message.data)
-
-    def text(self) -> str:
-        return screen_text(self.screen)
-
-    async def wait_for(self, text: str, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.text():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.text()}")
-            await asyncio.sleep(0.05)
 
     async def type(self, keys: str) -> None:
         await self.websocket.send_json(["stdin", keys])

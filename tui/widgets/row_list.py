@@ -101,6 +101,24 @@ class RowList(PassStyle, ScrollView, can_focus=True):
 
     # --- rendering --------------------------------------------------------------
 
+    _row_memo: tuple[int, int, list[list[Cell]]] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A row of several lines is worked out once per pass, not once per line;
+        # the memo lives only for the pass, so a script toggle is never stale.
+        self._row_memo = (-1, -1, [])
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._row_memo = None
+
+    def _row(self, index: int, width: int) -> list[list[Cell]]:
+        if self._row_memo is None:
+            return self.row_lines(index, width)
+        if self._row_memo[:2] != (index, width):
+            self._row_memo = (index, width, self.row_lines(index, width))
+        return self._row_memo[2]
+
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         line_number = scroll_y + y
@@ -115,7 +133,7 @@ class RowList(PassStyle, ScrollView, can_focus=True):
             )
         else:
             row_style = base
-        cells = self.row_lines(index, width)[sub_line]
+        cells = self._row(index, width)[sub_line]
         return Strip(self._segments(cells, width, row_style)).adjust_cell_length(width, row_style)
 
     def _segments(self, cells: list[Cell], width: int, row_style: Style) -> list[Segment]:
