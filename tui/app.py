@@ -100,10 +100,10 @@ class NewsroomApp(App[None]):
         self.presenter = Presenter(self.converter, script)
         self.set_reactive(NewsroomApp.script_mode, script)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self.push_screen(BrowseScreen())
+        await self.push_screen(BrowseScreen())  # mounted before any newsroom can arrive
         self.load()
         if self.kiosk is not None:
             self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)

@@ -330,6 +330,28 @@ async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for():
         assert app.screen.query_one(SectionMenu).current.label == "最新"
 
 
+async def test_open_focuses_the_reader_however_fast_the_newsroom_arrives(monkeypatch):
+    """A warm index can hand over the newsroom before the screen has finished
+    mounting; --open must still leave the reader focused, not the menu."""
+    from tui.app import NewsroomApp, NewsroomLoaded
+    from tui.index import SearchIndex
+
+    def load_at_once(self):  # the newsroom is queued before the screen mounts
+        self.index = SearchIndex.open(self.config)
+        self.index.update()
+        self.post_message(NewsroomLoaded(self.index.newsroom()))
+
+    monkeypatch.setattr(NewsroomApp, "load", load_at_once)
+    app = sample_app("--open", "meetings/wang-qishan-quality-forum")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.article.title == WANG
+        assert app.focused is reader and reader.has_class("-active")
+        await pilot.press("space")
+        assert reader.scroll_offset.y > 0
+
+
 async def test_a_first_index_build_shows_progress_and_what_is_indexed_so_far(tmp_path: Path, monkeypatch):
     import tui.app
     from tui.screens.browse import BrowseScreen

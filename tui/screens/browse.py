@@ -55,7 +55,7 @@ class BrowseScreen(Screen):
         self.query_one(Reader).convert = lambda text: self.app.present(text, self.query_one(Reader).article)
         self.query_one(Reader).show_hint("Loading...")
         self.query_one(Masthead).title = self.app.config.title
-        self.query_one(SectionMenu).focus()
+        self._focus_pane(0)
         self.app.update_status()
 
     # --- data from the app ------------------------------------------------------
