@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, replace
 
 from rich.console import Console
@@ -87,6 +90,11 @@ class NewsroomApp(App[None]):
         self.open_id = open_id
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.remember = self.kiosk is None  # a kiosk writes no state
+        self._unsaved_script: str | None = None
+        self._typed_ahead: deque[events.Key] = deque()
+        self._released_keys: set[int] = set()
+        self._key_releaser: asyncio.Task | None = None
+        self._state_lock = threading.Lock()
         if self.kiosk is not None:
             # A stranger's screen never shows a traceback with the server's paths in it.
             self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
@@ -183,14 +191,52 @@ class NewsroomApp(App[None]):
     # --- kiosk ---------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+        if isinstance(event, events.Key) and not event.is_forwarded and id(event) in self._released_keys:
+            self._released_keys.discard(id(event))
+        elif isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_input = time.monotonic()
             self._idle_reset_done = False
             self.attracting = False
             if self.kiosk is not None and isinstance(event, events.Key) and event.key == self.kiosk.exit_key:
                 self.exit()
                 return
+            if isinstance(event, events.Key) and not event.is_forwarded:
+                self._type_ahead(event)
+                return
         await super().on_event(event)
+
+    # --- typed-ahead keys -------------------------------------------------------------
+
+    def _type_ahead(self, key: events.Key) -> None:
+        """Keys that arrive together (a slow SSH link, a paste, tmux send-keys) are
+        handed on one at a time: each once everything the one before set off has run.
+        Textual would route them all at once, to whatever had focus when they arrived,
+        so `enter ]` would lose the `]` the reader was about to get."""
+        self._typed_ahead.append(key)
+        if self._key_releaser is None or self._key_releaser.done():
+            self._key_releaser = asyncio.create_task(self._release_keys())
+
+    async def _release_keys(self) -> None:
+        while True:
+            await self._settled()
+            if not self._typed_ahead:
+                return  # no await since the check: a key typed now starts a new releaser
+            key = self._typed_ahead.popleft()
+            self._released_keys.add(id(key))
+            if not self.post_message(key):  # closing
+                self._released_keys.discard(id(key))
+
+    async def _settled(self, patience: float = 0.25) -> None:
+        """Until no message is waiting anywhere on screen (or `patience` runs out:
+        a busy screen slows keys down but never swallows them)."""
+        give_up = time.monotonic() + patience
+        spins = 0
+        while time.monotonic() < give_up and self.is_running:
+            nodes = [self, *self.screen_stack[-1].walk_children(with_self=True)] if self.screen_stack else [self]
+            if not any(node.message_queue_size for node in nodes):
+                return
+            spins += 1
+            await asyncio.sleep(0 if spins < 100 else 0.002)  # let the others run; then stop spinning
 
     def _check_idle(self) -> None:
         """A kiosk left alone goes back to the front page for the next visitor."""
@@ -241,9 +287,26 @@ class NewsroomApp(App[None]):
         self.script_mode = mode
 
     def watch_script_mode(self, mode: ScriptMode) -> None:
-        if self.remember:
-            update_state(script=mode.value)
         self._repaint()
+        if self.remember:
+            self._unsaved_script = mode.value
+            self.save_state()
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def save_state(self) -> None:
+        """Off the UI thread: a durable (fsync'd) write can take longer than a frame."""
+        self._write_state()
+
+    def _write_state(self) -> None:
+        # One writer at a time, and it writes the newest choice: a quick t t t ends
+        # with the last mode saved, whichever worker runs last.
+        with self._state_lock:
+            script, self._unsaved_script = self._unsaved_script, None
+            if script is not None:
+                update_state(script=script)
+
+    def on_unmount(self) -> None:
+        self._write_state()  # a choice made just before quitting is kept too
 
     def watch_showing_original(self) -> None:
         self._repaint()

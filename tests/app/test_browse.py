@@ -315,41 +315,43 @@ async def test_open_unknown_article_warns():
         assert any("no/such" in str(n.message) for n in app._notifications)
 
 
-async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for():
-    """Over a slow SSH link keys arrive together; focus must move before the next one."""
+TYPED_CHARS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "right_square_bracket": "]", "slash": "/", "down": None}
+
+
+def focused_on(app, kind, title: str | None = None) -> bool:
+    focused = app.focused
+    if not isinstance(focused, kind):
+        return False
+    shown = focused.article if isinstance(focused, Reader) else focused.current
+    return title is None or shown.title == title
+
+
+@pytest.mark.parametrize(
+    ("keys", "check"),
+    [
+        (("tab", "down", "enter"), lambda app: focused_on(app, Reader, WEI)),
+        (("tab", "enter", "right_square_bracket"), lambda app: focused_on(app, Reader, WEI)),  # ] reached the reader
+        (("tab", "enter", "j", "j"), lambda app: focused_on(app, Reader, WANG) and app.focused.scroll_offset.y == 2),
+        (("tab", "enter", "escape", "j"), lambda app: focused_on(app, ArticleList, WEI)),
+        (("slash", "w", "q", "s"), lambda app: app.screen.query_one("#query").value == "wqs"),
+    ],
+    ids=["tab-down-enter", "enter-then-next", "enter-then-scroll", "back-then-down", "search-then-type"],
+)
+async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for(keys, check):
+    """Over a slow SSH link (or from tmux send-keys, or a paste) keys arrive together,
+    before the app has acted on the first; each must act where the one before left
+    focus, as if typed slowly."""
     from textual import events
 
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        for key, char in (("tab", "\t"), ("down", None), ("enter", "\r")):
-            app.post_message(events.Key(key, char))
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.focused, Reader) and app.focused.article.title == WEI
-        assert app.screen.query_one(SectionMenu).current.label == "最新"
-
-
-async def test_open_focuses_the_reader_however_fast_the_newsroom_arrives(monkeypatch):
-    """A warm index can hand over the newsroom before the screen has finished
-    mounting; --open must still leave the reader focused, not the menu."""
-    from tui.app import NewsroomApp, NewsroomLoaded
-    from tui.index import SearchIndex
-
-    def load_at_once(self):  # the newsroom is queued before the screen mounts
-        self.index = SearchIndex.open(self.config)
-        self.index.update()
-        self.post_message(NewsroomLoaded(self.index.newsroom()))
-
-    monkeypatch.setattr(NewsroomApp, "load", load_at_once)
-    app = sample_app("--open", "meetings/wang-qishan-quality-forum")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await started(app, pilot)
-        reader = app.screen.query_one(Reader)
-        assert reader.article.title == WANG
-        assert app.focused is reader and reader.has_class("-active")
-        await pilot.press("space")
-        assert reader.scroll_offset.y > 0
+        for key in keys:  # all queued at once: nothing handled in between
+            app.post_message(events.Key(key, TYPED_CHARS.get(key, key)))
+        for _ in range(3):
+            await pilot.pause()
+        assert check(app), (app.screen, app.focused)
+        assert app.browse.query_one(SectionMenu).current.label == "最新"
 
 
 async def test_a_first_index_build_shows_progress_and_what_is_indexed_so_far(tmp_path: Path, monkeypatch):

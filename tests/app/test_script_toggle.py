@@ -154,6 +154,26 @@ async def test_remembered_mode_survives_a_restart():
     assert told.script_mode is ScriptMode.TAIWAN
 
 
+async def test_the_mode_is_saved_off_the_ui_thread_and_the_last_choice_wins(monkeypatch):
+    import threading
+
+    import tui.app
+    from tui.state import load_state
+
+    writers: list[str] = []
+    real = tui.app.update_state
+    monkeypatch.setattr(tui.app, "update_state",
+                        lambda **changes: (writers.append(threading.current_thread().name), real(**changes))[1])
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("t", "t")  # 简体 then 繁體, quicker than a disk write
+        await app.workers.wait_for_complete()
+        assert writers and threading.main_thread().name not in writers  # an fsync never blocks a frame
+        await pilot.press("t")  # and straight out: the choice made just before quitting is kept
+    assert load_state()["script"] == "original"
+
+
 def test_locale_decides_when_nothing_else_does(monkeypatch):
     monkeypatch.setenv("LANG", "zh_TW.UTF-8")
     assert sample_app().script_mode is ScriptMode.TAIWAN
