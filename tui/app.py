@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import threading
 import time
@@ -172,6 +173,11 @@ class NewsroomApp(App[None]):
         first = self.newsroom is None
         newsroom = self.newsroom = message.newsroom
         self.browse.show_newsroom(newsroom)
+        if newsroom.complete:
+            # The newsroom's objects live as long as the app: keep the cyclic garbage
+            # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
+            gc.collect()
+            gc.freeze()
         if first:  # after the first paint, so this work does not delay it
             self.call_after_refresh(self.warm_converters)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):

@@ -59,6 +59,19 @@ def app_command() -> list[str]:
     return [sys.executable, "-m", "tui"]
 
 
+SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: is synchronized output supported?
+SYNC_SUPPORTED = b"\x1b[?2026;2$y"  # yes (and off for now)
+SYNC_END = b"\x1b[?2026l"  # the end of a frame
+
+
+def _find_all(data: bytes, needle: bytes) -> list[int]:
+    found, index = [], data.find(needle)
+    while index >= 0:
+        found.append(index)
+        index = data.find(needle, index + 1)
+    return found
+
+
 def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
@@ -73,8 +86,12 @@ class Terminal:
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike | None = None,
         term: str = "xterm-256color",
+        synchronized_output: bool = False,
     ) -> None:
         self.argv = list(argv)
+        # Answer the app's query for synchronized output (mode 2026) as kitty, WezTerm,
+        # iTerm2 or foot do; the app then brackets every frame, so frames can be told apart.
+        self.synchronized_output = synchronized_output
         self.cols, self.rows = cols, rows
         environment = dict(os.environ if env is None else env)
         environment["TERM"] = term
@@ -154,6 +171,9 @@ class Terminal:
                     self.first_output_at = time.monotonic()
                 self._raw.extend(data)
                 self.stream.feed(data)
+                asked = self.synchronized_output and SYNC_QUERY in self._raw[-len(data) - len(SYNC_QUERY):]
+            if asked:
+                os.write(fd, SYNC_SUPPORTED)
         self._eof.set()
 
     @staticmethod
@@ -222,6 +242,13 @@ class Terminal:
     def raw_output(self) -> bytes:
         with self._lock:
             return bytes(self._raw)
+
+    def frames_since(self, offset: int) -> list[bytes]:
+        """The whole frames written after byte `offset` of the output, each up to and
+        including its end-of-frame mark (needs `synchronized_output`)."""
+        tail = self.raw_output[offset:]
+        ends = [index + len(SYNC_END) for index in _find_all(tail, SYNC_END)]
+        return [tail[start:end] for start, end in zip([0, *ends], ends)]
 
     def _cells(self) -> list[list[tuple[int, str]]]:
         """Each row as (column, character) pairs. pyte keeps a wide character in

@@ -315,6 +315,39 @@ def test_resizing_switches_between_wide_and_narrow_layouts(launch):
 # --- 6, 7. refusing to start -----------------------------------------------------------
 
 
+# --- the script toggle: one frame --------------------------------------------------
+
+
+def screen_after(raw: bytes, cols: int, rows: int) -> str:
+    """What a terminal shows once it has been sent `raw`."""
+    import pyte
+
+    screen = pyte.Screen(cols, rows)
+    pyte.ByteStream(screen).feed(raw)
+    return "\n".join("".join(screen.buffer[y][x].data for x in range(cols)) for y in range(rows))
+
+
+def test_the_script_toggle_repaints_in_one_frame(launch):
+    """The first frame written after `t` already shows every pane in the new script:
+    nothing is left for a later frame, however long that frame took to arrive."""
+    term = launch(120, 40, "--script", "original", synchronized_output=True)
+    wait_ready(term)
+    press(term, "tab")  # the list, previewing 王岐山 in the reader
+    term.wait_for(WANG_BODY_START, timeout=STEP_TIMEOUT)
+    time.sleep(1.0)  # settled: no frame still to come from start-up
+    for key, label, converted in (("t", "简体", ("活动", "王岐山在质量", "9月是全国", "质量新闻")),
+                                  ("t", "繁體", ("活動", "王岐山在質量", "9月是全國", "質量新聞"))):
+        before = len(term.raw_output)
+        term.send(key)
+        term.wait_until(lambda screen: label in screen.splitlines()[0], STEP_TIMEOUT, f"the {label} label")
+        frames = term.frames_since(before)
+        assert frames, "no frame was bracketed: the app did not use synchronized output"
+        first = screen_after(term.raw_output[:before] + frames[0], 120, 40)
+        assert label in first.splitlines()[0], first
+        for text in converted:
+            assert text in first, f"{text!r} not in the first frame after {key!r}:\n{first}"
+
+
 def run_piped(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
         app_command() + list(args), stdin=subprocess.DEVNULL, capture_output=True, env=os.environ,
