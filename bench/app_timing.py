@@ -70,12 +70,17 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def script_toggle(corpus: Path, cache: Path) -> dict:
-    """Keystroke `t` to the screen redrawn in the next script (masthead label and list titles)."""
+    """Keystroke `t` to the screen redrawn in the next script.
+
+    Three figures: to the end of the first frame the app writes after the key (the
+    terminal answers the synchronized-output query, so frames are bracketed); to
+    pyte having parsed the new masthead label and list row; and how many frames it
+    took before the screen stopped changing (the target is one)."""
     _newest_title(corpus, cache)
     labels = {"原文": "简体", "简体": "繁體", "繁體": "原文"}
-    times, frames = [], []
+    times, frames, counts = [], [], []
     command = [*app_command(), "--config", str(corpus / "config.toml"), "--script", "original"]
-    with Terminal(command, cols=120, rows=40) as terminal:
+    with Terminal(command, cols=120, rows=40, synchronized_output=True) as terminal:
         _wait(terminal, lambda screen: " articles" in screen)
         time.sleep(1.0)  # let the background dictionary load finish, as a reader would
         current = "原文"
@@ -85,10 +90,9 @@ def script_toggle(corpus: Path, cache: Path) -> dict:
             written = len(terminal._raw)
             started = time.perf_counter()
             terminal.send("t")
-            # When the app starts writing its new frame: the latency without pyte's parsing here.
-            while len(terminal._raw) == written:
+            while (frame_at := terminal.frame_read_at(written)) is None:
                 time.sleep(POLL / 4)
-            frames.append(time.perf_counter() - started)
+            frames.append(frame_at - started)
             _wait(terminal, lambda screen: following in screen.splitlines()[0])
             label_time = time.perf_counter() - started
             # The list row changes too when the script changes its characters.
@@ -98,9 +102,11 @@ def script_toggle(corpus: Path, cache: Path) -> dict:
                 pass  # a row with no convertible characters looks the same
             times.append(max(label_time, time.perf_counter() - started) if terminal.screen_lines()[2] != before else label_time)
             current = following
-            time.sleep(0.1)
+            time.sleep(0.25)  # and anything still to come would have come by now
+            counts.append(len(terminal.frames_since(written)))
     return {
         "toggle_median_ms": round(statistics.median(times) * 1000, 1),
         "toggle_p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1),
         "toggle_frame_median_ms": round(statistics.median(frames) * 1000, 1),
+        "toggle_frames": max(counts),
     }

@@ -38,7 +38,7 @@ sys.path.insert(0, str(BENCH_DIR))
 # Targets per size: (10k, 100k). Sizes between use the 10k target.
 TARGETS = {
     "first_paint_s": (0.5, 0.8),
-    "toggle_median_ms": (16.7, 16.7),  # "within one frame" at 60 Hz
+    "toggle_frame_median_ms": (16.7, 16.7),  # "repaints within one frame" at 60 Hz
     "search_median_ms": (20, 60),
     "search_pinyin_median_ms": (20, 60),
     "cold_build_s": (6, 60),
@@ -344,8 +344,10 @@ def write_report(results: list[dict], info: dict, path: Path) -> None:
         "  running app's own VmHWM once the whole newsroom is loaded (largest of the 5).",
         "- `toggle_*`: the `t` key written to the pty until the masthead and the article list are",
         "  redrawn in the next script; 15 toggles, with the converters already loaded.",
-        "  `toggle_frame_median_ms`: until the app starts writing its new frame (without the",
-        "  measuring side's pyte parsing).",
+        "  `toggle_frame_median_ms`: until the app has written the whole of its first frame after",
+        "  the key (the pty answers the synchronized-output query, so each frame ends with a mark);",
+        "  this is the one-frame target. `toggle_median_ms` adds the measuring side's pyte parsing.",
+        "  `toggle_frames`: frames written before the screen stopped changing (the most of the 15).",
         "",
     ]
     # Hand-written notes (design trade-offs and the numbers behind them) are

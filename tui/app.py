@@ -176,7 +176,6 @@ class NewsroomApp(App[None]):
         if newsroom.complete:
             # The newsroom's objects live as long as the app: keep the cyclic garbage
             # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
-            gc.collect()
             gc.freeze()
         if first:  # after the first paint, so this work does not delay it
             self.call_after_refresh(self.warm_converters)

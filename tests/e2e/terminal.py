@@ -103,6 +103,7 @@ class Terminal:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self._raw = bytearray()
+        self.frame_ends: list[tuple[int, float]] = []  # (output length, perf_counter) per read that ended a frame
         self._lock = threading.Lock()
         self._eof = threading.Event()
         self.process: subprocess.Popen | None = None
@@ -166,9 +167,12 @@ class Terminal:
                 raise
             if not data:
                 break
+            read_at = time.perf_counter()
             with self._lock:
                 if self.first_output_at is None:
                     self.first_output_at = time.monotonic()
+                if SYNC_END in self._raw[-len(SYNC_END):] + data:  # timed before pyte parses it
+                    self.frame_ends.append((len(self._raw) + len(data), read_at))
                 self._raw.extend(data)
                 self.stream.feed(data)
                 asked = self.synchronized_output and SYNC_QUERY in self._raw[-len(data) - len(SYNC_QUERY):]
@@ -246,9 +250,15 @@ class Terminal:
     def frames_since(self, offset: int) -> list[bytes]:
         """The whole frames written after byte `offset` of the output, each up to and
         including its end-of-frame mark (needs `synchronized_output`)."""
-        tail = self.raw_output[offset:]
+        with self._lock:
+            tail = bytes(self._raw[offset:])
         ends = [index + len(SYNC_END) for index in _find_all(tail, SYNC_END)]
         return [tail[start:end] for start, end in zip([0, *ends], ends)]
+
+    def frame_read_at(self, offset: int) -> float | None:
+        """perf_counter when the first whole frame after byte `offset` had been read, or None."""
+        with self._lock:
+            return next((at for end, at in self.frame_ends if end > offset), None)
 
     def _cells(self) -> list[list[tuple[int, str]]]:
         """Each row as (column, character) pairs. pyte keeps a wide character in
