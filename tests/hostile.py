@@ -73,6 +73,10 @@ def build_hostile_corpus(root: Path, huge: bool = True) -> HostileCorpus:
     # Bidi overrides and zero-width characters in titles.
     _article(root / "news" / "bidi.md", {"title": toml_escape(f"{BIDI}雙向{BIDI}文字")}, "正文\n")
     corpus.good_titles.append("雙向文字")
+    # Emoji that Rich measures as sequences (a heart with VS16, a ZWJ family) beside wide characters.
+    emoji = "❤\ufe0f質量👨\u200d👩\u200d👧 "
+    _article(root / "news" / "emoji.md", {"title": toml_escape(f"表情{emoji}符號")}, (emoji * 40) + "\n\n" + ("質量" * 60) + "\n")
+    corpus.good_titles.append(f"表情{emoji.replace(chr(0x200d), '')}符號")
     # Sheer size.
     if huge:
         _article(root / "big" / "huge-body.md", {"title": '"巨大正文"'}, "質量" * 5_000_000 + "\n")

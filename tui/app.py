@@ -74,8 +74,10 @@ class NewsroomApp(App[None]):
         Binding("p", "problems", "Problems", id="problems"),
     ]
 
-    script_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False)
-    showing_original: reactive[bool] = reactive(False, init=False)
+    # repaint=False: a change repaints the panes that show content (the watchers do),
+    # not the whole screen, footer and all, as an app reactive would by default.
+    script_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False, repaint=False)
+    showing_original: reactive[bool] = reactive(False, init=False, repaint=False)
 
     def __init__(
         self,
@@ -112,8 +114,8 @@ class NewsroomApp(App[None]):
     async def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        await self.push_screen(BrowseScreen())  # mounted before any newsroom can arrive
-        self.load()
+        self.load()  # reading starts at once; what it posts waits for this handler,
+        await self.push_screen(BrowseScreen())  # so the screen is mounted before any newsroom arrives
         if self.kiosk is not None:
             self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)
             if self.kiosk.rotate_seconds > 0:

@@ -37,7 +37,7 @@ _NOT_SPACE = re.compile("[^ ]")
 _NARROW_ASCII = re.compile("[\x20-\x7e\n]*")
 
 
-def _char_widths(text: str) -> bytes:
+def char_widths(text: str) -> bytes:
     """widths[i] = cells taken by text[i]: one byte a character, built in C loops."""
     if text.isascii() and _NARROW_ASCII.fullmatch(text):
         return b"\x01" * len(text)  # "\n" is never measured, so it may count as 1
@@ -58,7 +58,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     Every text, even "", has at least one line.
     """
     width = max(1, width)
-    widths = _char_widths(text)
+    widths = char_widths(text)
     lines: list[tuple[int, int]] = []
     start = 0
     while True:

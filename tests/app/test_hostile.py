@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
+
 from tests.app.test_browse import reader_text, started
 from tests.hostile import MARKUP, build_hostile_corpus
 from tui.cli import build_app
@@ -30,6 +32,11 @@ async def test_hostile_corpus(tmp_path: Path):
             await pilot.pause()
             text = reader_text(app)
             assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in text)
+            # Every line of the reader is exactly as wide as the pane, as the terminal will measure it.
+            reader = app.screen.query_one(Reader)
+            for y in range(reader.scrollable_content_region.height):
+                strip = reader.render_line(y)
+                assert cell_len(strip.text) == strip.cell_length == reader.scrollable_content_region.width, (y, strip.text)
         await pilot.press("p")
         assert isinstance(app.screen, ProblemsScreen)
         await pilot.press("escape")

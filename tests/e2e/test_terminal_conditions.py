@@ -23,7 +23,7 @@ def test_hostile_content_sends_no_escape_sequence_to_the_terminal(tmp_path: Path
     build_hostile_corpus(tmp_path / "content", huge=False)
     command = [*app_command(), "--content", str(tmp_path / "content"), "--script", "original"]
     with Terminal(command, cols=100, rows=30) as terminal:
-        terminal.wait_for("9 articles", timeout=30)
+        terminal.wait_for("10 articles", timeout=30)
         # Open every article: tab to the list, then down through it in the reader's preview.
         terminal.send("\t")
         for _ in range(14):

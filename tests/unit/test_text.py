@@ -193,3 +193,10 @@ def test_fit_pads_when_a_wide_character_cannot_fill_the_last_cell():
     # so the odd cell left over becomes a space.
     assert fit(SIMPLIFIED, 11) == SIMPLIFIED[:5] + ELLIPSIS
     assert fit(SIMPLIFIED, 12) == SIMPLIFIED[:5] + ELLIPSIS + " "
+
+
+@pytest.mark.parametrize("text", ["王岐山在質量工作座談會", "质量 zhìliàng", "❤\ufe0f❤\ufe0f❤\ufe0f", "👨\u200d👩\u200d👧 家", ""])
+def test_fit_is_exactly_the_width_rich_measures(text):
+    # Rows are built to a known width and handed to Textual unmeasured: a cell off would shift the pane.
+    for width in range(0, 12):
+        assert cell_len(fit(text, width)) == width, (text, width)

@@ -50,7 +50,7 @@ class ArticleList(RowList):
 
     def render_line(self, y: int) -> Strip:
         if not self.articles and y == 1:
-            width = self.scrollable_content_region.width
+            width = self.line_width
             style = self.base_style + self.get_component_rich_style("row-list--dim", partial=True)
             return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
         return super().render_line(y)

@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..document import Block, Run, parse_markdown
-from ..layout import wrap
+from ..layout import char_widths, wrap
 from ..model import Article
 from ..normalize import find_spans
 from ..text import cell_len
@@ -48,6 +48,7 @@ class Line:
     segments: tuple[tuple[str, str, bool], ...] = ()  # (text, run style, highlighted)
     prefix: str = ""
     component: str = ""
+    cells: int | None = None  # the width of prefix and text, when known from the layout
 
 
 _RUN_STYLES = {
@@ -195,10 +196,14 @@ class Reader(PassStyle, ScrollView, can_focus=True):
             return [Line(number, (("-" * min(width, 40), "", False),), component="reader--rule")]
         highlights = find_spans(text, self.terms) if self.terms else []
         indent = max(cell_len(paragraph.first_prefix), cell_len(paragraph.prefix))
+        # Known widths spare Textual measuring every line again on each frame; Rich
+        # measures emoji sequences (ZWJ, VS16) its own way, so those lines it measures.
+        widths = None if "\u200d" in text or "\ufe0f" in text else char_widths(text)
         lines = []
         for line_number, (start, end) in enumerate(wrap(text, max(1, width - indent))):
             prefix = paragraph.first_prefix if line_number == 0 else paragraph.prefix
-            lines.append(Line(number, tuple(_slice(runs, highlights, start, end)), prefix, paragraph.component))
+            cells = None if widths is None else cell_len(prefix) + sum(widths[start:end])
+            lines.append(Line(number, tuple(_slice(runs, highlights, start, end)), prefix, paragraph.component, cells))
         return lines or [Line(number, (), paragraph.first_prefix, paragraph.component)]
 
     def on_resize(self, event: events.Resize) -> None:
@@ -224,7 +229,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.line_width
         base = self.base_style
         index = self.scroll_offset.y + y
         if self.article is None:
@@ -249,7 +254,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
             if highlighted:
                 segment_style += highlight
             segments.append(Segment(text, segment_style))
-        return Strip(segments).adjust_cell_length(width, base)
+        return Strip(segments, line.cells).adjust_cell_length(width, base)
 
     # --- actions ----------------------------------------------------------------
 

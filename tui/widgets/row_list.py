@@ -123,7 +123,7 @@ class RowList(PassStyle, ScrollView, can_focus=True):
         scroll_y = self.scroll_offset.y
         line_number = scroll_y + y
         index, sub_line = divmod(line_number, self.row_height)
-        width = self.scrollable_content_region.width
+        width = self.line_width
         base = self.base_style
         if index >= self._count or width <= 0:
             return Strip.blank(width, base)
@@ -134,24 +134,29 @@ class RowList(PassStyle, ScrollView, can_focus=True):
         else:
             row_style = base
         cells = self._row(index, width)[sub_line]
-        return Strip(self._segments(cells, width, row_style)).adjust_cell_length(width, row_style)
+        segments, used = self._segments(cells, width, row_style)
+        # The cells are measured already: Strip need not measure them again.
+        return Strip(segments, used).adjust_cell_length(width, row_style)
 
-    def _segments(self, cells: list[Cell], width: int, row_style: Style) -> list[Segment]:
+    def _segments(self, cells: list[Cell], width: int, row_style: Style) -> tuple[list[Segment], int]:
+        """The segments of a line, and the cells they take."""
         # At most one cell is flexible: it takes whatever the fixed cells leave.
         flexible = max(0, width - sum(cell.width or 0 for cell in cells))
-        segments = []
+        segments, used = [], 0
         for cell in cells:
             style = row_style
             if cell.component:
                 style = row_style + self.get_component_rich_style(cell.component, partial=True)
-            text = fit(cell.text, cell.width if cell.width is not None else flexible)
+            cell_width = cell.width if cell.width is not None else flexible
+            text = fit(cell.text, cell_width)
+            used += cell_width
             if cell.marks:
                 segments.extend(self._marked(text, cell.marks, style))
             else:
                 segments.append(Segment(text, style))
             if cell.width is None:
                 flexible = 0
-        return segments
+        return segments, used
 
     def _marked(self, text: str, marks: tuple[tuple[int, int], ...], style: Style) -> list[Segment]:
         mark = style + self.get_component_rich_style("row-list--mark", partial=True)
