@@ -94,6 +94,25 @@ async def test_o_shows_the_original_in_every_mode():
         assert app.script_mode is ScriptMode.TRADITIONAL and not app.showing_original
 
 
+async def test_a_second_round_of_toggles_shows_what_the_first_did():
+    """Lines laid out for a script are kept and re-used when it comes round again."""
+    app = sample_app("--script", "original", "--open", WANG_OPEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        first_round = []
+        for _ in range(3):
+            first_round.append(reader_text(app))
+            await pilot.press("t")
+        second_round = []
+        for _ in range(3):
+            second_round.append(reader_text(app))
+            await pilot.press("t")
+        assert second_round == first_round
+        assert "质量" in first_round[1] and "質量" in first_round[2]
+        await pilot.resize_terminal(100, 30)  # a new width lays out afresh
+        assert "王岐山在質量工作座談會上指出" in reader_text(app)
+
+
 async def test_reader_keeps_its_place_across_a_toggle():
     app = sample_app("--script", "original", "--open", WANG_OPEN)
     async with app.run_test(size=(80, 24)) as pilot:

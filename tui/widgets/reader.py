@@ -119,6 +119,9 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         self.article: Article | None = None
         self._paragraphs: list[Paragraph] = []
         self._lines: list[Line] = []
+        # Paragraphs as laid out, by (paragraph, its runs as shown, width): toggling back to
+        # a script already shown re-uses its lines instead of wrapping them again.
+        self._laid_out: dict[tuple[int, tuple[str, ...], int], list[Line]] = {}
         self._layout_width = -1
         self._hint = "Choose an article: arrows to move, enter to open."
         self.convert: Convert = lambda text: text
@@ -129,6 +132,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     def show_article(self, article: Article | None, body: str = "", note: str = "") -> None:
         """Show an article (its Markdown body already read) from the top."""
         self.article = article
+        self._laid_out.clear()
         self._paragraphs = [] if article is None else self._build(article, body, note)
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -136,6 +140,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     def highlight(self, terms: HighlightTerms) -> None:
         """Mark these search terms wherever they appear (script-blind), from the next layout."""
         self.terms = terms
+        self._laid_out.clear()
 
     @property
     def match_lines(self) -> list[int]:
@@ -192,6 +197,12 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     def _lay_out(self, number: int, paragraph: Paragraph, width: int) -> list[Line]:
         runs = [Run(self.convert(run.text), run.style) for run in paragraph.runs]
         text = "".join(run.text for run in runs)
+        key = (number, tuple(run.text for run in runs), width)
+        if key not in self._laid_out:
+            self._laid_out[key] = self._wrap_runs(number, paragraph, runs, text, width)
+        return self._laid_out[key]
+
+    def _wrap_runs(self, number: int, paragraph: Paragraph, runs: list[Run], text: str, width: int) -> list[Line]:
         if paragraph.component == "reader--rule":
             return [Line(number, (("-" * min(width, 40), "", False),), component="reader--rule")]
         highlights = find_spans(text, self.terms) if self.terms else []
