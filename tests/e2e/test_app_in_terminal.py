@@ -339,9 +339,10 @@ def test_the_script_toggle_repaints_in_one_frame(launch):
                                   ("t", "繁體", ("活動", "王岐山在質量", "9月是全國", "質量新聞"))):
         before = len(term.raw_output)
         term.send(key)
-        term.wait_until(lambda screen: label in screen.splitlines()[0], STEP_TIMEOUT, f"the {label} label")
-        frames = term.frames_since(before)
-        assert frames, "no frame was bracketed: the app did not use synchronized output"
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while not (frames := term.frames_since(before)):  # a whole frame, not the start of one
+            assert time.monotonic() < deadline, f"no whole frame after {key!r}: is synchronized output on?\n{term.dump()}"
+            time.sleep(0.01)
         first = screen_after(term.raw_output[:before] + frames[0], 120, 40)
         assert label in first.splitlines()[0], first
         for text in converted:
