@@ -66,10 +66,6 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.path, p.line, p.severity != "error", p.message))
 
 
-def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print a JSON list of {path, line, severity, message}")
-
-
 def run(args: argparse.Namespace, console, resolve: Callable[[argparse.Namespace], Config]) -> int:
     """`newsroom check`: 0 clean, 1 problems found, 2 the config cannot be used."""
     try:
@@ -91,4 +87,4 @@ def run(args: argparse.Namespace, console, resolve: Callable[[argparse.Namespace
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-__all__ = ["add_check_arguments", "check_newsroom", "run", "sort_problems"]
+__all__ = ["check_newsroom", "run", "sort_problems"]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__, checker, importer
+from . import __version__
 from .config import SCRIPT_MODES, Config, ConfigError, discover, for_content_dir, load
 from .script import Glossary, initial_mode
 from .state import load_state
@@ -64,11 +65,16 @@ def make_parser() -> argparse.ArgumentParser:
     _add_common(show, suppress=True)
 
     importing = commands.add_parser("import", help="turn scraped news pages (text or HTML) into content files")
-    importer.add_import_arguments(importing)
+    importing.add_argument("paths", nargs="+", metavar="PATH", help="scraped pages (.txt or .html), or folders of them")
+    importing.add_argument("--section", required=True, metavar="ID", help="section to import into (its folder under the content dir)")
+    importing.add_argument("--out", metavar="DIR", help="content directory to write to (default: the config's content_dir)")
+    importing.add_argument("--year", type=_year, metavar="YYYY", help="year for dates the page gives as month and day only")
+    importing.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    importing.add_argument("--force", action="store_true", help="overwrite files that already exist")
     _add_common(importing, suppress=True)
 
     check = commands.add_parser("check", help="validate the config and every content file")
-    checker.add_check_arguments(check)
+    check.add_argument("--json", action="store_true", help="print a JSON list of {path, line, severity, message}")
     _add_common(check, suppress=True)
 
     serve = commands.add_parser("serve", help="offer the newsroom to others, kiosk-locked: over ssh or in a browser")
@@ -116,6 +122,12 @@ def load_glossary(config: Config) -> Glossary:
         return Glossary.load(config.glossary, config.glossary_file)
     except ValueError as error:
         raise ConfigError(config.path or "config", f"glossary: {error}", None, "script.glossary") from None
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2199:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2010")
+    return int(text)
 
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -242,7 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(args)
         if args.command in ("import", "check"):
-            command = importer if args.command == "import" else checker
+            # Loaded only here: opening the app does not pay for them.
+            if args.command == "import":
+                from . import importer as command
+            else:
+                from . import checker as command
             return command.run(args, _console(), resolve_config)
         if args.command:
             return _lookup(args)

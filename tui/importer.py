@@ -578,21 +578,6 @@ def slug_stem(path: Path) -> str:
 # --- the command --------------------------------------------------------------
 
 
-def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="scraped pages (.txt or .html), or folders of them")
-    parser.add_argument("--section", required=True, metavar="ID", help="section to import into (its folder under the content dir)")
-    parser.add_argument("--out", metavar="DIR", help="content directory to write to (default: the config's content_dir)")
-    parser.add_argument("--year", type=_year, metavar="YYYY", help="year for dates the page gives as month and day only")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
-    parser.add_argument("--force", action="store_true", help="overwrite files that already exist")
-
-
-def _year(text: str) -> int:
-    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2199:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2010")
-    return int(text)
-
-
 def _say(console, text: str = "", style: str | None = None) -> None:
     console.print(text, style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
@@ -716,6 +701,6 @@ def _write(console, path: Path, content: str, args: argparse.Namespace) -> bool:
 
 
 __all__ = [
-    "Draft", "PageError", "PageLine", "PageResult", "add_import_arguments", "decode_page", "html_lines",
+    "Draft", "PageError", "PageLine", "PageResult", "decode_page", "html_lines",
     "import_page", "render", "run", "slug_stem", "split_articles", "text_lines",
 ]

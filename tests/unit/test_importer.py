@@ -320,12 +320,13 @@ def test_a_missing_path_is_a_usage_error(tmp_path, capsys):
 
 
 def test_import_arguments_parse_and_reject_bad_years():
-    parser = argparse.ArgumentParser()
-    importer.add_import_arguments(parser)
-    args = parser.parse_args(["a.txt", "b.html", "--section", "news", "--year", "2010", "--dry-run"])
+    from tui.cli import make_parser
+
+    parser = make_parser()
+    args = parser.parse_args(["import", "a.txt", "b.html", "--section", "news", "--year", "2010", "--dry-run"])
     assert (args.paths, args.section, args.year, args.dry_run, args.force, args.out) == (["a.txt", "b.html"], "news", 2010, True, False, None)
     with pytest.raises(SystemExit) as exit_info:
-        parser.parse_args(["a.txt", "--section", "news", "--year", "10"])
+        parser.parse_args(["import", "a.txt", "--section", "news", "--year", "10"])
     assert exit_info.value.code == 2
 
 
