@@ -56,12 +56,13 @@ def truncate(text: str, width: int) -> str:
 
 def fit(text: str, width: int) -> str:
     """Truncate or pad `text` to exactly `width` cells, as Rich measures them."""
+    width = max(0, width)
     text = truncate(text, width)
     cells = cell_len(text)
-    while cells > max(0, width):  # an emoji sequence Rich measures wider than its characters
+    while cells > width:  # an emoji sequence Rich measures wider than its characters
         text = text[:-1]
         cells = cell_len(text)
-    return text + " " * (max(0, width) - cells)
+    return text + " " * (width - cells)
 
 
 __all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "truncate"]

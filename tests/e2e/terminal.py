@@ -64,14 +64,6 @@ SYNC_SUPPORTED = b"\x1b[?2026;2$y"  # yes (and off for now)
 SYNC_END = b"\x1b[?2026l"  # the end of a frame
 
 
-def _find_all(data: bytes, needle: bytes) -> list[int]:
-    found, index = [], data.find(needle)
-    while index >= 0:
-        found.append(index)
-        index = data.find(needle, index + 1)
-    return found
-
-
 def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
@@ -252,8 +244,7 @@ class Terminal:
         including its end-of-frame mark (needs `synchronized_output`)."""
         with self._lock:
             tail = bytes(self._raw[offset:])
-        ends = [index + len(SYNC_END) for index in _find_all(tail, SYNC_END)]
-        return [tail[start:end] for start, end in zip([0, *ends], ends)]
+        return [frame + SYNC_END for frame in tail.split(SYNC_END)[:-1]]  # the last piece is unfinished
 
     def frame_read_at(self, offset: int) -> float | None:
         """perf_counter when the first whole frame after byte `offset` had been read, or None."""
