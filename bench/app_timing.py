@@ -34,8 +34,8 @@ def _wait(terminal: Terminal, predicate, timeout: float = 60.0) -> float:
 
 def _newest_title(corpus: Path, cache: Path) -> str:
     os.environ["XDG_CACHE_HOME"] = str(cache)
-    from tui import config
-    from tui.index import SearchIndex
+    from tui.core import config
+    from tui.search.index import SearchIndex
 
     with SearchIndex.open(config.load(corpus / "config.toml")) as index:
         index.refresh()  # make sure the index is warm before timing a warm start
@@ -47,7 +47,9 @@ def first_paint(corpus: Path, cache: Path) -> dict:
     title = _newest_title(corpus, cache)[:6]
     paints, completes, memory = [], [], []
     for _ in range(RUNS):
-        with Terminal([*app_command(), "--config", str(corpus / "config.toml"), "--script", "original"], cols=120, rows=40) as terminal:
+        with Terminal(
+            [*app_command(), "--config", str(corpus / "config.toml"), "--script", "original"], cols=120, rows=40
+        ) as terminal:
             started = time.perf_counter()
             _wait(terminal, lambda screen: title in screen)
             paints.append(time.perf_counter() - started)
@@ -93,14 +95,16 @@ def script_toggle(corpus: Path, cache: Path) -> dict:
             while (frame_at := terminal.frame_read_at(written)) is None:
                 time.sleep(POLL / 4)
             frames.append(frame_at - started)
-            _wait(terminal, lambda screen: following in screen.splitlines()[0])
+            _wait(terminal, lambda screen, following=following: following in screen.splitlines()[0])
             label_time = time.perf_counter() - started
             # The list row changes too when the script changes its characters.
             try:
-                _wait(terminal, lambda screen: screen.splitlines()[2] != before, timeout=0.5)
+                _wait(terminal, lambda screen, before=before: screen.splitlines()[2] != before, timeout=0.5)
             except TimeoutError:
                 pass  # a row with no convertible characters looks the same
-            times.append(max(label_time, time.perf_counter() - started) if terminal.screen_lines()[2] != before else label_time)
+            times.append(
+                max(label_time, time.perf_counter() - started) if terminal.screen_lines()[2] != before else label_time
+            )
             current = following
             time.sleep(0.25)  # and anything still to come would have come by now
             counts.append(len(terminal.frames_since(written)))

@@ -29,8 +29,14 @@ FALLBACK_TEXT = (  # used when the seed page is not on this machine
     "要按照科學發展觀的要求堅持以人為本走質量強國之路努力提高質量管理水平。"
 )
 SECTIONS = [
-    ("news", "要聞"), ("economy", "經濟"), ("quality", "質量"), ("meetings", "會議"),
-    ("statements", "論述"), ("regions", "地方"), ("world", "國際"), ("photos", "圖片"),
+    ("news", "要聞"),
+    ("economy", "經濟"),
+    ("quality", "質量"),
+    ("meetings", "會議"),
+    ("statements", "論述"),
+    ("regions", "地方"),
+    ("world", "國際"),
+    ("photos", "圖片"),
 ]
 SURNAMES = "王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董潘袁蔡蔣余"
 GIVEN = "偉芳娜敏靜麗強磊軍洋勇艷傑濤明超秀霞平剛桂英華建國志紅文輝玉蘭鵬飛雲龍海燕"
@@ -114,7 +120,11 @@ class Writer:
         if rng.random() < 0.05:
             title += " " + rng.choice(LATIN)
         day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(20 * 365))
-        date = day.isoformat() if rng.random() < 0.7 else f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+08:00"
+        date = (
+            day.isoformat()
+            if rng.random() < 0.7
+            else f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+08:00"
+        )
         fields = {
             "title": title,
             "subtitle": self.sentence()[:-1] if rng.random() < 0.3 else "",
@@ -143,8 +153,17 @@ def toml_string(text: str) -> str:
 
 
 def config_text() -> str:
-    lines = ['[newsroom]', 'title = "基準新聞"', 'content_dir = "content"', "",
-             '[[sections]]', 'id = "latest"', 'label = "最新"', "front_page = true", ""]
+    lines = [
+        "[newsroom]",
+        'title = "基準新聞"',
+        'content_dir = "content"',
+        "",
+        "[[sections]]",
+        'id = "latest"',
+        'label = "最新"',
+        "front_page = true",
+        "",
+    ]
     for section_id, label in SECTIONS:
         lines += ["[[sections]]", f'id = "{section_id}"', f'label = "{label}"', ""]
     return "\n".join(lines)

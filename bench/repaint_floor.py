@@ -84,8 +84,10 @@ def repaint_floor() -> dict:
             times.append(frame_at - started)
             time.sleep(0.25)
         terminal.send("q")
-    return {"repaint_frame_median_ms": round(statistics.median(times) * 1000, 1),
-            "repaint_frame_p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1)}
+    return {
+        "repaint_frame_median_ms": round(statistics.median(times) * 1000, 1),
+        "repaint_frame_p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -51,7 +51,16 @@ TARGETS = {
 QUERIES = ["质量", "監管部門", "国务院", "品牌", "iPhone", "质量 安全", "軟體", "王岐山 section:news"]
 # The same kinds typed in Latin, read as pinyin: whole syllables, initials,
 # spaced syllables, tone numbers, pinyin with Chinese, and a filter.
-PINYIN_QUERIES = ["zhiliang", "jianguan bumen", "gwy", "wqs", "pinpai", "zhi4liang4 安全", "ruanti", "wang qishan section:news"]
+PINYIN_QUERIES = [
+    "zhiliang",
+    "jianguan bumen",
+    "gwy",
+    "wqs",
+    "pinpai",
+    "zhi4liang4 安全",
+    "ruanti",
+    "wang qishan section:news",
+]
 
 
 @dataclass
@@ -73,8 +82,8 @@ def measurement(name: str) -> Callable:
 
 def _open(corpus: Path, cache: Path):
     os.environ["XDG_CACHE_HOME"] = str(cache)
-    from tui import config
-    from tui.index import SearchIndex
+    from tui.core import config
+    from tui.search.index import SearchIndex
 
     return SearchIndex.open(config.load(corpus / "config.toml"))
 
@@ -120,13 +129,13 @@ def warm_start(corpus: Path, cache: Path) -> dict:
 def _keystrokes(corpus: Path, cache: Path, queries: list[str], prefix: str) -> dict:
     """Search latency per keystroke: every prefix of every query."""
     index = _open(corpus, cache)
-    from tui.normalize import prepare
+    from tui.chinese.normalize import prepare
 
     prepare()  # the folding table, converters and pinyin data, built once per process (the app does this at startup)
     times, cpu_times = [], []
     for query in queries:
         for end in range(1, len(query) + 1):
-            _, wall, cpu = _timed(lambda: index.search(query[:end]))
+            _, wall, cpu = _timed(lambda text=query[:end]: index.search(text))
             times.append(wall * 1000)
             cpu_times.append(cpu * 1000)
     times.sort()
@@ -153,13 +162,13 @@ def search_pinyin(corpus: Path, cache: Path) -> dict:
 @measurement("open_article")
 def open_article(corpus: Path, cache: Path) -> dict:
     """Read an article's body from disk and parse its Markdown (if document.py exists)."""
-    from tui.loader import load_body
+    from tui.core.loader import load_body
 
     index = _open(corpus, cache)
     articles = index.latest(200)
     parse = None
-    if importlib.util.find_spec("tui.document") is not None:
-        from tui.document import parse_markdown as parse
+    if importlib.util.find_spec("tui.core.document") is not None:
+        from tui.core.document import parse_markdown as parse
     times = []
     for article in articles:
         start = time.perf_counter()
@@ -202,7 +211,16 @@ def peak_rss_mb() -> float:
 
 def run_phase(name: str, corpus: Path, cache: Path) -> dict:
     """Run one measurement in a subprocess; its result plus its peak memory."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--corpus", str(corpus), "--cache", str(cache)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--phase",
+        name,
+        "--corpus",
+        str(corpus),
+        "--cache",
+        str(cache),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
@@ -251,7 +269,11 @@ def machine() -> dict:
         pass
     ram = "unknown"
     try:
-        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         ram = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
@@ -335,7 +357,9 @@ def write_report(results: list[dict], info: dict, path: Path) -> None:
         "  (`SearchIndex.newsroom`, no content file read); `warm_refresh_s`: scan the content dir",
         "  (stat every file) and rebuild the Newsroom, nothing changed.",
         "- `search_*`: `SearchIndex.search()` for every prefix of: " + ", ".join(f"`{q}`" for q in QUERIES) + ".",
-        "- `search_pinyin_*`: the same for pinyin input, every prefix of: " + ", ".join(f"`{q}`" for q in PINYIN_QUERIES) + ".",
+        "- `search_pinyin_*`: the same for pinyin input, every prefix of: "
+        + ", ".join(f"`{q}`" for q in PINYIN_QUERIES)
+        + ".",
         "- `open_article_*`: `loader.load_body` plus `document.parse_markdown`, newest 200 articles.",
         "- `peak_rss_mb`: the largest VmHWM of the measurement subprocesses.",
         "- `first_paint_s`: launch `newsroom` on a real pseudo-terminal (120x40, warm index) to the",

@@ -30,15 +30,45 @@ import asyncssh
 import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"down": "\x1b[B", "up": "\x1b[A", "enter": "\r", "escape": "\x1b", "t": "t", "/": "/", "質": "質", "z": "z", "l": "l"}
+KEYS = {
+    "down": "\x1b[B",
+    "up": "\x1b[A",
+    "enter": "\r",
+    "escape": "\x1b",
+    "t": "t",
+    "/": "/",
+    "質": "質",
+    "z": "z",
+    "l": "l",
+}
 # A walk that changes the screen at every step: sections, an article, the
 # script, and a search typed in Chinese and in pinyin initials.
-WALK = ["down", "enter", "t", "escape", "/", "質", "escape", "down", "t", "up", "/", "z", "l", "escape", "enter", "t", "escape", "up", "down"]
+WALK = [
+    "down",
+    "enter",
+    "t",
+    "escape",
+    "/",
+    "質",
+    "escape",
+    "down",
+    "t",
+    "up",
+    "/",
+    "z",
+    "l",
+    "escape",
+    "enter",
+    "t",
+    "escape",
+    "up",
+    "down",
+]
 
 SERVER = """
 import asyncio, sys
 from pathlib import Path
-from tui.serve_ssh import SSHOptions, start_ssh_server
+from tui.serve.ssh import SSHOptions, start_ssh_server
 
 async def main():
     options = SSHOptions(port=0, host_key=Path(sys.argv[1]), max_sessions=int(sys.argv[2]),
@@ -55,8 +85,12 @@ asyncio.run(main())
 
 
 def fingerprint(screen: pyte.Screen) -> int:
-    return hash(tuple(tuple((c.data, c.fg, c.bg, c.reverse, c.bold) for c in row.values()) for row in
-                      (screen.buffer[y] for y in range(screen.lines))))
+    return hash(
+        tuple(
+            tuple((c.data, c.fg, c.bg, c.reverse, c.bold) for c in row.values())
+            for row in (screen.buffer[y] for y in range(screen.lines))
+        )
+    )
 
 
 class Visitor:
@@ -70,15 +104,18 @@ class Visitor:
         self.startup: float | None = None
 
     def text(self) -> str:
-        return "\n".join("".join(self.screen.buffer[y][x].data for x in range(self.screen.columns))
-                         for y in range(self.screen.lines))
+        return "\n".join(
+            "".join(self.screen.buffer[y][x].data for x in range(self.screen.columns)) for y in range(self.screen.lines)
+        )
 
     async def run(self, port: int, keys: int, think: float, ready: asyncio.Barrier | None) -> None:
         started = time.monotonic()
-        async with asyncssh.connect("127.0.0.1", port, username=f"bench{self.number}", known_hosts=None,
-                                    client_keys=None, agent_path=None) as conn:
-            process = await conn.create_process(term_type="xterm-256color",
-                                                term_size=(self.screen.columns, self.screen.lines), encoding=None)
+        async with asyncssh.connect(
+            "127.0.0.1", port, username=f"bench{self.number}", known_hosts=None, client_keys=None, agent_path=None
+        ) as conn:
+            process = await conn.create_process(
+                term_type="xterm-256color", term_size=(self.screen.columns, self.screen.lines), encoding=None
+            )
             reader = asyncio.ensure_future(self._read(process))
             try:
                 while "王岐山" not in self.text():
@@ -180,15 +217,19 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
 
     sampler = asyncio.ensure_future(sample_memory())
     started = time.monotonic()
-    results = await asyncio.gather(*(v.run(port, args.keys, args.think, None) for v in visitors), return_exceptions=True)
+    results = await asyncio.gather(
+        *(v.run(port, args.keys, args.think, None) for v in visitors), return_exceptions=True
+    )
     elapsed = time.monotonic() - started
     sampler.cancel()
     failures = [r for r in results if isinstance(r, BaseException)]
     with open(f"/proc/{server_pid}/status") as file:
         server_rss = next(int(line.split()[1]) for line in file if line.startswith("VmHWM:"))
 
-    print(f"\nnewsroom serve ssh: {args.sessions} concurrent sessions, {args.keys} keys each, "
-          f"{args.cols}x{args.rows}, think time ~{args.think:.2f} s   ({elapsed:.1f} s in all)")
+    print(
+        f"\nnewsroom serve ssh: {args.sessions} concurrent sessions, {args.keys} keys each, "
+        f"{args.cols}x{args.rows}, think time ~{args.think:.2f} s   ({elapsed:.1f} s in all)"
+    )
     if failures:
         print(f"  {len(failures)} session(s) failed: {failures[0]!r}")
     startups = [v.startup for v in visitors if v.startup is not None]
@@ -200,11 +241,15 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
         values = [x for v in visitors for x in v.latencies[key]]
         every += values
         if values:
-            print(f"  {key:<10}{len(values):>6}{ms(statistics.median(values)):>11}{ms(percentile(values, .95)):>9}"
-                  f"{ms(max(values)):>9}")
+            print(
+                f"  {key:<10}{len(values):>6}{ms(statistics.median(values)):>11}{ms(percentile(values, 0.95)):>9}"
+                f"{ms(max(values)):>9}"
+            )
     if every:
-        print(f"  {'all':<10}{len(every):>6}{ms(statistics.median(every)):>11}{ms(percentile(every, .95)):>9}"
-              f"{ms(max(every)):>9}")
+        print(
+            f"  {'all':<10}{len(every):>6}{ms(statistics.median(every)):>11}{ms(percentile(every, 0.95)):>9}"
+            f"{ms(max(every)):>9}"
+        )
     unchanged = sum(v.unchanged for v in visitors)
     print(f"  keys with no screen change within 3 s: {unchanged}")
     if sampled:
@@ -232,7 +277,10 @@ def main() -> int:
         env = {**os.environ, "HOME": scratch, "PYTHONPATH": str(ROOT)}
         server = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(Path(scratch) / "host_key"), str(args.sessions), args.config],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         begun, wall = os.times(), time.monotonic()
         try:
@@ -247,8 +295,10 @@ def main() -> int:
         ended, wall = os.times(), time.monotonic() - wall
         clients = ended.user + ended.system - begun.user - begun.system
         served = ended.children_user + ended.children_system - begun.children_user - begun.children_system
-        print(f"  CPU over {wall:.0f} s on {os.cpu_count()} CPUs: server and apps {served:.0f} s, "
-              f"these benchmark clients {clients:.0f} s (they share the machine)")
+        print(
+            f"  CPU over {wall:.0f} s on {os.cpu_count()} CPUs: server and apps {served:.0f} s, "
+            f"these benchmark clients {clients:.0f} s (they share the machine)"
+        )
     return 0
 
 

@@ -1,4 +1,4 @@
-from .cli import main
+from tui.cli import main
 
 # The guard matters: the index's worker processes import this module again.
 if __name__ == "__main__":

@@ -12,12 +12,11 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
-from . import __version__
-from .config import SCRIPT_MODES, Config, ConfigError, discover, for_content_dir, load
-from .script import Glossary, initial_mode
-from .state import load_state
+from tui import __version__
+from tui.chinese.script import initial_mode, load_glossary
+from tui.core.config import SCRIPT_MODES, ConfigError, resolve_config
+from tui.core.state import load_state
 
 EXIT_USAGE = 2
 
@@ -25,12 +24,25 @@ EXIT_USAGE = 2
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
     """Options every command takes, exactly as the app does."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--config", metavar="PATH", default=default,
-                        help="config file (default: $NEWSROOM_CONFIG, ./config.toml, the user config, then the sample)")
-    parser.add_argument("--content", metavar="DIR", default=default,
-                        help="open a content directory directly; sections come from its folders")
-    parser.add_argument("--script", metavar="MODE", choices=SCRIPT_MODES, default=default,
-                        help=f"display script: {', '.join(SCRIPT_MODES)}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default: $NEWSROOM_CONFIG, ./config.toml, the user config, then the sample)",
+    )
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        default=default,
+        help="open a content directory directly; sections come from its folders",
+    )
+    parser.add_argument(
+        "--script",
+        metavar="MODE",
+        choices=SCRIPT_MODES,
+        default=default,
+        help=f"display script: {', '.join(SCRIPT_MODES)}",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -42,8 +54,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
     _add_common(parser)
     parser.add_argument("--open", metavar="ID", help="start on this article")
-    parser.add_argument("--kiosk", action="store_true",
-                        help="locked demo mode: no quit, no state written, back to the front page when idle")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="locked demo mode: no quit, no state written, back to the front page when idle",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = commands.add_parser("list", help="print a section's articles, newest first")
@@ -53,7 +68,11 @@ def make_parser() -> argparse.ArgumentParser:
     _add_common(listing, suppress=True)
 
     search = commands.add_parser("search", help="print ranked search hits (exit status 1 when nothing matches)")
-    search.add_argument("query", nargs="*", help='words (all must match), "a phrase", -not, section:ID, tag:X, by:NAME, since:/until:YYYY-MM-DD')
+    search.add_argument(
+        "query",
+        nargs="*",
+        help='words (all must match), "a phrase", -not, section:ID, tag:X, by:NAME, since:/until:YYYY-MM-DD',
+    )
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
     search.add_argument("--section", metavar="ID", help="search only this section")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -66,9 +85,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser("import", help="turn scraped news pages (text or HTML) into content files")
     importing.add_argument("paths", nargs="+", metavar="PATH", help="scraped pages (.txt or .html), or folders of them")
-    importing.add_argument("--section", required=True, metavar="ID", help="section to import into (its folder under the content dir)")
-    importing.add_argument("--out", metavar="DIR", help="content directory to write to (default: the config's content_dir)")
-    importing.add_argument("--year", type=_year, metavar="YYYY", help="year for dates the page gives as month and day only")
+    importing.add_argument(
+        "--section", required=True, metavar="ID", help="section to import into (its folder under the content dir)"
+    )
+    importing.add_argument(
+        "--out", metavar="DIR", help="content directory to write to (default: the config's content_dir)"
+    )
+    importing.add_argument(
+        "--year", type=_year, metavar="YYYY", help="year for dates the page gives as month and day only"
+    )
     importing.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     importing.add_argument("--force", action="store_true", help="overwrite files that already exist")
     _add_common(importing, suppress=True)
@@ -79,49 +104,54 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="offer the newsroom to others, kiosk-locked: over ssh or in a browser")
     servers = serve.add_subparsers(dest="server", metavar="SERVER", required=True)
-    ssh = servers.add_parser("ssh", help="an SSH server: each visitor gets a locked newsroom of their own, never a shell")
+    ssh = servers.add_parser(
+        "ssh", help="an SSH server: each visitor gets a locked newsroom of their own, never a shell"
+    )
     ssh.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     ssh.add_argument("--port", type=int, default=2222, help="port to listen on (default: 2222)")
-    ssh.add_argument("--host-key", metavar="PATH", help="ed25519 host key, made on first run (default: in the user data dir)")
-    ssh.add_argument("--authorized-keys", metavar="PATH", help="admit only these public keys (default: anyone, no password)")
-    ssh.add_argument("--login-timeout", type=float, default=30, metavar="S", help="seconds allowed to log in (default: 30)")
+    ssh.add_argument(
+        "--host-key", metavar="PATH", help="ed25519 host key, made on first run (default: in the user data dir)"
+    )
+    ssh.add_argument(
+        "--authorized-keys", metavar="PATH", help="admit only these public keys (default: anyone, no password)"
+    )
+    ssh.add_argument(
+        "--login-timeout", type=float, default=30, metavar="S", help="seconds allowed to log in (default: 30)"
+    )
     web = servers.add_parser("web", help="a web server: the newsroom in a browser, through textual-serve")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     web.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    web.add_argument("--public-url", metavar="URL", help="the address browsers use, e.g. behind a proxy "
-                     "(default: http://HOST:PORT); websockets from any other origin are refused")
+    web.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, e.g. behind a proxy "
+        "(default: http://HOST:PORT); websockets from any other origin are refused",
+    )
     for server in (ssh, web):
         server.add_argument("--max-sessions", type=int, default=32, metavar="N", help="visitors at once (default: 32)")
-        server.add_argument("--per-ip-per-minute", type=int, default=20, metavar="N",
-                            help="new connections from one address a minute, 0 for no limit (default: 20)")
-        server.add_argument("--idle-timeout", type=float, default=600, metavar="S",
-                            help="end a session after S seconds without input (default: 600)")
-        server.add_argument("--max-session", type=float, default=3600, metavar="S",
-                            help="end any session after S seconds (default: 3600)")
+        server.add_argument(
+            "--per-ip-per-minute",
+            type=int,
+            default=20,
+            metavar="N",
+            help="new connections from one address a minute, 0 for no limit (default: 20)",
+        )
+        server.add_argument(
+            "--idle-timeout",
+            type=float,
+            default=600,
+            metavar="S",
+            help="end a session after S seconds without input (default: 600)",
+        )
+        server.add_argument(
+            "--max-session",
+            type=float,
+            default=3600,
+            metavar="S",
+            help="end any session after S seconds (default: 3600)",
+        )
         _add_common(server, suppress=True)
     return parser
-
-
-def resolve_config(args: argparse.Namespace) -> Config:
-    """The config the options ask for: --content alone, else discovery."""
-    if args.content and not args.config:
-        return for_content_dir(Path(args.content))
-    config = load(discover(args.config))
-    if args.content:
-        # --content with a config: that config's sections over another directory.
-        content_dir = Path(args.content)
-        if not content_dir.is_dir():
-            raise ConfigError(content_dir, "content directory not found")
-        config = replace(config, content_dir=content_dir)
-    return config
-
-
-def load_glossary(config: Config) -> Glossary:
-    """The newsroom glossary from config.toml and the file it names (raises ConfigError)."""
-    try:
-        return Glossary.load(config.glossary, config.glossary_file)
-    except ValueError as error:
-        raise ConfigError(config.path or "config", f"glossary: {error}", None, "script.glossary") from None
 
 
 def _year(text: str) -> int:
@@ -134,7 +164,11 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse the command line; a search's `-term` exclusions are query words, not options."""
     parser = make_parser()
     args, unknown = parser.parse_known_args(list(argv))
-    if unknown and args.command == "search" and all(word.startswith("-") and not word.startswith("--") for word in unknown):
+    if (
+        unknown
+        and args.command == "search"
+        and all(word.startswith("-") and not word.startswith("--") for word in unknown)
+    ):
         args.query = [*(args.query or []), *unknown]
     elif unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
@@ -143,10 +177,10 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def build_app(argv: Sequence[str] = ()):
     """Parse `argv` and build the app it describes (raises ConfigError)."""
-    from .app import NewsroomApp  # the UI loads only when the app is wanted
+    from tui.ui.app import NewsroomApp  # the UI loads only when the app is wanted
 
     args = make_parser().parse_args(list(argv))
-    config = resolve_config(args)
+    config = resolve_config(args.config, args.content)
     kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
     remembered = None if kiosk.enabled else load_state().get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
@@ -167,13 +201,13 @@ def _console():
 
 def _lookup(args: argparse.Namespace) -> int:
     """The commands that print an answer and exit, without starting the UI."""
-    from . import lookup
-    from .index import SearchIndex
-    from .loader import ContentError, load_body
-    from .presenter import Presenter
-    from .script import ScriptConverter
+    from tui.chinese.presenter import Presenter
+    from tui.chinese.script import ScriptConverter
+    from tui.commands import lookup
+    from tui.core.loader import ContentError, load_body
+    from tui.search.index import SearchIndex
 
-    config = resolve_config(args)
+    config = resolve_config(args.config, args.content)
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     with SearchIndex.open(config) as index:
@@ -216,8 +250,8 @@ def _lookup(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace, index, newsroom, present) -> int:
-    from . import lookup
-    from .query import parse_query
+    from tui.commands import lookup
+    from tui.search.query import parse_query
 
     query = parse_query(" ".join(args.query))
     if query.is_empty:
@@ -239,9 +273,9 @@ def _serve(args: argparse.Namespace) -> int:
     """`newsroom serve ssh|web`: runs until ctrl+c. Its modules load only here: they need the `serve` extra."""
     try:
         if args.server == "ssh":
-            from .serve_ssh import run
+            from tui.serve.ssh import run
         else:
-            from .serve_web import run
+            from tui.serve.web import run
     except ImportError as error:
         return _error(f"serving needs the optional dependencies: pip install 'newsroom[serve]' ({error})")
     return run(args)
@@ -256,10 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("import", "check"):
             # Loaded only here: opening the app does not pay for them.
             if args.command == "import":
-                from . import importer as command
+                from tui.commands import importer as command
             else:
-                from . import checker as command
-            return command.run(args, _console(), resolve_config)
+                from tui.commands import checker as command
+            return command.run(args, _console())
         if args.command:
             return _lookup(args)
         app = build_app(argv)

@@ -8,11 +8,11 @@ import pytest
 
 from tests.conftest import SAMPLE_CONFIG, write_article
 from tui.cli import build_app
-from tui.screens.help import HelpScreen
-from tui.screens.problems import ProblemsScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import Reader
-from tui.widgets.section_menu import SectionMenu
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.problems import ProblemsScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.section_menu import SectionMenu
 
 WANG = "王岐山在質量工作座談會上指出"
 AQSIQ = "質檢總局發布《大質量工作機制建設工作方案》"
@@ -275,8 +275,13 @@ async def test_mouse_selects_and_opens():
 
 
 async def test_markup_in_content_is_shown_literally_and_does_nothing(tmp_path: Path):
-    write_article(tmp_path, "a/x.md", title="[@click=app.quit]x[/]", body="[b]粗[/b] [@click=app.quit]點[/]",
-                  byline="'[$accent]記者'")
+    write_article(
+        tmp_path,
+        "a/x.md",
+        title="[@click=app.quit]x[/]",
+        body="[b]粗[/b] [@click=app.quit]點[/]",
+        byline="'[$accent]記者'",
+    )
     app = build_app(["--content", str(tmp_path)])
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
@@ -291,12 +296,15 @@ async def test_markup_in_content_is_shown_literally_and_does_nothing(tmp_path: P
 
 
 async def test_ten_thousand_articles_in_one_section(tmp_path: Path):
-    from tui.model import Article
+    from tui.core.model import Article
 
     app = sample_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        many = [Article(id=f"n/{i}", path=tmp_path / f"{i}.md", section="n", title=f"第{i}篇 質量新聞") for i in range(10_000)]
+        many = [
+            Article(id=f"n/{i}", path=tmp_path / f"{i}.md", section="n", title=f"第{i}篇 質量新聞")
+            for i in range(10_000)
+        ]
         articles = app.screen.query_one(ArticleList)
         articles.show_articles(many)
         articles.focus()
@@ -355,20 +363,31 @@ async def test_keys_typed_ahead_reach_the_pane_they_were_meant_for(keys, check):
 
 
 async def test_a_first_index_build_shows_progress_and_what_is_indexed_so_far(tmp_path: Path, monkeypatch):
-    import tui.app
-    from tui.screens.browse import BrowseScreen
+    import tui.ui.app
+    from tui.ui.screens.browse import BrowseScreen
 
     for number in range(600):
-        write_article(tmp_path, f"n/{number:04}.md", title=f"第{number}篇", date=f"2010-01-01T00:{number // 60:02}:{number % 60:02}Z")
-    monkeypatch.setattr(tui.app, "PREVIEW_EVERY_SECONDS", 0)
+        write_article(
+            tmp_path,
+            f"n/{number:04}.md",
+            title=f"第{number}篇",
+            date=f"2010-01-01T00:{number // 60:02}:{number % 60:02}Z",
+        )
+    monkeypatch.setattr(tui.ui.app, "PREVIEW_EVERY_SECONDS", 0)
     seen: list[tuple[bool, int]] = []
     original = BrowseScreen.show_newsroom
-    monkeypatch.setattr(BrowseScreen, "show_newsroom",
-                        lambda self, newsroom: (seen.append((newsroom.complete, len(newsroom.articles))), original(self, newsroom)))
+    monkeypatch.setattr(
+        BrowseScreen,
+        "show_newsroom",
+        lambda self, newsroom: (seen.append((newsroom.complete, len(newsroom.articles))), original(self, newsroom)),
+    )
     statuses: list[str] = []
-    original_progress = tui.app.NewsroomApp.on_load_progress
-    monkeypatch.setattr(tui.app.NewsroomApp, "on_load_progress",
-                        lambda self, message: (statuses.append(f"{message.done}/{message.total}"), original_progress(self, message)))
+    original_progress = tui.ui.app.NewsroomApp.on_load_progress
+    monkeypatch.setattr(
+        tui.ui.app.NewsroomApp,
+        "on_load_progress",
+        lambda self, message: (statuses.append(f"{message.done}/{message.total}"), original_progress(self, message)),
+    )
     app = build_app(["--content", str(tmp_path)])
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)

@@ -10,9 +10,9 @@ from rich.cells import cell_len
 from tests.app.test_browse import reader_text, started
 from tests.hostile import MARKUP, build_hostile_corpus
 from tui.cli import build_app
-from tui.screens.problems import ProblemsScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import Reader
+from tui.ui.screens.problems import ProblemsScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.reader import Reader
 
 
 async def test_hostile_corpus(tmp_path: Path):
@@ -36,7 +36,10 @@ async def test_hostile_corpus(tmp_path: Path):
             reader = app.screen.query_one(Reader)
             for y in range(reader.scrollable_content_region.height):
                 strip = reader.render_line(y)
-                assert cell_len(strip.text) == strip.cell_length == reader.scrollable_content_region.width, (y, strip.text)
+                assert cell_len(strip.text) == strip.cell_length == reader.scrollable_content_region.width, (
+                    y,
+                    strip.text,
+                )
         await pilot.press("p")
         assert isinstance(app.screen, ProblemsScreen)
         await pilot.press("escape")

@@ -9,12 +9,12 @@ import pytest
 
 from tests.app.test_browse import started
 from tests.conftest import ROOT
+from tui.chinese.script import ScriptMode
 from tui.cli import build_app
-from tui.script import ScriptMode
-from tui.state import state_path
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import Reader
-from tui.widgets.section_menu import SectionMenu
+from tui.core.state import state_path
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.section_menu import SectionMenu
 
 
 async def until(pilot, condition, timeout: float = 15.0) -> None:
@@ -26,8 +26,12 @@ async def until(pilot, condition, timeout: float = 15.0) -> None:
 
 
 def kiosk_config(tmp_path: Path, **kiosk: object) -> Path:
-    lines = [f'{key} = {value!r}'.replace("'", '"') for key, value in kiosk.items()]
-    text = (ROOT / "config.toml").read_text(encoding="utf-8").replace('content_dir = "content"', f'content_dir = "{ROOT / "content"}"')
+    lines = [f"{key} = {value!r}".replace("'", '"') for key, value in kiosk.items()]
+    text = (
+        (ROOT / "config.toml")
+        .read_text(encoding="utf-8")
+        .replace('content_dir = "content"', f'content_dir = "{ROOT / "content"}"')
+    )
     path = tmp_path / "config.toml"
     path.write_text(text + "\n[kiosk]\nenabled = true\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path

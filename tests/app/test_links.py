@@ -9,8 +9,8 @@ import pytest
 from tests.app.test_browse import reader_text, started
 from tests.conftest import write_article
 from tui.cli import build_app
-from tui.screens.links import LinksScreen
-from tui.widgets.reader import Reader
+from tui.ui.screens.links import LinksScreen
+from tui.ui.widgets.reader import Reader
 
 BODY = (
     "看[質檢總局](https://www.aqsiq.gov.cn/質量)的說明，"
@@ -21,7 +21,7 @@ BODY = (
 
 @pytest.fixture
 def opened(monkeypatch) -> list[str]:
-    from tui.app import NewsroomApp
+    from tui.ui.app import NewsroomApp
 
     urls: list[str] = []
     monkeypatch.setattr(NewsroomApp, "open_url", lambda self, url, **kwargs: urls.append(url))
@@ -49,7 +49,9 @@ async def test_links_show_as_text_and_a_click_opens_nothing(tmp_path: Path, open
         assert opened == [] and app.is_running
 
 
-@pytest.mark.parametrize(("choice", "expected"), [(0, "https://www.aqsiq.gov.cn/%E8%B3%AA%E9%87%8F"), (3, "mailto:editor@example.com")])
+@pytest.mark.parametrize(
+    ("choice", "expected"), [(0, "https://www.aqsiq.gov.cn/%E8%B3%AA%E9%87%8F"), (3, "mailto:editor@example.com")]
+)
 async def test_web_and_mail_links_open_on_request(tmp_path: Path, opened, choice, expected):
     write_article(tmp_path, "n/a.md", title="連結", body=BODY)
     app = build_app(["--content", str(tmp_path)])

@@ -6,9 +6,9 @@ from tests.app.test_browse import AQSIQ, WANG, WEI, started
 from tests.app.test_search import result_titles, search_for
 from tests.conftest import SAMPLE_CONFIG
 from tui.cli import build_app
-from tui.screens.search import SearchScreen
-from tui.widgets.reader import Reader
-from tui.widgets.result_list import ResultList
+from tui.ui.screens.search import SearchScreen
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.result_list import ResultList
 
 
 def sample_app(*args: str):

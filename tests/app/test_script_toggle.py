@@ -8,13 +8,13 @@ import pytest
 
 from tests.app.test_browse import reader_text, sample_app, started
 from tests.conftest import write_article
+from tui.chinese.script import ScriptMode
 from tui.cli import build_app
-from tui.screens.script_chooser import ScriptChooser
-from tui.script import ScriptMode
-from tui.widgets.article_list import ArticleList
-from tui.widgets.masthead import Masthead
-from tui.widgets.reader import Reader
-from tui.widgets.section_menu import SectionMenu
+from tui.ui.screens.script_chooser import ScriptChooser
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.masthead import Masthead
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.section_menu import SectionMenu
 
 WANG_OPEN = "meetings/wang-qishan-quality-forum"
 
@@ -176,13 +176,16 @@ async def test_remembered_mode_survives_a_restart():
 async def test_the_mode_is_saved_off_the_ui_thread_and_the_last_choice_wins(monkeypatch):
     import threading
 
-    import tui.app
-    from tui.state import load_state
+    import tui.ui.app
+    from tui.core.state import load_state
 
     writers: list[str] = []
-    real = tui.app.update_state
-    monkeypatch.setattr(tui.app, "update_state",
-                        lambda **changes: (writers.append(threading.current_thread().name), real(**changes))[1])
+    real = tui.ui.app.update_state
+    monkeypatch.setattr(
+        tui.ui.app,
+        "update_state",
+        lambda **changes: (writers.append(threading.current_thread().name), real(**changes))[1],
+    )
     app = sample_app("--script", "original")
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
@@ -215,8 +218,13 @@ async def test_glossary_from_config_and_front_matter(tmp_path: Path):
         '[newsroom]\ncontent_dir = "content"\n[script.glossary]\n"头发干了" = "頭髮乾了"\n"范先生" = "范先生"\n',
         encoding="utf-8",
     )
-    write_article(tmp_path / "content", "life/a.md", title="范先生的头发干了", body="范先生说：头发干了。小明的书。",
-                  glossary='{ "小明" = "曉明" }')
+    write_article(
+        tmp_path / "content",
+        "life/a.md",
+        title="范先生的头发干了",
+        body="范先生说：头发干了。小明的书。",
+        glossary='{ "小明" = "曉明" }',
+    )
     app = build_app(["--config", str(config), "--script", "traditional"])
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)

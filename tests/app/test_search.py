@@ -7,11 +7,11 @@ from pathlib import Path
 from tests.app.test_browse import WANG, WEI, reader_text, sample_app, started
 from tests.conftest import write_article
 from tui.cli import build_app
-from tui.screens.search import SearchScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import Reader
-from tui.widgets.result_list import ResultList
-from tui.widgets.section_menu import SectionMenu
+from tui.ui.screens.search import SearchScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.result_list import ResultList
+from tui.ui.widgets.section_menu import SectionMenu
 
 
 async def search_for(app, pilot, text: str) -> ResultList:

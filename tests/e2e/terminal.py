@@ -163,11 +163,11 @@ class Terminal:
             with self._lock:
                 if self.first_output_at is None:
                     self.first_output_at = time.monotonic()
-                if SYNC_END in self._raw[-len(SYNC_END):] + data:  # timed before pyte parses it
+                if SYNC_END in self._raw[-len(SYNC_END) :] + data:  # timed before pyte parses it
                     self.frame_ends.append((len(self._raw) + len(data), read_at))
                 self._raw.extend(data)
                 self.stream.feed(data)
-                asked = self.synchronized_output and SYNC_QUERY in self._raw[-len(data) - len(SYNC_QUERY):]
+                asked = self.synchronized_output and SYNC_QUERY in self._raw[-len(data) - len(SYNC_QUERY) :]
             if asked:
                 os.write(fd, SYNC_SUPPORTED)
         self._eof.set()
@@ -266,7 +266,9 @@ class Terminal:
         """The screen, one string a row, trailing blanks removed."""
         return ["".join(char for _, char in row).rstrip() for row in self._cells()]
 
-    def region_lines(self, left: int = 0, top: int = 0, right: int | None = None, bottom: int | None = None) -> list[str]:
+    def region_lines(
+        self, left: int = 0, top: int = 0, right: int | None = None, bottom: int | None = None
+    ) -> list[str]:
         """The characters that start in columns [left, right) of rows [top, bottom)."""
         rows = self._cells()[top:bottom]
         return ["".join(char for x, char in row if x >= left and (right is None or x < right)).rstrip() for row in rows]

@@ -31,9 +31,9 @@ SECTION_LABELS = ["最新", "活動", "出訪", "會議", "論述", "圖片"]
 TITLE_PREFIXES = ["王岐山在質量", "質檢總局發布", "魏傳忠"]
 
 # One phrase near the top of each body (in the reader only, never in a list row).
-WANG = "質量是基礎"                 # subtitle of 王岐山在質量工作座談會上指出
-WEI = "北京檢驗檢疫工作會議"         # first paragraph of 魏傳忠:建立大質量工作機制…
-AQSIQ = "以下簡稱《方案》"           # first paragraph of 質檢總局發布《大質量工作機制建設工作方案》
+WANG = "質量是基礎"  # subtitle of 王岐山在質量工作座談會上指出
+WEI = "北京檢驗檢疫工作會議"  # first paragraph of 魏傳忠:建立大質量工作機制…
+AQSIQ = "以下簡稱《方案》"  # first paragraph of 質檢總局發布《大質量工作機制建設工作方案》
 WANG_BODY_START = "9月是全國"
 WEI_BODY_START = "1月20日,國家質檢總局"
 AQSIQ_BODY_START = "為貫徹落實國家質檢總局"
@@ -124,7 +124,9 @@ def test_starts_showing_the_sample_newsroom(launch, cols, rows):
     lines = term.screen_lines()
     assert MASTHEAD in lines[0] and READY in lines[0], "masthead is the top line"
     # Section labels in config order, one a row, down the left.
-    label_rows = [next(y for y, line in enumerate(lines) if line.lstrip().startswith(label)) for label in SECTION_LABELS]
+    label_rows = [
+        next(y for y, line in enumerate(lines) if line.lstrip().startswith(label)) for label in SECTION_LABELS
+    ]
     assert label_rows == sorted(label_rows) and len(set(label_rows)) == len(SECTION_LABELS)
     # Newest first in the front page list.
     title_rows = [term.find(prefix)[1] for prefix in ("王岐山在質量", "魏傳忠", "質檢總局發布")]
@@ -152,6 +154,7 @@ def test_reads_all_three_articles_by_keyboard(launch, cols, rows):
             lines = screen.splitlines()
             footer_ok = focus is None or (bool(lines) and focus in lines[-1])
             return present in screen and not any(text in screen for text in absent) and footer_ok
+
         return check
 
     press(term, "tab")  # section menu -> article list; the wide layout previews the highlighted article
@@ -172,7 +175,9 @@ def test_reads_all_three_articles_by_keyboard(launch, cols, rows):
     term.wait_until(shows(WEI_BODY_START, READER_FOOTER, focus=LIST_FOOTER), STEP_TIMEOUT, "back in the list")
     press(term, "down")
     press(term, "enter")
-    term.wait_until(shows(AQSIQ_BODY_START, WEI_BODY_START, focus=READER_FOOTER), STEP_TIMEOUT, "the reader on 質檢總局")
+    term.wait_until(
+        shows(AQSIQ_BODY_START, WEI_BODY_START, focus=READER_FOOTER), STEP_TIMEOUT, "the reader on 質檢總局"
+    )
     assert AQSIQ in reader_text(term, AQSIQ_BODY_START)
 
     # [ and ] step through the list from the reader.
@@ -335,13 +340,17 @@ def test_the_script_toggle_repaints_in_one_frame(launch):
     press(term, "tab")  # the list, previewing 王岐山 in the reader
     term.wait_for(WANG_BODY_START, timeout=STEP_TIMEOUT)
     time.sleep(1.0)  # settled: no frame still to come from start-up
-    for key, label, converted in (("t", "简体", ("活动", "王岐山在质量", "9月是全国", "质量新闻")),
-                                  ("t", "繁體", ("活動", "王岐山在質量", "9月是全國", "質量新聞"))):
+    for key, label, converted in (
+        ("t", "简体", ("活动", "王岐山在质量", "9月是全国", "质量新闻")),
+        ("t", "繁體", ("活動", "王岐山在質量", "9月是全國", "質量新聞")),
+    ):
         before = len(term.raw_output)
         term.send(key)
         deadline = time.monotonic() + STEP_TIMEOUT
         while not (frames := term.frames_since(before)):  # a whole frame, not the start of one
-            assert time.monotonic() < deadline, f"no whole frame after {key!r}: is synchronized output on?\n{term.dump()}"
+            assert time.monotonic() < deadline, (
+                f"no whole frame after {key!r}: is synchronized output on?\n{term.dump()}"
+            )
             time.sleep(0.01)
         first = screen_after(term.raw_output[:before] + frames[0], 120, 40)
         assert label in first.splitlines()[0], first
@@ -351,8 +360,13 @@ def test_the_script_toggle_repaints_in_one_frame(launch):
 
 def run_piped(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
-        app_command() + list(args), stdin=subprocess.DEVNULL, capture_output=True, env=os.environ,
-        cwd=ROOT, timeout=10, **kwargs,
+        app_command() + list(args),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=os.environ,
+        cwd=ROOT,
+        timeout=10,
+        **kwargs,
     )
 
 
@@ -376,10 +390,7 @@ def test_dumb_terminal_exits_2_with_a_message(launch):
 def write_bad_config(tmp_path: Path) -> Path:
     path = tmp_path / "bad config.toml"
     path.write_text(
-        "[newsroom]\n"
-        'title = "質量新聞"\n'
-        f'content_dir = "{CONTENT}"\n'
-        'colour = "blue"\n',
+        f'[newsroom]\ntitle = "質量新聞"\ncontent_dir = "{CONTENT}"\ncolour = "blue"\n',
         encoding="utf-8",
     )
     return path

@@ -85,6 +85,11 @@ def test_a_non_utf8_terminal_gets_a_clear_message():
 
 
 def test_quick_lookups_work_without_a_terminal():
-    done = subprocess.run([*app_command(), "--config", str(SAMPLE_CONFIG), "search", "質量"],
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ, TERM="dumb"))
+    done = subprocess.run(
+        [*app_command(), "--config", str(SAMPLE_CONFIG), "search", "質量"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, TERM="dumb"),
+    )
     assert done.returncode == 0 and "王岐山" in done.stdout and "\x1b" not in done.stdout

@@ -25,7 +25,7 @@ asyncssh = pytest.importorskip("asyncssh")
 pyte = pytest.importorskip("pyte")
 
 from tests.conftest import SAMPLE_CONFIG  # noqa: E402
-from tui.serve_ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
+from tui.serve.ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
 
 TITLE = "質量新聞"
 HEADLINE = "王岐山"
@@ -61,8 +61,9 @@ class Visitor(DrawnScreen):
 
     @classmethod
     async def connect(cls, port: int, cols: int = 80, rows: int = 24, **options) -> Visitor:
-        conn = await asyncssh.connect("127.0.0.1", port, username="visitor", known_hosts=None,
-                                      client_keys=None, agent_path=None, **options)
+        conn = await asyncssh.connect(
+            "127.0.0.1", port, username="visitor", known_hosts=None, client_keys=None, agent_path=None, **options
+        )
         process = await conn.create_process(term_type="xterm-256color", term_size=(cols, rows), encoding=None)
         return cls(conn, process, cols, rows)
 
@@ -112,8 +113,14 @@ async def gone(pid: int, timeout: float = 8.0) -> bool:
 
 
 def options(tmp_path: Path, **overrides) -> SSHOptions:
-    values = dict(host="127.0.0.1", port=0, host_key=tmp_path / "keys" / "host_key",
-                  app_args=("--config", str(SAMPLE_CONFIG)), per_ip_per_minute=1000, stop_grace=1.0)
+    values = dict(
+        host="127.0.0.1",
+        port=0,
+        host_key=tmp_path / "keys" / "host_key",
+        app_args=("--config", str(SAMPLE_CONFIG)),
+        per_ip_per_minute=1000,
+        stop_grace=1.0,
+    )
     values.update(overrides)
     return SSHOptions(**values)
 
@@ -369,7 +376,7 @@ async def test_host_key_is_made_once_kept_private_and_reused(tmp_path):
 
 
 async def test_a_readable_host_key_is_refused(tmp_path):
-    from tui.serve_ssh import ServeError
+    from tui.serve.ssh import ServeError
 
     path = tmp_path / "host_key"
     await (await start_ssh_server(options(tmp_path, host_key=path))).close()  # makes the key
@@ -388,10 +395,12 @@ async def test_authorized_keys_admit_only_their_keys(serve, tmp_path, caplog):
     with pytest.raises(asyncssh.PermissionDenied):
         await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None)
     with pytest.raises(asyncssh.PermissionDenied):
-        await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None,
-                               client_keys=[stranger], agent_path=None)
-    conn = await asyncssh.connect("127.0.0.1", service.port, username="editor", known_hosts=None,
-                                  client_keys=[allowed], agent_path=None)
+        await asyncssh.connect(
+            "127.0.0.1", service.port, username="x", known_hosts=None, client_keys=[stranger], agent_path=None
+        )
+    conn = await asyncssh.connect(
+        "127.0.0.1", service.port, username="editor", known_hosts=None, client_keys=[allowed], agent_path=None
+    )
     async with conn:
         result = await conn.run(check=False)  # refused for want of a pty, but logged in
     assert result.exit_status == 1
@@ -406,11 +415,35 @@ async def test_openssh_client_reaches_the_newsroom(serve, tmp_path):
     service = await serve()
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
     process = subprocess.Popen(
-        ["ssh", "-tt", "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-         "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-p", str(service.port), "test@127.0.0.1"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        [
+            "ssh",
+            "-tt",
+            "-F",
+            "/dev/null",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            "-p",
+            str(service.port),
+            "test@127.0.0.1",
+        ],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
     )
     os.close(slave)
     screen = pyte.Screen(80, 24)

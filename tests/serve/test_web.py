@@ -18,7 +18,7 @@ pyte = pytest.importorskip("pyte")
 
 from tests.conftest import SAMPLE_CONFIG  # noqa: E402
 from tests.serve.test_ssh import HEADLINE, SIMPLIFIED_TITLE, TITLE, DrawnScreen, alive, gone  # noqa: E402
-from tui.serve_web import KioskAppService, WebOptions, origin_of, start_web_server  # noqa: E402
+from tui.serve.web import KioskAppService, WebOptions, origin_of, start_web_server  # noqa: E402
 
 
 @pytest.fixture
@@ -27,8 +27,9 @@ async def serve():
     services = []
 
     async def start(**overrides):
-        values = dict(host="127.0.0.1", port=0, app_args=("--config", str(SAMPLE_CONFIG)),
-                      per_ip_per_minute=1000, stop_grace=1.0)
+        values = dict(
+            host="127.0.0.1", port=0, app_args=("--config", str(SAMPLE_CONFIG)), per_ip_per_minute=1000, stop_grace=1.0
+        )
         values.update(overrides)
         service = await start_web_server(WebOptions(**values))
         services.append(service)
@@ -197,12 +198,26 @@ async def test_headless_chromium_shows_the_newsroom(serve, tmp_path, monkeypatch
     monkeypatch.setattr(KioskAppService, "on_data", record)
     service = await serve()
     browser = subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         "--disable-background-networking", "--disable-sync", "--disable-default-apps", "--mute-audio",
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # 127.0.0.1 only
-         f"--user-data-dir={tmp_path / 'chromium'}", "--remote-debugging-port=0", "--window-size=1200,800",
-         service.url + "/"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--disable-default-apps",
+            "--mute-audio",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # 127.0.0.1 only
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            "--remote-debugging-port=0",
+            "--window-size=1200,800",
+            service.url + "/",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
         env={**os.environ, "HOME": str(tmp_path)},
     )
     try:

@@ -9,8 +9,7 @@ import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-
-from tui.artifacts import Artifact, find_artifacts, pinyin_tone, repair_romanization
+from tui.chinese.artifacts import Artifact, find_artifacts, pinyin_tone, repair_romanization
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,15 +118,15 @@ def test_control_characters_are_flagged_but_tabs_and_newlines_are_not():
 
 
 def test_utf8_read_as_latin1_or_cp1252_is_flagged_with_the_probable_original():
-    latin1 = "质量工作".encode("utf-8").decode("latin-1")
-    cp1252 = "產品質量".encode("utf-8").decode("cp1252", errors="ignore")
+    latin1 = "质量工作".encode().decode("latin-1")
+    cp1252 = "產品質量".encode().decode("cp1252", errors="ignore")
     found = find_artifacts(f"{latin1}\n標題:{cp1252}\nè´¨é‡")
     assert [(a.line, a.column, a.kind) for a in found] == [(1, 1, "mojibake"), (2, 4, "mojibake"), (3, 1, "mojibake")]
     assert "质量工作" in found[0].message and "產" in found[1].message and "质" in found[2].message
 
 
 def test_utf8_read_as_gbk_is_flagged():
-    damaged = "质量工作座谈会".encode("utf-8").decode("gbk", errors="replace")
+    damaged = "质量工作座谈会".encode().decode("gbk", errors="replace")
     found = [a for a in find_artifacts(damaged) if a.kind == "mojibake"]
     assert found and "UTF-8 text decoded as GBK" in found[0].message
     assert [a.kind for a in find_artifacts("璐ㄩ噺")] == ["mojibake"]  # 质量
@@ -165,9 +164,17 @@ def test_western_text_and_punctuation_raise_nothing():
 def test_common_chinese_text_never_looks_like_gbk_mojibake():
     # Common characters in every order a sentence might put them: chance alone
     # must not make re-encoded real text look like UTF-8.
-    common = [bytes([lead, trail]).decode("gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)
-              if (lead, trail) < (0xD7, 0xFA)]
+    common = [
+        bytes([lead, trail]).decode("gb2312")
+        for lead in range(0xB0, 0xD8)
+        for trail in range(0xA1, 0xFF)
+        if (lead, trail) < (0xD7, 0xFA)
+    ]
     chooser = random.Random(20100927)
-    lines = ["".join(chooser.choice(common) if chooser.random() > 0.08 else chooser.choice("，。、“”：；《》")
-                     for _ in range(80)) for _ in range(1000)]
+    lines = [
+        "".join(
+            chooser.choice(common) if chooser.random() > 0.08 else chooser.choice("，。、“”：；《》") for _ in range(80)
+        )
+        for _ in range(1000)
+    ]
     assert [a for a in find_artifacts("\n".join(lines)) if a.kind == "mojibake"] == []

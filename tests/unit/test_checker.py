@@ -11,15 +11,15 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import SAMPLE_CONFIG, write_article
-from tui import checker
-from tui.cli import resolve_config
+from tui.commands import checker
 
 
 def run_check(config: Path | None = None, content: Path | None = None, as_json: bool = False) -> tuple[int, str]:
-    args = argparse.Namespace(config=str(config) if config else None, content=str(content) if content else None,
-                              script=None, json=as_json)
+    args = argparse.Namespace(
+        config=str(config) if config else None, content=str(content) if content else None, script=None, json=as_json
+    )
     output = io.StringIO()
-    code = checker.run(args, Console(file=output, width=4096, color_system=None), resolve_config)
+    code = checker.run(args, Console(file=output, width=4096, color_system=None))
     return code, output.getvalue()
 
 
@@ -89,12 +89,20 @@ def test_json_lists_the_same_problems(newsroom):
     code, output = run_check(newsroom / "config.toml", as_json=True)
     records = json.loads(output)
     assert code == 1
-    assert [f"{r['path']}:{r['line']}: {r['severity']}: {r['message']}" for r in records] == run_check(newsroom / "config.toml")[1].splitlines()
+    assert [f"{r['path']}:{r['line']}: {r['severity']}: {r['message']}" for r in records] == run_check(
+        newsroom / "config.toml"
+    )[1].splitlines()
     assert set(records[0]) == {"path", "line", "severity", "message"}
 
 
 def test_a_clean_corpus_is_status_0_and_json_is_an_empty_list(newsroom):
-    write_article(newsroom / "content", "news/ok.md", title="质量工作座谈会", body="简体正文。\n\n第二段(以下简称《方案》)。", date="2010-09-27")
+    write_article(
+        newsroom / "content",
+        "news/ok.md",
+        title="质量工作座谈会",
+        body="简体正文。\n\n第二段(以下简称《方案》)。",
+        date="2010-09-27",
+    )
     assert run_check(newsroom / "config.toml") == (0, "")
     assert json.loads(run_check(newsroom / "config.toml", as_json=True)[1]) == []
 
@@ -136,7 +144,7 @@ def test_an_unusable_config_is_status_2(newsroom, capsys, config_text, reason):
 
 
 def test_files_written_by_the_importer_check_clean(newsroom):
-    from tui.importer import import_page, render
+    from tui.commands.importer import import_page, render
 
     page = "質檢總局召開會議\n2010年9月27日\n會議指出,質量是基礎(jī)。\n".encode("gb18030")
     for index, draft in enumerate(import_page(page, "p.txt").articles, start=1):

@@ -52,7 +52,13 @@ def test_options_work_after_the_command_too(capsys):
 def test_show_prints_the_article(capsys):
     code, out, _ = run(capsys, "show", WANG_ID)
     assert code == 0
-    for part in ("王岐山在質量工作座談會上指出", "質量是基礎", "2010-09-27", "新華社記者 姚大偉 攝", "黨中央、國務院有關部門"):
+    for part in (
+        "王岐山在質量工作座談會上指出",
+        "質量是基礎",
+        "2010-09-27",
+        "新華社記者 姚大偉 攝",
+        "黨中央、國務院有關部門",
+    ):
         assert part in out
 
 
@@ -110,8 +116,20 @@ def test_check_through_the_cli(tmp_path: Path, capsys):
 def test_import_through_the_cli(tmp_path: Path, capsys):
     from tests.conftest import SEED_PAGE
 
-    code = main(["--config", str(SAMPLE_CONFIG), "import", str(SEED_PAGE), "--section", "meetings",
-                 "--out", str(tmp_path), "--year", "2010"])
+    code = main(
+        [
+            "--config",
+            str(SAMPLE_CONFIG),
+            "import",
+            str(SEED_PAGE),
+            "--section",
+            "meetings",
+            "--out",
+            str(tmp_path),
+            "--year",
+            "2010",
+        ]
+    )
     assert code == 1  # the mis-decoded ??梢哉f is flagged, not guessed
     written = sorted(p.name for p in (tmp_path / "meetings").iterdir())
     assert written == ["seed-page-1.md", "seed-page-2.md", "seed-page-3.md"]
@@ -176,6 +194,10 @@ def test_python_m_tui_is_the_same_command():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), "list", "meetings"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), "list", "meetings"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and "王岐山在質量工作座談會上指出" in done.stdout

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui import config
-from tui.config import ConfigError, SectionConfig
+from tui.core import config
+from tui.core.config import ConfigError, SectionConfig
 
 
 def write_config(directory: Path, text: str, name: str = "config.toml", content: str | None = "content") -> Path:
@@ -102,7 +102,9 @@ def test_bundled_sample_loads():
 
 
 def test_load_reads_every_table(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         title = "質量新聞"
         content_dir = "content"
@@ -129,7 +131,8 @@ def test_load_reads_every_table(tmp_path):
 
         [keys]
         search = "ctrl+f"
-    """)
+    """,
+    )
     loaded = config.load(path)
     assert loaded.path == path
     assert loaded.title == "質量新聞"
@@ -216,87 +219,112 @@ def test_non_utf8_config_is_a_config_error(tmp_path):
 
 
 def test_toml_syntax_error_names_the_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         # 質量新聞
         [newsroom]
         content_dir = "content"
         title = "unterminated
-    """)
+    """,
+    )
     error = load_error(path)
     assert_error_names(error, path, 4, None)
     assert "TOML" in str(error)
 
 
-
 def test_toml_error_at_end_of_document_names_the_last_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         title = ["unclosed",
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 3, None)
 
+
 def test_duplicate_key_is_a_syntax_error_on_its_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         title = "a"
         title = "b"
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 4, None)
 
 
 def test_wrong_type_names_line_and_key(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
 
         title = 5
-    """)
+    """,
+    )
     error = load_error(path)
     assert_error_names(error, path, 4, "newsroom.title")
     assert "string" in str(error)
 
 
 def test_wrong_type_line_ignores_a_commented_out_key(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         # title = "old"
         content_dir = "content"
         title = 1
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 4, "newsroom.title")
 
 
 def test_unknown_key_names_line_and_key(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         titel = "typo"
-    """)
+    """,
+    )
     error = load_error(path)
     assert_error_names(error, path, 3, "newsroom.titel")
     assert "unknown key" in str(error)
 
 
 def test_unknown_table_names_line_and_table(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
 
         [colours]
         accent = "red"
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 4, "colours")
 
 
 def test_missing_content_dir_names_line_and_key(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         # sample
         [newsroom]
         title = "t"
         content_dir = "no-such-folder"
-    """, content=None)
+    """,
+        content=None,
+    )
     error = load_error(path)
     assert_error_names(error, path, 4, "newsroom.content_dir")
     assert "no-such-folder" in str(error)
@@ -317,27 +345,32 @@ def test_required_content_dir_missing_is_an_error(tmp_path):
 
 
 def test_missing_newsroom_table_is_an_error(tmp_path):
-    path = write_config(tmp_path, '[kiosk]\nenabled = true\n')
+    path = write_config(tmp_path, "[kiosk]\nenabled = true\n")
     error = load_error(path)
     assert str(path) in str(error)
     assert "newsroom" in str(error)
 
 
 def test_unknown_script_names_line_and_key(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
 
 
         script = "klingon"
-    """)
+    """,
+    )
     error = load_error(path)
     assert_error_names(error, path, 5, "newsroom.script")
     assert "klingon" in str(error)
 
 
 def test_duplicate_section_id_names_the_second(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
 
@@ -348,14 +381,17 @@ def test_duplicate_section_id_names_the_second(tmp_path):
         [[sections]]
         label = "又一個"
         id = "latest"
-    """)
+    """,
+    )
     error = load_error(path)
     assert_error_names(error, path, 10, "sections[1].id")
     assert "duplicate" in str(error)
 
 
 def test_wrong_type_in_second_section_names_its_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         [[sections]]
@@ -366,7 +402,8 @@ def test_wrong_type_in_second_section_names_its_line(tmp_path):
         id = "b"
         label = "B"
         front_page = "yes"
-    """)
+    """,
+    )
     # The first section's bad value is reported first, on its own line.
     assert_error_names(load_error(path), path, 6, "sections[0].front_page")
 
@@ -389,7 +426,9 @@ def test_sections_as_a_plain_table_is_an_error(tmp_path):
 
 
 def test_two_front_pages_names_the_line_of_the_second(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
 
@@ -402,12 +441,15 @@ def test_two_front_pages_names_the_line_of_the_second(tmp_path):
         id = "meetings"
         label = "會議"
         front_page = true
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 12, "sections[1].front_page")
 
 
 def test_two_front_pages_is_an_error(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         [[sections]]
@@ -418,7 +460,8 @@ def test_two_front_pages_is_an_error(tmp_path):
         id = "b"
         label = "B"
         front_page = true
-    """)
+    """,
+    )
     error = load_error(path)
     assert str(path) in str(error)
     assert "front_page" in str(error)
@@ -440,22 +483,28 @@ def test_glossary_value_must_be_a_string(tmp_path):
 
 
 def test_glossary_inline_table_value_names_its_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         [newsroom]
         content_dir = "content"
         [script]
         glossary = { "質量" = 1 }
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 4, "script.glossary.質量")
 
 
 def test_unknown_top_level_key_names_its_line(tmp_path):
-    path = write_config(tmp_path, """
+    path = write_config(
+        tmp_path,
+        """
         # 質量新聞
         title = "a key outside any table"
         [newsroom]
         content_dir = "content"
-    """)
+    """,
+    )
     assert_error_names(load_error(path), path, 2, "title")
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tui.document import Block, Run, parse_markdown
+from tui.core.document import Block, Run, parse_markdown
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (
@@ -14,8 +14,7 @@ TRADITIONAL = (
     "他指出,質量是基礎,安全是底線,抓好質量工作是永恒的主題。"
 )
 SIMPLIFIED = (
-    "国务院副总理王岐山27日在北京主持召开质量工作座谈会。他指出，质量是基础，安全是底线，"
-    "抓好质量工作是永恒的主题。"
+    "国务院副总理王岐山27日在北京主持召开质量工作座谈会。他指出，质量是基础，安全是底线，抓好质量工作是永恒的主题。"
 )
 
 
@@ -255,9 +254,7 @@ def test_emphasis_inside_a_link() -> None:
 
 
 def test_standalone_image_is_a_captioned_placeholder() -> None:
-    assert only("![王岐山主持召開座談會](photo.jpg)") == Block(
-        "image", (Run("[圖片] 王岐山主持召開座談會", "image"),)
-    )
+    assert only("![王岐山主持召開座談會](photo.jpg)") == Block("image", (Run("[圖片] 王岐山主持召開座談會", "image"),))
 
 
 def test_image_caption_falls_back_to_title_then_nothing() -> None:
@@ -296,13 +293,11 @@ def test_javascript_link_is_only_text() -> None:
 
 
 def test_raw_html_block_is_literal() -> None:
-    assert only("<div onclick=\"x()\">質量</div>").text == "<div onclick=\"x()\">質量</div>"
+    assert only('<div onclick="x()">質量</div>').text == '<div onclick="x()">質量</div>'
 
 
 def test_inline_html_is_literal() -> None:
-    assert only("質量<script>alert(1)</script>是<b>基礎</b>").text == (
-        "質量<script>alert(1)</script>是<b>基礎</b>"
-    )
+    assert only("質量<script>alert(1)</script>是<b>基礎</b>").text == ("質量<script>alert(1)</script>是<b>基礎</b>")
 
 
 def test_markup_like_text_stays_text() -> None:

@@ -13,11 +13,10 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import SAMPLE_CONFIG, SEED_PAGE
-from tui import importer
-from tui.artifacts import repair_romanization
-from tui.cli import resolve_config
-from tui.importer import Draft, decode_page, import_page, render, slug_stem
-from tui.loader import load_file, read_file
+from tui.chinese.artifacts import repair_romanization
+from tui.commands import importer
+from tui.commands.importer import Draft, decode_page, import_page, render, slug_stem
+from tui.core.loader import load_file, read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_NAME = "000_f59391d5d2b02854.txt"
@@ -48,14 +47,16 @@ def expected_articles() -> list[dict]:
     for rel in SAMPLE_FILES:
         _, parsed = read_file(SAMPLE / rel)
         front = parsed.front
-        records.append({
-            "title": front["title"],
-            "subtitle": front.get("subtitle", ""),
-            "caption": front.get("caption", ""),
-            "byline": front.get("byline", ""),
-            "date": front.get("date"),
-            "paragraphs": [p.strip().replace(RESTORED, DAMAGED) for p in parsed.body.split("\n\n") if p.strip()],
-        })
+        records.append(
+            {
+                "title": front["title"],
+                "subtitle": front.get("subtitle", ""),
+                "caption": front.get("caption", ""),
+                "byline": front.get("byline", ""),
+                "date": front.get("date"),
+                "paragraphs": [p.strip().replace(RESTORED, DAMAGED) for p in parsed.body.split("\n\n") if p.strip()],
+            }
+        )
     return records
 
 
@@ -76,17 +77,18 @@ def seed_as_html(text: str) -> str:
     first_body = lines[5][:40] + "\n    " + lines[5][40:]  # a paragraph broken across source lines
     paragraphs = "".join(f"<p>{line}</p>\n" for line in [first_body, *lines[6:10]])
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>質量新聞 - 首頁</title>\n"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>質量新聞 - 首頁</title>\n'
         "<style>p { color: red }</style>\n<script>var teaser = '<h1>不是標題</h1>';</script>\n</head>\n<body>\n"
-        f"<nav><a href=\"/\">最新</a>|<a href=\"/a\">活動</a></nav>\n"
+        f'<nav><a href="/">最新</a>|<a href="/a">活動</a></nav>\n'
         f"<h1>{lines[0]}</h1>\n<h2>{lines[1]}</h2>\n<h2>{lines[2]}</h2>\n"
-        f"<figure><img src=\"wang.jpg\" alt=\"王岐山\"><figcaption>{lines[4]}</figcaption></figure>\n"
+        f'<figure><img src="wang.jpg" alt="王岐山"><figcaption>{lines[4]}</figcaption></figure>\n'
         f"{paragraphs}"
-        f"<div class=\"menu\">{lines[11]}</div>\n"
+        f'<div class="menu">{lines[11]}</div>\n'
         f"<h2>{lines[13]}</h2>\n<p>{lines[14].replace('“', '&ldquo;')}</p>\n<p>{lines[15]}</p>\n"
-        f"<p>{lines[16].replace(' &gt;&gt;&gt;詳細閱讀', '')} <a href=\"/more/2\">&gt;&gt;&gt;詳細閱讀</a></p>\n"
-        f"<h2>{lines[17]}</h2>\n" + "".join(f"<p>{line}</p>\n" for line in lines[18:21]) +
-        "<footer><script>track()</script></footer>\n</body></html>\n"
+        f'<p>{lines[16].replace(" &gt;&gt;&gt;詳細閱讀", "")} <a href="/more/2">&gt;&gt;&gt;詳細閱讀</a></p>\n'
+        f"<h2>{lines[17]}</h2>\n"
+        + "".join(f"<p>{line}</p>\n" for line in lines[18:21])
+        + "<footer><script>track()</script></footer>\n</body></html>\n"
     )
 
 
@@ -149,8 +151,11 @@ def test_gb18030_only_characters_and_gb2312_simplified_text_are_named():
     simplified = opencc.OpenCC("t2s").convert(repair_romanization(seed_text())[0])
     result = import_page(simplified.encode("gb2312"), "p.txt", year=2010)
     assert result.encoding == "GB2312"
-    assert [d.title for d in result.articles] == ["王岐山在质量工作座谈会上指出", "质检总局发布《大质量工作机制建设工作方案》",
-                                                  "魏传忠:建立大质量工作机制 想实招出实力求实效"]
+    assert [d.title for d in result.articles] == [
+        "王岐山在质量工作座谈会上指出",
+        "质检总局发布《大质量工作机制建设工作方案》",
+        "魏传忠:建立大质量工作机制 想实招出实力求实效",
+    ]
 
 
 def test_an_html_version_of_the_seed_imports_to_the_same_articles():
@@ -179,23 +184,30 @@ def test_unreadable_bytes_are_an_error_not_a_crash():
 
 
 def test_date_lines_bylines_sources_and_read_more_markers_in_simplified_text():
-    page = "\n".join([
-        "首页 | 新闻 | 图片 | 视频",
-        "",
-        "国务院召开质量工作会议",
-        "2010年9月27日 10:30 来源：新华网",
-        "本报记者 张三",
-        "会议指出,质量是基础,安全是底线。",
-        "会议要求各地加强领导。阅读全文>>",
-        "第二篇新闻标题",
-        "一、加强领导",  # a numbered point, not a headline
-        "第二篇的正文在这里。",
-        "",
-        "(完)",
-    ])
+    page = "\n".join(
+        [
+            "首页 | 新闻 | 图片 | 视频",
+            "",
+            "国务院召开质量工作会议",
+            "2010年9月27日 10:30 来源：新华网",
+            "本报记者 张三",
+            "会议指出,质量是基础,安全是底线。",
+            "会议要求各地加强领导。阅读全文>>",
+            "第二篇新闻标题",
+            "一、加强领导",  # a numbered point, not a headline
+            "第二篇的正文在这里。",
+            "",
+            "(完)",
+        ]
+    )
     result = import_page(page.encode("utf-8"), "p.txt")
     first, second = result.articles
-    assert (first.title, first.date, first.source, first.byline) == ("国务院召开质量工作会议", dt.date(2010, 9, 27), "新华网", "本报记者 张三")
+    assert (first.title, first.date, first.source, first.byline) == (
+        "国务院召开质量工作会议",
+        dt.date(2010, 9, 27),
+        "新华网",
+        "本报记者 张三",
+    )
     assert first.paragraphs == ["会议指出,质量是基础,安全是底线。", "会议要求各地加强领导。"]
     assert (second.title, second.paragraphs) == ("第二篇新闻标题", ["一、加强领导", "第二篇的正文在这里。"])
     assert result.problems == [] and result.encoding == "UTF-8"
@@ -205,22 +217,36 @@ def test_a_headline_without_a_body_is_dropped_with_a_warning():
     page = "圖片新聞\n\n王岐山在質量工作座談會上指出\n質量是基礎。\n"
     result = import_page(page.encode("utf-8"), "p.txt")
     assert [d.title for d in result.articles] == ["王岐山在質量工作座談會上指出"]
-    assert [(p.line, p.severity) for p in result.problems] == [(1, "warning")] and "圖片新聞" in result.problems[0].message
+    assert [(p.line, p.severity) for p in result.problems] == [(1, "warning")] and "圖片新聞" in result.problems[
+        0
+    ].message
 
 
 # --- content files ------------------------------------------------------------------------
 
 
 def test_rendered_files_parse_back_to_the_same_article(tmp_path):
-    draft = Draft(title='標題 "引號" \\ 反斜線', line=1, subtitle_lines=["副題一", "副題二"], paragraphs=["# 不是標題", "1. 不是列表", "正文。"],
-                  date=dt.date(2010, 9, 27), byline="新華社記者 姚大偉 攝", caption="圖片說明。")
+    draft = Draft(
+        title='標題 "引號" \\ 反斜線',
+        line=1,
+        subtitle_lines=["副題一", "副題二"],
+        paragraphs=["# 不是標題", "1. 不是列表", "正文。"],
+        date=dt.date(2010, 9, 27),
+        byline="新華社記者 姚大偉 攝",
+        caption="圖片說明。",
+    )
     path = tmp_path / "news" / "a.md"
     path.parent.mkdir()
     path.write_text(render(draft), encoding="utf-8")
     article, problems = load_file(tmp_path, path)
     assert problems == []
     assert (article.title, article.subtitle, article.date, article.byline, article.caption) == (
-        '標題 "引號" \\ 反斜線', "副題一\u3000副題二", dt.date(2010, 9, 27), "新華社記者 姚大偉 攝", "圖片說明。")
+        '標題 "引號" \\ 反斜線',
+        "副題一\u3000副題二",
+        dt.date(2010, 9, 27),
+        "新華社記者 姚大偉 攝",
+        "圖片說明。",
+    )
     assert render(draft).split("+++\n\n", 1)[1] == "\\# 不是標題\n\n\\1. 不是列表\n\n正文。\n"
 
 
@@ -236,11 +262,18 @@ def test_slugs_are_ascii():
 
 def run_import(*paths, section="meetings", out=None, year=None, dry_run=False, force=False, config=SAMPLE_CONFIG):
     args = argparse.Namespace(
-        config=str(config), content=None, script=None, paths=[str(p) for p in paths], section=section,
-        out=str(out) if out else None, year=year, dry_run=dry_run, force=force,
+        config=str(config),
+        content=None,
+        script=None,
+        paths=[str(p) for p in paths],
+        section=section,
+        out=str(out) if out else None,
+        year=year,
+        dry_run=dry_run,
+        force=force,
     )
     output = io.StringIO()
-    code = importer.run(args, Console(file=output, width=4096, color_system=None), resolve_config)
+    code = importer.run(args, Console(file=output, width=4096, color_system=None))
     return code, output.getvalue()
 
 
@@ -282,7 +315,7 @@ def test_existing_files_are_kept_unless_forced(tmp_path, seed_file):
     out = tmp_path / "content"
     assert run_import(seed_file, out=out, year=2010)[0] == 1
     edited = out / "meetings" / "000_f59391d5d2b02854-1.md"
-    edited.write_text("+++\ntitle = \"編輯過\"\n+++\n正文。\n", encoding="utf-8")
+    edited.write_text('+++\ntitle = "編輯過"\n+++\n正文。\n', encoding="utf-8")
     code, output = run_import(seed_file, out=out, year=2010)
     assert code == 1 and output.count("exists, skipped (use --force)") == 3
     assert "編輯過" in edited.read_text(encoding="utf-8")
@@ -294,7 +327,9 @@ def test_existing_files_are_kept_unless_forced(tmp_path, seed_file):
 def test_a_clean_page_imports_with_status_0_into_the_configs_content_dir(tmp_path):
     (tmp_path / "content").mkdir()
     config = tmp_path / "config.toml"
-    config.write_text('[newsroom]\ncontent_dir = "content"\n\n[[sections]]\nid = "news"\nlabel = "新聞"\n', encoding="utf-8")
+    config.write_text(
+        '[newsroom]\ncontent_dir = "content"\n\n[[sections]]\nid = "news"\nlabel = "新聞"\n', encoding="utf-8"
+    )
     page = tmp_path / "page.html"
     page.write_text("<h1>质检总局召开会议</h1><p>会议指出,质量是基础。</p>", encoding="utf-8")
     code, output = run_import(page, section="news", config=config)
@@ -324,19 +359,26 @@ def test_import_arguments_parse_and_reject_bad_years():
 
     parser = make_parser()
     args = parser.parse_args(["import", "a.txt", "b.html", "--section", "news", "--year", "2010", "--dry-run"])
-    assert (args.paths, args.section, args.year, args.dry_run, args.force, args.out) == (["a.txt", "b.html"], "news", 2010, True, False, None)
+    assert (args.paths, args.section, args.year, args.dry_run, args.force, args.out) == (
+        ["a.txt", "b.html"],
+        "news",
+        2010,
+        True,
+        False,
+        None,
+    )
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args(["import", "a.txt", "--section", "news", "--year", "10"])
     assert exit_info.value.code == 2
 
 
 def test_decode_page_names_what_it_used():
-    assert decode_page("質量".encode("utf-8")) == ("質量", "UTF-8")
+    assert decode_page("質量".encode()) == ("質量", "UTF-8")
     assert decode_page("質量".encode("big5") * 20)[1] == "Big5"
 
 
 def test_short_unpunctuated_lines_with_no_body_after_them_are_the_body():
-    result = import_page("新聞標題\n正文沒有句號\n".encode("utf-8"), "p.txt")
+    result = import_page("新聞標題\n正文沒有句號\n".encode(), "p.txt")
     assert [(d.title, d.subtitle, d.paragraphs) for d in result.articles] == [("新聞標題", "", ["正文沒有句號"])]
 
 

@@ -11,11 +11,10 @@ import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-
-from tui import loader
-from tui.config import Config, SectionConfig
-from tui.index import SCHEMA_VERSION, SearchIndex, default_path
-from tui.normalize import fold_text
+from tui.chinese.normalize import fold_text
+from tui.core import loader
+from tui.core.config import Config, SectionConfig
+from tui.search.index import SCHEMA_VERSION, SearchIndex, default_path
 
 T2S = opencc.OpenCC("t2s", include_tofu_risk_dictionaries=False)
 SEED = SEED_PAGE
@@ -48,8 +47,14 @@ def content(tmp_path, cache) -> Path:
     """A small newsroom: one Traditional and one Simplified article, and a broken file."""
     root = tmp_path / "content"
     body = seed_body()
-    write(root, "meetings/forum.md", "王岐山在質量工作座談會上指出", body, "2010-09-27",
-          'byline = "新華社記者 姚大偉"\ntags = ["質量工作", "座談會"]\n')
+    write(
+        root,
+        "meetings/forum.md",
+        "王岐山在質量工作座談會上指出",
+        body,
+        "2010-09-27",
+        'byline = "新華社記者 姚大偉"\ntags = ["質量工作", "座談會"]\n',
+    )
     write(root, "news/forum-s.md", T2S.convert("各地加強監管"), T2S.convert(body), "2011-03-01", 'tags = ["监管"]\n')
     write(root, "news/old.md", "舊聞", "這篇文章談到質量安全與軟體。", "2001-01-01")
     (root / "news" / "broken.md").write_text("no front matter\n", encoding="utf-8")
@@ -412,7 +417,7 @@ def test_chinese_queries_are_unchanged(pinyin_index):
 
 
 def test_pinyin_is_only_indexed_for_title_and_lead(content):
-    from tui.index import PINYIN_LEAD
+    from tui.search.index import PINYIN_LEAD
 
     write(content, "news/deep.md", "深處", "前" * (PINYIN_LEAD + 10) + "西安", "2012-01-01")
     index = open_index(content)

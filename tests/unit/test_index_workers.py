@@ -7,14 +7,19 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_article
-from tui import index as index_module
-from tui.index import SearchIndex
+from tui.search import index as index_module
+from tui.search.index import SearchIndex
 
 
 def corpus(root: Path) -> Path:
     for number in range(12):
-        write_article(root, f"s{number % 3}/{number:02}.md", title=f"質量新聞第{number}篇",
-                      body=f"王岐山說質量是基礎，第{number}段。", date=f"2010-09-{number + 1:02}")
+        write_article(
+            root,
+            f"s{number % 3}/{number:02}.md",
+            title=f"質量新聞第{number}篇",
+            body=f"王岐山說質量是基礎，第{number}段。",
+            date=f"2010-09-{number + 1:02}",
+        )
     (root / "s0" / "bad.md").write_bytes(b"\x00" * 64 + b"binary")
     return root
 

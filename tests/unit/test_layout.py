@@ -7,7 +7,7 @@ import random
 import pytest
 from rich.cells import cell_len
 
-from tui.layout import NO_LINE_END, NO_LINE_START, wrap
+from tui.chinese.layout import NO_LINE_END, NO_LINE_START, wrap
 
 # From the seed article (Traditional; its half-width commas are as published).
 TRADITIONAL = (
@@ -21,8 +21,7 @@ TRADITIONAL_RAW = (
     "改革開放30多年來,質量工作取得很大成績,質量總體水平不斷提高。"
 )
 SIMPLIFIED = (
-    "国务院副总理王岐山27日在北京主持召开质量工作座谈会。他指出，质量是基础，安全是底线，"
-    "抓好质量工作是永恒的主题。"
+    "国务院副总理王岐山27日在北京主持召开质量工作座谈会。他指出，质量是基础，安全是底线，抓好质量工作是永恒的主题。"
 )
 QUOTED = (
     "王岐山強調：「質量工作永無止境……提高質量是一項長期、艱巨、復雜的任務。」"

@@ -9,10 +9,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from tests.conftest import SAMPLE_CONFIG, write_article
 
-from tui import config, loader
-from tui.model import Newsroom, Problem
+from tests.conftest import SAMPLE_CONFIG, write_article
+from tui.core import config, loader
+from tui.core.model import Newsroom, Problem
 
 TRADITIONAL = "王岐山在質量工作座談會上指出"
 SIMPLIFIED = "王岐山在质量工作座谈会上指出"
@@ -59,9 +59,18 @@ def content(tmp_path) -> Path:
 
 def test_a_full_article_loads_every_field(content):
     write_article(
-        content, "meetings/forum.md", title=TRADITIONAL, body="9月是全國“質量月”。",
-        date="2010-09-27", subtitle='"質量是基礎"', byline='"新華社記者"', source='"新華社"',
-        caption='"座談會現場"', summary='"摘要"', tags='["王岐山", "質量工作"]', glossary='{ "質量" = "品質" }',
+        content,
+        "meetings/forum.md",
+        title=TRADITIONAL,
+        body="9月是全國“質量月”。",
+        date="2010-09-27",
+        subtitle='"質量是基礎"',
+        byline='"新華社記者"',
+        source='"新華社"',
+        caption='"座談會現場"',
+        summary='"摘要"',
+        tags='["王岐山", "質量工作"]',
+        glossary='{ "質量" = "品質" }',
     )
     newsroom = load(content)
     assert newsroom.problems == []
@@ -71,7 +80,12 @@ def test_a_full_article_loads_every_field(content):
     assert article.title == TRADITIONAL
     assert article.date == dt.date(2010, 9, 27)
     assert (article.subtitle, article.byline, article.source, article.caption, article.summary) == (
-        "質量是基礎", "新華社記者", "新華社", "座談會現場", "摘要")
+        "質量是基礎",
+        "新華社記者",
+        "新華社",
+        "座談會現場",
+        "摘要",
+    )
     assert article.tags == ("王岐山", "質量工作")
     assert article.glossary == (("質量", "品質"),)
     assert article.path == str(content / "meetings/forum.md")  # a plain string: 100,000 Paths weigh 40 MB
@@ -108,12 +122,17 @@ def test_file_with_crlf_line_endings_loads(content):
 
 def test_metadata_from_files_is_cleaned(content):
     # TOML escapes put real control characters into the parsed values.
-    write_bytes(content, "news/a.md", (
-        '+++\n'
-        'title = "\\u001b]0;pwned\\u0007質量\\u202e工作\\n座談會"\n'
-        'byline = "\\u001b[2J記者"\n'
-        'tags = ["\\u200b王岐山", "\\u0000"]\n'
-        '+++\n正文').encode())
+    write_bytes(
+        content,
+        "news/a.md",
+        (
+            "+++\n"
+            'title = "\\u001b]0;pwned\\u0007質量\\u202e工作\\n座談會"\n'
+            'byline = "\\u001b[2J記者"\n'
+            'tags = ["\\u200b王岐山", "\\u0000"]\n'
+            "+++\n正文"
+        ).encode(),
+    )
     [article] = load(content).articles
     assert article.title == "]0;pwned質量工作 座談會"
     assert article.byline == "[2J記者"
@@ -136,7 +155,7 @@ def test_bad_toml_on_first_front_matter_line_is_line_2(content):
     assert only_problem(load(content), "news/bad.md").line == 2
 
 
-@pytest.mark.parametrize("last_line", ["tags = [\"王岐山\",", "summary = \"\"\"未關閉", "byline ="])
+@pytest.mark.parametrize("last_line", ['tags = ["王岐山",', 'summary = """未關閉', "byline ="])
 def test_bad_toml_on_the_last_front_matter_line_reports_that_line(content, last_line):
     write_bytes(content, "news/bad.md", f'+++\ntitle = "質量"\n{last_line}\n+++\n正文'.encode())
     assert only_problem(load(content), "news/bad.md").line == 3
@@ -215,7 +234,7 @@ def test_unclosed_front_matter_is_a_problem(content):
     assert "not closed" in only_problem(newsroom, "news/open.md").message
 
 
-@pytest.mark.parametrize("text", ["# 只有正文\n\n沒有前言。", "title = \"x\"\n+++\nbody", "---\ntitle: x\n---\nbody"])
+@pytest.mark.parametrize("text", ["# 只有正文\n\n沒有前言。", 'title = "x"\n+++\nbody', "---\ntitle: x\n---\nbody"])
 def test_no_front_matter_is_a_problem(content, text):
     write_bytes(content, "news/plain.md", text.encode())
     newsroom = load(content)
@@ -261,16 +280,27 @@ def test_draft_of_wrong_type_is_a_warning_and_loads(content):
     assert only_problem(newsroom, "news/a.md").severity == "warning"
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("2010-09-27", dt.date(2010, 9, 27)),
-    ("2010-09-27T15:30:00+08:00", dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
-    ("2010-09-27T15:30:00Z", dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone.utc)),
-    ("2010-09-27T15:30:00", dt.datetime(2010, 9, 27, 15, 30)),
-    ('"2010-09-27"', dt.date(2010, 9, 27)),
-    ('"2010-09-27T15:30:00+08:00"', dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
-    ('"2010-09-27T15:30:00Z"', dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone.utc)),
-], ids=["toml-date", "toml-datetime-tz", "toml-datetime-utc", "toml-local-datetime",
-        "iso-string-date", "iso-string-datetime-tz", "iso-string-z"])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("2010-09-27", dt.date(2010, 9, 27)),
+        ("2010-09-27T15:30:00+08:00", dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+        ("2010-09-27T15:30:00Z", dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone.utc)),
+        ("2010-09-27T15:30:00", dt.datetime(2010, 9, 27, 15, 30)),
+        ('"2010-09-27"', dt.date(2010, 9, 27)),
+        ('"2010-09-27T15:30:00+08:00"', dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+        ('"2010-09-27T15:30:00Z"', dt.datetime(2010, 9, 27, 15, 30, tzinfo=dt.timezone.utc)),
+    ],
+    ids=[
+        "toml-date",
+        "toml-datetime-tz",
+        "toml-datetime-utc",
+        "toml-local-datetime",
+        "iso-string-date",
+        "iso-string-datetime-tz",
+        "iso-string-z",
+    ],
+)
 def test_date_forms(content, source, expected):
     write_article(content, "news/a.md", date=source)
     newsroom = load(content)
@@ -280,7 +310,9 @@ def test_date_forms(content, source, expected):
     assert type(article.date) is type(expected)
 
 
-@pytest.mark.parametrize("source", ['"2010年9月27日"', '"27/09/2010"', '"2010-13-01"', "20100927", "10:30:00", "true", '""'])
+@pytest.mark.parametrize(
+    "source", ['"2010年9月27日"', '"27/09/2010"', '"2010-13-01"', "20100927", "10:30:00", "true", '""']
+)
 def test_bad_date_is_a_warning_on_its_line_and_the_article_loads_undated(content, source):
     write_bytes(content, "news/a.md", f'+++\ntitle = "質量"\nsource = "新華社"\ndate = {source}\n+++\n正文'.encode())
     newsroom = load(content)
@@ -486,10 +518,16 @@ def test_unconfigured_folders_are_appended_after_configured_sections(tmp_path):
     (site / "config.toml").write_text(
         '[newsroom]\ncontent_dir = "content"\n'
         '[[sections]]\nid = "latest"\nlabel = "最新"\nfront_page = true\n'
-        '[[sections]]\nid = "photos"\nlabel = "圖片"\n', encoding="utf-8")
+        '[[sections]]\nid = "photos"\nlabel = "圖片"\n',
+        encoding="utf-8",
+    )
     newsroom = loader.load_newsroom(config.load(site / "config.toml"))
     assert [(s.id, s.label) for s in newsroom.sections] == [
-        ("latest", "最新"), ("photos", "圖片"), ("apple", "apple"), ("zebra", "zebra")]
+        ("latest", "最新"),
+        ("photos", "圖片"),
+        ("apple", "apple"),
+        ("zebra", "zebra"),
+    ]
     assert newsroom.front_page.id == "latest"
     assert len(newsroom.articles_in("latest")) == 3
 
@@ -501,19 +539,22 @@ def test_section_label_from_a_folder_name_is_cleaned(content):
     assert not any(has_controls(label) for label in labels), labels
 
 
-
 def test_problem_path_from_a_folder_name_is_cleaned(content):
     write_bytes(content, "\x1b[2Jnews/bad.md", b"")
     [problem] = load(content).problems
     assert not has_controls(problem.path), repr(problem.path)
     assert not has_controls(str(problem)), repr(str(problem))
 
+
 # --- load_body -----------------------------------------------------------------
 
 
 def test_load_body_returns_the_cleaned_body(content):
-    write_bytes(content, "news/a.md",
-                '+++\ntitle = "質量"\n+++\n第一段\x1b]52;c;ZXZpbA==\x07\r\n\r\n第二段\u202e\t[@click=app.quit]x[/]\n'.encode())
+    write_bytes(
+        content,
+        "news/a.md",
+        '+++\ntitle = "質量"\n+++\n第一段\x1b]52;c;ZXZpbA==\x07\r\n\r\n第二段\u202e\t[@click=app.quit]x[/]\n'.encode(),
+    )
     [article] = load(content).articles
     assert loader.load_body(article) == "第一段]52;c;ZXZpbA==\n\n第二段\t[@click=app.quit]x[/]\n"
 
@@ -568,8 +609,10 @@ def test_sample_bodies_load(sample):
 
 def sample_texts() -> list[tuple[str, str]]:
     content_dir = config.load(SAMPLE_CONFIG).content_dir
-    return [(p.relative_to(content_dir).as_posix(), p.read_text(encoding="utf-8"))
-            for p in sorted(content_dir.rglob("*.md"))]
+    return [
+        (p.relative_to(content_dir).as_posix(), p.read_text(encoding="utf-8"))
+        for p in sorted(content_dir.rglob("*.md"))
+    ]
 
 
 CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"

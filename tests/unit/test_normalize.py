@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
 import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-
-from tui.normalize import find_spans, fold, fold_text, tokens, variants
+from tui.chinese.normalize import find_spans, fold, fold_text, tokens, variants
 
 SEED = SEED_PAGE
 TRADITIONAL = "王岐山在質量工作座談會上指出，質量是基礎，安全是底線。抓好質量工作是永恒的主題。"
@@ -109,7 +107,7 @@ def test_tokens_are_one_per_character():
 
 
 def test_find_spans_marks_what_pinyin_spells():
-    from tui.query import parse_query
+    from tui.search.query import parse_query
 
     text = "王岐山在質量工作座談會上指出，zhiliang"
     spans = lambda query: [text[s:e] for s, e in find_spans(text, parse_query(query).highlight_terms())]  # noqa: E731
@@ -121,7 +119,7 @@ def test_find_spans_marks_what_pinyin_spells():
 
 
 def test_a_pinyin_form_never_matches_as_text():
-    from tui.pinyin import MARK
+    from tui.chinese.pinyin import MARK
 
     # the mark folds away; what is left has no hanzi for the pattern to match
     assert find_spans(MARK + "xyz", [(MARK + "xyz",)]) == []

@@ -6,15 +6,18 @@ import re
 
 import pytest
 
-from tui import pinyin
-from tui.normalize import fold_text
+from tui.chinese import pinyin
+from tui.chinese.normalize import fold_text
 
 
 def units(text: str) -> list[str]:
     """Each way the input splits, as "zhi liang" / "z* l*" (initials starred, tones kept)."""
     pattern = pinyin.parse(text)
     assert pattern is not None, text
-    return [" ".join(u.text + (str(u.tone) if u.tone else "") + ("*" if u.initial else "") for u in seg) for seg in pattern.segmentations]
+    return [
+        " ".join(u.text + (str(u.tone) if u.tone else "") + ("*" if u.initial else "") for u in seg)
+        for seg in pattern.segmentations
+    ]
 
 
 def matches(text: str, chinese: str) -> list[str]:
@@ -138,7 +141,21 @@ def fts_accepts(expression: str, tokens: set[str]) -> bool:
 
 @pytest.mark.parametrize(
     "query",
-    ["zhiliang", "zl", "wqs", "zhil", "zh", "z", "zhi4liang4", "chongqing", "zhongqing", "guowuyuan", "gwy", "xi'an", "fangan"],
+    [
+        "zhiliang",
+        "zl",
+        "wqs",
+        "zhil",
+        "zh",
+        "z",
+        "zhi4liang4",
+        "chongqing",
+        "zhongqing",
+        "guowuyuan",
+        "gwy",
+        "xi'an",
+        "fangan",
+    ],
 )
 def test_every_match_is_found_by_the_index_tokens(query):
     text = fold_text("王岐山在質量工作座談會上指出，重慶、西安和國務院的方案")

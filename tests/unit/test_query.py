@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tui.query import parse_query
+from tui.search.query import parse_query
 
 
 def test_empty_query():
@@ -110,7 +110,7 @@ def test_chinese_queries_have_no_pinyin_and_highlight_as_before():
 
 
 def test_highlight_terms_carry_the_pinyin_as_a_marked_form():
-    from tui.pinyin import MARK
+    from tui.chinese.pinyin import MARK
 
     terms = parse_query("zl").highlight_terms()
     assert terms == [("zl", MARK + "zl")]

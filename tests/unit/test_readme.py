@@ -27,12 +27,12 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_every_binding_id_is_documented():
-    from tui.app import NewsroomApp
-    from tui.screens.browse import BrowseScreen
-    from tui.screens.help import collect_bindings
-    from tui.widgets.article_list import ArticleList
-    from tui.screens.search import SearchScreen
-    from tui.widgets.reader import Reader
+    from tui.ui.app import NewsroomApp
+    from tui.ui.screens.browse import BrowseScreen
+    from tui.ui.screens.help import collect_bindings
+    from tui.ui.screens.search import SearchScreen
+    from tui.ui.widgets.article_list import ArticleList
+    from tui.ui.widgets.reader import Reader
 
     owners = (NewsroomApp, BrowseScreen, ArticleList, Reader, SearchScreen)
     ids = {b.id for owner in owners for b in collect_bindings(owner) if b.id}

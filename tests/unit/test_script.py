@@ -9,8 +9,7 @@ import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-
-from tui.script import (
+from tui.chinese.script import (
     Glossary,
     OpenCCPool,
     ScriptConverter,
@@ -65,8 +64,14 @@ def test_t_key_cycle(mode, after):
 
 @pytest.mark.parametrize(
     "text, mode",
-    [("taiwan", ScriptMode.TAIWAN), ("Simplified", ScriptMode.SIMPLIFIED), (" HONGKONG ", ScriptMode.HONGKONG),
-     ("繁體", ScriptMode.TRADITIONAL), ("原文", ScriptMode.ORIGINAL), ("臺灣", ScriptMode.TAIWAN)],
+    [
+        ("taiwan", ScriptMode.TAIWAN),
+        ("Simplified", ScriptMode.SIMPLIFIED),
+        (" HONGKONG ", ScriptMode.HONGKONG),
+        ("繁體", ScriptMode.TRADITIONAL),
+        ("原文", ScriptMode.ORIGINAL),
+        ("臺灣", ScriptMode.TAIWAN),
+    ],
 )
 def test_parse_accepts_names_and_labels(text, mode):
     assert ScriptMode.parse(text) is mode
@@ -148,11 +153,21 @@ def test_line_structure_is_kept(converter, seed_text):
 @pytest.mark.parametrize(
     "source, mode, config",
     [
-        (T, ScriptMode.SIMPLIFIED, "t2s"), (M, ScriptMode.SIMPLIFIED, "t2s"), (S, ScriptMode.SIMPLIFIED, None),
-        (S, ScriptMode.TRADITIONAL, "s2t"), (M, ScriptMode.TRADITIONAL, "s2t"), (T, ScriptMode.TRADITIONAL, None),
-        (S, ScriptMode.TAIWAN, "s2twp"), (T, ScriptMode.TAIWAN, "s2twp"), (M, ScriptMode.TAIWAN, "s2twp"),
-        (S, ScriptMode.HONGKONG, "s2hk"), (T, ScriptMode.HONGKONG, "t2hk"), (M, ScriptMode.HONGKONG, "s2hk"),
-        (S, ScriptMode.ORIGINAL, None), (T, ScriptMode.ORIGINAL, None), (N, ScriptMode.TAIWAN, None),
+        (T, ScriptMode.SIMPLIFIED, "t2s"),
+        (M, ScriptMode.SIMPLIFIED, "t2s"),
+        (S, ScriptMode.SIMPLIFIED, None),
+        (S, ScriptMode.TRADITIONAL, "s2t"),
+        (M, ScriptMode.TRADITIONAL, "s2t"),
+        (T, ScriptMode.TRADITIONAL, None),
+        (S, ScriptMode.TAIWAN, "s2twp"),
+        (T, ScriptMode.TAIWAN, "s2twp"),
+        (M, ScriptMode.TAIWAN, "s2twp"),
+        (S, ScriptMode.HONGKONG, "s2hk"),
+        (T, ScriptMode.HONGKONG, "t2hk"),
+        (M, ScriptMode.HONGKONG, "s2hk"),
+        (S, ScriptMode.ORIGINAL, None),
+        (T, ScriptMode.ORIGINAL, None),
+        (N, ScriptMode.TAIWAN, None),
     ],
 )
 def test_opencc_config_table(source, mode, config):

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from tui import state
+from tui.core import state
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from rich.cells import cell_len
 
-from tui.text import ELLIPSIS, clean, clean_line, fit, truncate
+from tui.core.text import ELLIPSIS, clean, clean_line, fit, truncate
 
 TRADITIONAL = "王岐山在質量工作座談會上指出"
 SIMPLIFIED = "王岐山在质量工作座谈会上指出"
@@ -15,11 +15,7 @@ SIMPLIFIED = "王岐山在质量工作座谈会上指出"
 
 def assert_no_controls(text: str, keep: str = "") -> None:
     """No C0/C1 control, DEL or format (Cf) character is left, except those in `keep`."""
-    bad = [
-        f"U+{ord(char):04X}"
-        for char in text
-        if char not in keep and (unicodedata.category(char) in ("Cc", "Cf"))
-    ]
+    bad = [f"U+{ord(char):04X}" for char in text if char not in keep and (unicodedata.category(char) in ("Cc", "Cf"))]
     assert not bad, f"unsafe characters left in {text!r}: {bad}"
 
 
@@ -46,13 +42,29 @@ def test_clean_strips_escape_sequences_and_control_characters(raw, expected):
     assert_no_controls(cleaned)
 
 
-@pytest.mark.parametrize("code", [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A, 0x0D)] + [0x7F] + list(range(0x80, 0xA0)))
+@pytest.mark.parametrize(
+    "code", [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A, 0x0D)] + [0x7F] + list(range(0x80, 0xA0))
+)
 def test_clean_removes_every_c0_c1_control_and_del(code):
     assert clean(f"質{chr(code)}量") == "質量"
 
 
-BIDI_AND_INVISIBLE = [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
-                      0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+BIDI_AND_INVISIBLE = [
+    0x202A,
+    0x202B,
+    0x202C,
+    0x202D,
+    0x202E,
+    0x2066,
+    0x2067,
+    0x2068,
+    0x2069,
+    0x200B,
+    0x200C,
+    0x200D,
+    0x2060,
+    0xFEFF,
+]
 
 
 @pytest.mark.parametrize("code", BIDI_AND_INVISIBLE, ids=[f"U+{c:04X}" for c in BIDI_AND_INVISIBLE])
@@ -77,7 +89,9 @@ def test_clean_leaves_no_carriage_return():
     assert "\r" not in clean("a\rb\r\nc")
 
 
-@pytest.mark.parametrize("text", [TRADITIONAL, SIMPLIFIED, "質量是基礎 安全是底線　抓好質量工作是永恒的主題", "《方案》指出:“質量第一”"])
+@pytest.mark.parametrize(
+    "text", [TRADITIONAL, SIMPLIFIED, "質量是基礎 安全是底線　抓好質量工作是永恒的主題", "《方案》指出:“質量第一”"]
+)
 def test_clean_leaves_chinese_text_untouched(text):
     assert clean(text) == text
 
@@ -195,7 +209,9 @@ def test_fit_pads_when_a_wide_character_cannot_fill_the_last_cell():
     assert fit(SIMPLIFIED, 12) == SIMPLIFIED[:5] + ELLIPSIS + " "
 
 
-@pytest.mark.parametrize("text", ["王岐山在質量工作座談會", "质量 zhìliàng", "❤\ufe0f❤\ufe0f❤\ufe0f", "👨\u200d👩\u200d👧 家", ""])
+@pytest.mark.parametrize(
+    "text", ["王岐山在質量工作座談會", "质量 zhìliàng", "❤\ufe0f❤\ufe0f❤\ufe0f", "👨\u200d👩\u200d👧 家", ""]
+)
 def test_fit_is_exactly_the_width_rich_measures(text):
     # Rows are built to a known width and handed to Textual unmeasured: a cell off would shift the pane.
     for width in range(0, 12):

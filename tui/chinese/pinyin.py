@@ -1,0 +1,428 @@
+"""Mandarin pinyin for search: what Latin input means, and what characters read.
+
+A reader without a Chinese input method types `zhiliang`, `zhi liang`,
+`zhi4liang4`, `xi'an` or the initials `zl` and expects 質量. This module turns
+such input into a `Pinyin` pattern (one or more ways to split it into units,
+each unit a syllable, toned or not, a one-letter initial, or the start of a
+syllable still being typed) and
+matches it against folded text, where every character is Simplified.
+
+Character readings come from pypinyin's data (every reading in use, so a
+polyphone such as 重 matches as zhong and as chong; see `_Data`); the
+reading in context (pypinyin's phrase dictionary: 重庆 is chong, 重要 is
+zhong) decides ranking and what is shown beside a hit.
+
+Matching is a regular expression of character classes over the folded text:
+`zhiliang` is `[知之质...][量两亮...]`, so verification runs at C speed. The
+index stores `tokens()` for each article (see index.py), so a search only
+verifies articles that can match.
+
+Never imports textual: the app, the CLI and the tests share it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+# Bump when readings, tokens or segmentation change: stored index tokens depend on them.
+PINYIN_VERSION = 1
+
+# Marks a highlight form as a pinyin pattern rather than folded text. Folding
+# drops control characters, so no folded text ever contains this prefix: code
+# that looks for forms as plain substrings simply finds nothing.
+MARK = "\x00py:"
+
+_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+# Letters that begin some reading (no reading begins with i, u or v).
+_INITIAL_LETTERS = frozenset("abcdefghjklmnopqrstwxyz")
+_MAX_SEGMENTATIONS = 4  # ways to split one input: xian -> xian; fangan -> fang'an, fan'gan
+_MAX_UNITS = 12  # longer input is not pinyin anyone types into a search box
+_INPUT = re.compile(r"[a-z\u00fc0-5'\u2019\u2018`\s\-]+")
+# Alternative spellings people type for ü.
+_ALIASES = {"lue": "lve", "nue": "nve"}
+_SEPARATORS = re.compile(r"[\s'\u2019\u2018`\-]+")
+_MAX_INITIALS = 8  # zl, wqs: a name or a short phrase, not a sentence
+
+_CONSONANT_ONLY = frozenset({"m", "n", "ng", "hm", "hng"})
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Reading:
+    syllable: str  # toneless, ü written v: "lv"
+    tone: int  # 1-4, 5 for the neutral tone
+    marked: str  # as printed: "lǜ"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One character's worth of input."""
+
+    text: str  # a toneless syllable ("zhi"), or the start of one ("z", "zh")
+    initial: bool = False  # text is the start of a syllable: an initial, or a syllable still being typed
+    tone: int = 0  # 0: any tone
+
+    def accepts(self, reading: Reading) -> bool:
+        if self.initial:
+            return reading.syllable.startswith(self.text)
+        return reading.syllable == self.text and (not self.tone or self.tone == reading.tone)
+
+
+@functools.lru_cache(maxsize=4096)  # ~1,500 distinct readings, parsed ~200,000 times at load
+def _parse_reading(marked: str) -> Reading:
+    tone, letters = 5, []
+    decomposed = unicodedata.normalize("NFD", marked)
+    for char in decomposed:
+        if char in _TONES:
+            tone = _TONES[char]
+        elif char == "\u0308":  # the diaeresis of ü
+            letters[-1] = "v"
+        elif not unicodedata.combining(char):
+            letters.append(char)
+    return Reading("".join(letters), tone, marked)
+
+
+class _Data:
+    """pypinyin's character readings, rearranged for matching (built once, ~0.3 s)."""
+
+    def __init__(self) -> None:
+        from pypinyin.phrases_dict import phrases_dict
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        # A character's readings: its main one, and every other one that some
+        # phrase in pypinyin's dictionary uses (重: zhong, chong; not the
+        # archaic tong). That keeps 的 di (目的) and 了 liao (了解), drops
+        # readings nobody types, and halves the polyphones in running text
+        # (29% of characters to 13%), which is what indexing pays for.
+        used: dict[str, set[str]] = {}
+        for phrase, phrase_readings in phrases_dict.items():
+            for char, options in zip(phrase, phrase_readings):
+                used.setdefault(char, set()).update(_parse_reading(option).syllable for option in options)
+        self.readings: dict[str, tuple[Reading, ...]] = {}
+        self.by_syllable: dict[str, list[str]] = {}
+        for code, text in pinyin_dict.items():
+            char = chr(code)
+            every = [_parse_reading(marked) for marked in text.split(",")]
+            kept = {every[0].syllable} | used.get(char, set())
+            readings = tuple(dict.fromkeys(r for r in every if r.syllable in kept))
+            self.readings[char] = readings
+            for syllable in {reading.syllable for reading in readings}:
+                self.by_syllable.setdefault(syllable, []).append(char)
+        # Interjections written with a consonant alone (嗯 n, ng; 呣 m; 哼 hng) only
+        # get in the way of splitting input: "zhiliang" is not zhi-lia-ng.
+        self.syllables = frozenset(s for s in self.by_syllable if s not in _CONSONANT_ONLY)
+        self.longest = max(map(len, self.syllables))
+        self.starts = frozenset(s[:end] for s in self.syllables for end in range(1, len(s) + 1))
+        # For `tokens`: each hanzi as a word of its syllables ("zhong|chong"),
+        # as a str.translate table. Words are shared (~1,500 distinct), and so is
+        # the run break that everything else below U+3400 and the full-width
+        # forms become; rarer characters (emoji) stay glued to a neighbour and
+        # make a junk token that no query asks for.
+        words: dict[str, str] = {}
+        self.syllable_words: dict[int, str] = {}
+        for char, readings in self.readings.items():
+            word = " " + "|".join(dict.fromkeys(r.syllable for r in readings)) + " "
+            self.syllable_words[ord(char)] = words.setdefault(word, word)
+        for code in (*range(0x3400), *range(0xFF00, 0xFFF0)):
+            self.syllable_words.setdefault(code, " ~ ")
+
+
+_data: _Data | None = None
+
+
+def data() -> _Data:
+    global _data
+    if _data is None:
+        built = _Data()
+        with _lock:
+            if _data is None:
+                _data = built
+    return _data
+
+
+def prepare() -> None:
+    """Load the readings and pypinyin's phrases now (e.g. in a startup worker)."""
+    data()
+    _context_readings("重庆")
+
+
+def readings(char: str) -> tuple[Reading, ...]:
+    """Every reading of one character (empty for anything but a hanzi)."""
+    return data().readings.get(char, ())
+
+
+# -- what the user typed --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pinyin:
+    """Latin input read as pinyin: one or more ways to split it into units."""
+
+    text: str
+    segmentations: tuple[tuple[Unit, ...], ...]
+
+    @property
+    def form(self) -> str:
+        """This pattern as a highlight form (see MARK and `normalize.find_spans`)."""
+        return MARK + self.text
+
+    @property
+    def initials_only(self) -> bool:
+        return all(unit.initial for units in self.segmentations for unit in units)
+
+    def regex(self) -> re.Pattern:
+        return _compile(self.segmentations)
+
+    def finditer(self, folded: str):
+        return self.regex().finditer(folded)
+
+    def search(self, folded: str) -> tuple[int, int] | None:
+        found = self.regex().search(folded)
+        return found.span() if found else None
+
+
+@functools.lru_cache(maxsize=512)
+def parse(text: str) -> Pinyin | None:
+    """Read Latin input as pinyin; None if it cannot be.
+
+    Syllables may run together (zhiliang), or be parted by spaces, apostrophes
+    or hyphens (zhi liang, xi'an); a digit after a syllable is its tone
+    (zhi4liang4; 5 or 0 is the neutral tone). While typing, the last syllable
+    may be unfinished (zhil: zhi, then any syllable starting with l). Input
+    that is not whole syllables can also be initials, one letter a character
+    (zl, wqs), if every letter begins some syllable. Mixing whole syllables and
+    initials (wangqs) is not supported: it would read English words such as
+    "quality" as qu-a-li-t-y.
+    """
+    text = unicodedata.normalize("NFC", text.strip().lower())
+    if not text or not _INPUT.fullmatch(text) or not any(c.isalpha() for c in text):
+        return None
+    text = text.replace("\u00fc", "v")
+    chunks = [chunk for chunk in _SEPARATORS.split(text) if chunk]
+    per_chunk = [_segment(_respell(chunk)) for chunk in chunks]
+    unfinished = False
+    if per_chunk and not per_chunk[-1]:
+        per_chunk[-1] = _segment(_respell(chunks[-1]), unfinished=True)
+        unfinished = True
+    chosen: tuple[tuple[Unit, ...], ...] = ()
+    if all(per_chunk):
+        # Fewer syllables first: xian is 先, not 西安 (that is xi'an), as in
+        # every input method; fangan is both 方案 and 反感.
+        combined: list[tuple[Unit, ...]] = [()]
+        for options in per_chunk:
+            combined = [left + right for left in combined for right in options][: _MAX_SEGMENTATIONS * 4]
+        shortest = min(map(len, combined))
+        chosen = tuple(units for units in combined if len(units) == shortest)[:_MAX_SEGMENTATIONS]
+    if not chosen or unfinished:
+        letters = "".join(chunks)
+        if len(letters) <= _MAX_INITIALS and set(letters) <= _INITIAL_LETTERS:
+            initials = tuple(Unit(letter, initial=True) for letter in letters)
+            if initials not in chosen:
+                chosen += (initials,)
+    if not chosen or len(chosen[0]) > _MAX_UNITS:
+        return None
+    return Pinyin(" ".join(chunks), chosen)
+
+
+def _respell(chunk: str) -> str:
+    for alias, spelling in _ALIASES.items():
+        chunk = chunk.replace(alias, spelling)
+    return chunk
+
+
+def _segment(chunk: str, unfinished: bool = False) -> list[tuple[Unit, ...]]:
+    """Every split of a run of letters and tone digits into whole syllables,
+    fewest first; with `unfinished`, the last may be the start of one."""
+    syllables, longest, starts = data().syllables, data().longest, data().starts
+
+    @functools.cache
+    def splits(start: int) -> tuple[tuple[Unit, ...], ...]:
+        if start == len(chunk):
+            return ((),)
+        found: list[tuple[Unit, ...]] = []
+        if unfinished and chunk[start:] in starts and chunk[start:] not in syllables:
+            found.append((Unit(chunk[start:], initial=True),))
+        for end in range(min(len(chunk), start + longest), start, -1):
+            piece = chunk[start:end]
+            if piece in syllables:
+                tone, after = 0, end
+                if after < len(chunk) and chunk[after].isdigit():
+                    tone, after = int(chunk[after]) or 5, after + 1
+                for rest in splits(after):
+                    found.append((Unit(piece, tone=tone), *rest))
+        found.sort(key=len)
+        return tuple(found[: _MAX_SEGMENTATIONS * 2])
+
+    return list(splits(0))
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(segmentations: tuple[tuple[Unit, ...], ...]) -> re.Pattern:
+    return re.compile("|".join("".join(_char_class(unit) for unit in units) for units in segmentations))
+
+
+@functools.lru_cache(maxsize=1024)
+def _char_class(unit: Unit) -> str:
+    """The characters one unit can stand for, as a regex class (folded text is
+    Simplified, but Traditional forms stay in: they cost nothing to match)."""
+    table = data()
+    if unit.initial:
+        chars = [
+            char for syllable, group in table.by_syllable.items() if syllable.startswith(unit.text) for char in group
+        ]
+    else:
+        chars = table.by_syllable.get(unit.text, [])
+        if unit.tone:
+            chars = [char for char in chars if any(unit.accepts(reading) for reading in table.readings[char])]
+    if not chars:
+        return "(?!)"
+    return "[" + "".join(sorted(set(chars))) + "]"  # hanzi need no escaping in a class
+
+
+# -- readings in context, for ranking and showing --------------------------------
+
+
+def _context_readings(text: str) -> list[str]:
+    """pypinyin's toned reading of each character of a run of hanzi, using its phrases."""
+    from pypinyin import Style, pinyin
+
+    return [
+        item[0] for item in pinyin(text, style=Style.TONE, heteronym=False, errors=lambda chars: [[c] for c in chars])
+    ]
+
+
+_CONTEXT = 4  # characters either side that can make a phrase with the match
+
+
+def explain(pattern: Pinyin, folded: str, start: int, end: int) -> tuple[str, bool]:
+    """The toned pinyin of folded[start:end], as matched by pattern, and whether
+    it is the reading in context (pypinyin's phrase reading) throughout.
+
+    Where the reading in context does not fit the input (重庆 typed as
+    zhongqing), the first reading that fits is shown instead.
+    """
+    table = data().readings
+    left = start
+    while left > max(0, start - _CONTEXT) and folded[left - 1] in table:
+        left -= 1
+    right = end
+    while right < min(len(folded), end + _CONTEXT) and folded[right] in table:
+        right += 1
+    context = _context_readings(folded[left:right])[start - left : end - left]
+    units = _units_for(pattern, folded[start:end])
+    shown, in_context = [], True
+    for char, unit, reading_text in zip(folded[start:end], units, context):
+        reading = _parse_reading(reading_text)
+        if unit.accepts(reading):
+            shown.append(reading.marked)
+            continue
+        in_context = False
+        fitting = [r for r in table.get(char, ()) if unit.accepts(r)]
+        shown.append(fitting[0].marked if fitting else reading.marked)
+    return "".join(shown), in_context
+
+
+def _units_for(pattern: Pinyin, matched: str) -> tuple[Unit, ...]:
+    """The segmentation that matched this text (the first that fits)."""
+    table = data().readings
+    for units in pattern.segmentations:
+        if len(units) == len(matched) and all(
+            any(unit.accepts(r) for r in table.get(char, ())) for unit, char in zip(units, matched)
+        ):
+            return units
+    return pattern.segmentations[0]
+
+
+# -- what the index stores ----------------------------------------------------------
+
+
+def tokens(folded: str) -> str:
+    """An article's pinyin as FTS tokens, each distinct once: the index only
+    narrows the candidates, `Pinyin.search` decides.
+
+    For every pair of adjacent hanzi, every combination of their syllables
+    ("zhi0liang") and of their initials ("9z0l"); the last hanzi of a run pairs
+    with nothing ("zhi0", "9z0"), so a prefix query (`zhi0*`, `9z*`) finds any
+    one hanzi. Initials start with 9, so they never meet a syllable.
+
+    This runs for every article at indexing, so the common case stays in C:
+    str.translate writes each hanzi as a word, joins pair the words, and only
+    pairs with a polyphone ("zhong|chong") or a run's end ("~") take a loop.
+    """
+    table = data()
+    found: set[str] = set()
+    syllables = folded.translate(table.syllable_words)
+    for text, prefix in ((syllables, ""), (_LETTERS_AFTER_FIRST.sub("", syllables), "9")):  # " zhong|chong " -> " z|c "
+        split = text.split()
+        split.append("~")
+        pairs = set(map("0".join, zip(split, split[1:])))
+        slow = set(filter(_SLOW.search, pairs))
+        found.update(map(prefix.__add__, pairs - slow) if prefix else pairs - slow)
+        for pair in slow:
+            expanded = _slow_pairs.get(prefix + pair)
+            if expanded is None:
+                expanded = _slow_pairs[prefix + pair] = _expand(pair, prefix)
+                if len(_slow_pairs) > _SLOW_CACHE:
+                    _slow_pairs.clear()
+            found.update(expanded)
+    return " ".join(sorted(found))
+
+
+_SLOW = re.compile(r"[|~]")
+_LETTERS_AFTER_FIRST = re.compile(r"(?<=[a-z])[a-z]+")
+_SLOW_CACHE = 50_000  # pairs with a polyphone recur across articles: worth a few MB
+_slow_pairs: dict[str, tuple[str, ...]] = {}
+
+
+def _expand(pair: str, prefix: str) -> tuple[str, ...]:
+    """The tokens of a pair of words with a polyphone or a run's end."""
+    first, second = pair.split("0")
+    if first == "~":
+        return ()
+    ends = ("",) if second == "~" else dict.fromkeys(second.split("|"))
+    return tuple(dict.fromkeys(prefix + a + "0" + b for a in dict.fromkeys(first.split("|")) for b in ends))
+
+
+def match_expression(pattern: Pinyin) -> str | None:
+    """An FTS5 expression over `tokens()` that every match of pattern satisfies."""
+    alternatives = []
+    for units in pattern.segmentations:
+        parts = []
+        for first, second in zip(units, units[1:]):
+            if first.initial:
+                parts.append("9" + first.text[0] + "0" + second.text[0])
+            elif second.initial:
+                parts.append(first.text + "0" + second.text + "*")  # zhil: zhi0l*
+            else:
+                parts.append(first.text + "0" + second.text)
+        if not parts:  # one character: any pair it starts
+            unit = units[0]
+            parts = [
+                "9" + unit.text + "*"
+                if unit.initial and len(unit.text) == 1
+                else unit.text + ("*" if unit.initial else "0*")
+            ]
+        alternatives.append("(" + " AND ".join(dict.fromkeys(parts)) + ")")
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
+__all__ = [
+    "MARK",
+    "PINYIN_VERSION",
+    "Pinyin",
+    "Reading",
+    "Unit",
+    "explain",
+    "match_expression",
+    "parse",
+    "prepare",
+    "readings",
+    "tokens",
+]

@@ -1,0 +1,1 @@
+"""The shell commands that print and exit: list/show/search printing, check and import. Never import Textual."""

@@ -1,0 +1,144 @@
+"""Quick lookups printed to the shell: article lists, one article, search hits.
+
+Printing goes through Rich `Text` objects, never markup, and all content was
+cleaned on load, so no escape sequence from a content file reaches the
+terminal. Rich drops colour by itself when output is not a terminal or
+NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tui.chinese.layout import wrap
+from tui.chinese.normalize import find_spans
+from tui.core.document import parse_markdown
+from tui.core.model import Article, Newsroom
+from tui.search.index import Hit
+
+Present = Callable[[str, "Article | None"], str]
+
+
+def article_record(article: Article, newsroom: Newsroom, present: Present) -> dict:
+    """An article's metadata as plain JSON-ready values, in the display script."""
+    section = newsroom.section(article.section)
+    return {
+        "id": article.id,
+        "title": present(article.title, article),
+        "section": article.section,
+        "section_label": present(section.label) if section else article.section,
+        "date": article.date.isoformat() if isinstance(article.date, (dt.date, dt.datetime)) else None,
+        "subtitle": present(article.subtitle, article),
+        "byline": present(article.byline, article),
+        "source": present(article.source, article),
+        "caption": present(article.caption, article),
+        "summary": present(article.summary, article),
+        "tags": [present(tag, article) for tag in article.tags],
+        "path": article.path,
+    }
+
+
+def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:
+    article = newsroom.article(hit.article_id)
+    record = article_record(article, newsroom, present) if article else {"id": hit.article_id}
+    record["matched_in"] = list(hit.where)
+    record["snippet"] = present(hit.snippet, article)
+    record["pinyin"] = present(hit.pinyin, article)  # why a pinyin match matched; "" for a plain one
+    return record
+
+
+def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: Present, terms) -> None:
+    """Ranked hits: title, then section, date and id, then the snippet, matches in bold.
+    A pinyin match says what it matched after the id: 質量 zhìliàng."""
+    for rank, hit in enumerate(hits, start=1):
+        article = newsroom.article(hit.article_id)
+        if article is None:
+            continue
+        section = newsroom.section(article.section)
+        title = present(article.title, article)
+        snippet = present(hit.snippet, article)
+        console.print(_marked(f"{rank:>2}. {title}", terms, "bold"), soft_wrap=True)
+        meta = "  ".join(
+            p
+            for p in (
+                present(section.label) if section else article.section,
+                article.date_text,
+                article.id,
+                present(hit.pinyin, article),
+            )
+            if p
+        )
+        console.print(Text("    " + meta, style="dim"), soft_wrap=True)
+        console.print(_marked("    " + snippet, terms, ""), soft_wrap=True)
+
+
+def _marked(text: str, terms, style: str) -> Text:
+    """Text with the search matches marked: reverse video in colour, and **bold** kept readable in pipes."""
+    marked = Text(text, style=style)
+    for start, end in find_spans(text, terms):
+        marked.stylize("bold reverse", start, end)
+    return marked
+
+
+def print_json(console: Console, data: object) -> None:
+    # Plain print: no highlighting, no markup, and JSON escapes every control character.
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_articles(console: Console, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("date", style="dim", no_wrap=True)
+    table.add_column("section", no_wrap=True)
+    table.add_column("title", style="bold", overflow="fold")  # "fold": rich's ellipsis is ambiguous-width
+    table.add_column("id", style="dim", overflow="fold")
+    for article in articles:
+        section = newsroom.section(article.section)
+        label = present(section.label) if section else article.section
+        table.add_row(
+            Text(article.date_text or "-"), Text(label), Text(present(article.title, article)), Text(article.id)
+        )
+    console.print(table)
+
+
+def print_article(console: Console, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
+    """One article: header, then the body set with the reader's Chinese line breaking."""
+    width = console.width if console.is_terminal else 0  # 0: one line a paragraph, for pipes
+
+    def paragraph(text: str, style: str = "", indent: str = "") -> None:
+        if not width:
+            console.print(Text(indent + text, style=style), soft_wrap=True)
+            return
+        for start, end in wrap(text, max(10, width - len(indent))):
+            console.print(Text(indent + text[start:end], style=style), soft_wrap=True)
+
+    section = newsroom.section(article.section)
+    paragraph(present(article.title, article), "bold")
+    if article.subtitle:
+        paragraph(present(article.subtitle, article), "bold dim")
+    meta = "  ".join(
+        p for p in (article.date_text, present(article.byline, article), present(article.source, article)) if p
+    )
+    if meta:
+        paragraph(meta, "dim")
+    if article.caption:
+        paragraph(present("[圖] " + article.caption, article), "italic dim")
+    paragraph(f"{present(section.label) if section else article.section}  {article.id}", "dim")
+    for block in parse_markdown(body):
+        console.print()
+        text = present(block.text, article)
+        if block.kind == "item":
+            paragraph(text, indent="  " * block.level + block.marker)
+        elif block.kind == "quote":
+            paragraph(text, "italic", "| ")
+        elif block.kind == "heading":
+            paragraph(text, "bold")
+        elif block.kind == "rule":
+            console.print(Text("-" * 20, style="dim"))
+        else:
+            paragraph(text)

@@ -1,0 +1,284 @@
+"""config.toml: discovery, validation and clear errors.
+
+Discovery order: `--config PATH`, `$NEWSROOM_CONFIG`, `./config.toml`, the user
+config dir, then the bundled sample newsroom. A config that cannot be used
+raises `ConfigError` naming the file, line and key; the CLI turns it into a
+short message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+APP_NAME = "newsroom"
+SCRIPT_MODES = ("original", "simplified", "traditional", "taiwan", "hongkong")
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # tui/, where the wheel puts sample/
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with where and why."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, key: str | None = None):
+        self.path, self.message, self.line, self.key = str(path), message, line, key
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    id: str
+    label: str
+    front_page: bool = False
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    enabled: bool = False
+    idle_seconds: float = 120.0
+    rotate_seconds: float = 0.0  # 0 turns attract mode off
+    exit_key: str = ""  # empty: no way out from the keyboard
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None  # None when opened with --content alone
+    title: str
+    content_dir: Path
+    script: str | None = None  # None: not set, so the locale may decide
+    sections: tuple[SectionConfig, ...] = ()
+    glossary: dict[str, str] = field(default_factory=dict)
+    glossary_file: Path | None = None
+    kiosk: KioskConfig = KioskConfig()
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+# The schema: table -> key -> (type, required). Unknown keys are errors, so a
+# typo never silently does nothing.
+_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "newsroom": {"title": (str, False), "content_dir": (str, True), "script": (str, False)},
+    "sections": {"id": (str, True), "label": (str, True), "front_page": (bool, False)},
+    "script": {"glossary": (dict, False), "glossary_file": (str, False)},
+    "kiosk": {
+        "enabled": (bool, False),
+        "idle_seconds": ((int, float), False),
+        "rotate_seconds": ((int, float), False),
+        "exit_key": (str, False),
+    },
+    "keys": {},  # binding id -> key(s), checked below
+}
+_TYPE_NAMES = {str: "a string", bool: "true or false", dict: "a table", (int, float): "a number"}
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def bundled_config_path() -> Path:
+    """The sample newsroom: inside the wheel, or at the top of a source checkout."""
+    packaged = _PACKAGE_DIR / "sample" / "config.toml"
+    return packaged if packaged.exists() else _PACKAGE_DIR.parent / "config.toml"
+
+
+def discover(explicit: str | os.PathLike | None = None) -> Path:
+    """Find the config file to use, following the documented order."""
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("NEWSROOM_CONFIG"):
+        return Path(env)
+    for candidate in (Path.cwd() / "config.toml", user_config_path()):
+        if candidate.is_file():
+            return candidate
+    return bundled_config_path()
+
+
+def load(path: Path) -> Config:
+    """Read and validate a config file."""
+    try:
+        raw_text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(path, "config file not found") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(path, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise ConfigError(path, f"cannot read: {error.strerror}") from None
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = split_toml_error(str(error), raw_text)
+        raise ConfigError(path, f"TOML syntax error: {message}", line) from None
+    return _build(path, raw_text, data)
+
+
+def for_content_dir(content_dir: Path) -> Config:
+    """A config for `--content DIR` alone: sections come from the folders."""
+    if not content_dir.is_dir():
+        raise ConfigError(content_dir, "content directory not found")
+    return Config(path=None, title=content_dir.resolve().name, content_dir=content_dir)
+
+
+def split_toml_error(text: str, source: str) -> tuple[str, int | None]:
+    """tomllib's message without its position, and the line it names."""
+    match = re.search(r"\s*\(at line (\d+), column \d+\)", text)
+    if match:
+        return text[: match.start()] + text[match.end() :], int(match.group(1))
+    match = re.search(r"\s*\(at end of document\)", text)
+    if match:
+        return text[: match.start()], max(1, len(source.rstrip("\n").split("\n")))
+    return text, None
+
+
+def _locate(raw_text: str, table: str, key: str | None, index: int = 0) -> int | None:
+    """Best-effort line number of `key` in `[table]` (or the index-th `[[table]]`)."""
+    lines = raw_text.splitlines()
+    header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
+    starts = [number for number, line in enumerate(lines) if header.match(line)]
+    if index >= len(starts):
+        return None
+    start = starts[index]
+    if key is None:
+        return start + 1
+    key_line = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
+    for number in range(start + 1, len(lines)):
+        if re.match(r"^\s*\[", lines[number]):
+            break
+        if key_line.match(lines[number]):
+            return number + 1
+    return start + 1
+
+
+def _check_table(path: Path, raw_text: str, name: str, table: Any, index: int = 0) -> dict:
+    where = f"{name}[{index}]" if name == "sections" else name
+    if not isinstance(table, dict):
+        raise ConfigError(path, f"[{where}] must be a table", _locate(raw_text, name, None, index), name)
+    schema = _SCHEMA[name]
+    for key, value in table.items():
+        line = _locate(raw_text, name, key, index)
+        if name == "keys":
+            if not isinstance(value, str):
+                raise ConfigError(path, 'a key binding must be a string such as "ctrl+f"', line, f"keys.{key}")
+            continue
+        if key not in schema:
+            known = ", ".join(schema)
+            raise ConfigError(path, f"unknown key (expected one of: {known})", line, f"{where}.{key}")
+        expected, _ = schema[key]
+        if not isinstance(value, expected) or (expected == (int, float) and isinstance(value, bool)):
+            raise ConfigError(
+                path, f"must be {_TYPE_NAMES[expected]}, not {type(value).__name__}", line, f"{where}.{key}"
+            )
+    for key, (_, required) in schema.items():
+        if required and key not in table:
+            raise ConfigError(path, "missing required key", _locate(raw_text, name, None, index), f"{where}.{key}")
+    return table
+
+
+def _top_level_line(raw_text: str, name: str) -> int | None:
+    """The line of a table header or of a key set before any table."""
+    line = _locate(raw_text, name, None)
+    if line is None:
+        pattern = re.compile(r'^\s*"?' + re.escape(name) + r'"?\s*=')
+        line = next((n for n, text in enumerate(raw_text.splitlines(), 1) if pattern.match(text)), None)
+    return line
+
+
+def _build(path: Path, raw_text: str, data: dict) -> Config:
+    for name in data:
+        if name not in _SCHEMA:
+            raise ConfigError(
+                path, f"unknown table (expected: {', '.join(_SCHEMA)})", _top_level_line(raw_text, name), name
+            )
+    if "newsroom" not in data:
+        raise ConfigError(path, "missing [newsroom] table with content_dir", None, "newsroom")
+    newsroom = _check_table(path, raw_text, "newsroom", data["newsroom"])
+    base = path.resolve().parent
+    content_dir = base / newsroom["content_dir"]
+    if not content_dir.is_dir():
+        raise ConfigError(
+            path,
+            f"content directory not found: {content_dir}",
+            _locate(raw_text, "newsroom", "content_dir"),
+            "newsroom.content_dir",
+        )
+    script = newsroom.get("script")
+    if script is not None and script not in SCRIPT_MODES:
+        raise ConfigError(
+            path,
+            f"unknown script {script!r} (expected one of: {', '.join(SCRIPT_MODES)})",
+            _locate(raw_text, "newsroom", "script"),
+            "newsroom.script",
+        )
+
+    raw_sections = data.get("sections", [])
+    if not isinstance(raw_sections, list):
+        raise ConfigError(path, "use [[sections]] entries", _locate(raw_text, "sections", None), "sections")
+    sections: list[SectionConfig] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_sections):
+        table = _check_table(path, raw_text, "sections", raw, index)
+        line = _locate(raw_text, "sections", "id", index)
+        if not table["id"].strip():
+            raise ConfigError(path, "section id must not be empty", line, f"sections[{index}].id")
+        if table["id"] in seen:
+            raise ConfigError(path, f"duplicate section id {table['id']!r}", line, f"sections[{index}].id")
+        seen.add(table["id"])
+        sections.append(SectionConfig(table["id"], table["label"], table.get("front_page", False)))
+    front_pages = [index for index, section in enumerate(sections) if section.front_page]
+    if len(front_pages) > 1:
+        second = front_pages[1]
+        raise ConfigError(
+            path,
+            "only one section may be the front page",
+            _locate(raw_text, "sections", "front_page", second),
+            f"sections[{second}].front_page",
+        )
+
+    script_table = _check_table(path, raw_text, "script", data.get("script", {}))
+    glossary = script_table.get("glossary", {})
+    for source, target in glossary.items():
+        if not isinstance(target, str):
+            line = _locate(raw_text, "script.glossary", source) or _locate(raw_text, "script", "glossary")
+            raise ConfigError(path, "glossary entries map a phrase to a string", line, f"script.glossary.{source}")
+    glossary_file = script_table.get("glossary_file")
+
+    kiosk_table = _check_table(path, raw_text, "kiosk", data.get("kiosk", {}))
+    keys = _check_table(path, raw_text, "keys", data.get("keys", {}))
+    return Config(
+        path=path,
+        title=newsroom.get("title", "Newsroom"),
+        content_dir=content_dir,
+        script=script,
+        sections=tuple(sections),
+        glossary=dict(glossary),
+        glossary_file=base / glossary_file if glossary_file else None,
+        kiosk=KioskConfig(**kiosk_table),
+        keys=dict(keys),
+    )
+
+
+def resolve_config(config: str | os.PathLike | None = None, content: str | os.PathLike | None = None) -> Config:
+    """The config the command line asks for: `--content` alone, else discovery."""
+    if content and not config:
+        return for_content_dir(Path(content))
+    loaded = load(discover(config))
+    if content:
+        # --content with a config: that config's sections over another directory.
+        content_dir = Path(content)
+        if not content_dir.is_dir():
+            raise ConfigError(content_dir, "content directory not found")
+        loaded = replace(loaded, content_dir=content_dir)
+    return loaded

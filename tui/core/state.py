@@ -1,0 +1,95 @@
+"""What Newsroom remembers for the reader between runs (e.g. the last script mode).
+
+State is a nicety: a missing, unreadable or corrupt file reads as empty, and a
+failed save is logged and reported by a False return, never raised. The file
+lives in the platform's user state dir (on Linux `$XDG_STATE_HOME/newsroom`,
+default `~/.local/state/newsroom`) and is written atomically so a crash or a
+second Newsroom never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tui.core.config import APP_NAME
+
+log = logging.getLogger(__name__)
+
+MAX_STATE_BYTES = 1024 * 1024  # anything bigger is not ours
+
+
+def state_path() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "state.json"
+
+
+def load_state(path: Path | None = None) -> dict[str, Any]:
+    """The saved state, or {} when there is none or it cannot be used."""
+    path = path or state_path()
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_STATE_BYTES + 1)
+        if len(raw) > MAX_STATE_BYTES:
+            raise ValueError("state file too large")
+        data = json.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:  # ValueError covers bad JSON and bad UTF-8
+        log.warning("ignoring state file %s: %s", path, error)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_state(data: dict[str, Any], path: Path | None = None) -> bool:
+    """Write `data` atomically with mode 0600; False (and a log line) if that failed."""
+    path = path or state_path()
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)  # a bad value is a bug: raise
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mkstemp makes the file 0600, in the same directory so os.replace is atomic.
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+        temp = None
+        _fsync_dir(path.parent)
+        return True
+    except OSError as error:
+        log.warning("could not save state to %s: %s", path, error)
+        return False
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
+def update_state(**changes: Any) -> bool:
+    """Load, change some keys, save: keeps keys other parts of the app wrote."""
+    data = load_state()
+    data.update(changes)
+    return save_state(data)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); harmless to skip where unsupported."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,904 @@
+"""The persistent search index: one SQLite file per content directory.
+
+The index remembers, per content file, its size and mtime, the article's
+metadata (or the file's problems) and its title and body text, so a warm start
+rebuilds the `Newsroom` without opening a single content file, and `refresh()`
+re-reads only files whose size or mtime changed.
+
+Search is script-, case- and width-blind (see normalize.py). Folded text is
+stored in a contentless FTS5 table (`ascii` tokenizer, where every non-ASCII
+character is a token character) as one token per character. A query term is
+the phrase of its characters, which FTS5 matches where the folded text
+contains it. Measured on 10k generated articles (docs/BENCHMARKS.md), and
+chosen over the alternatives:
+  - overlapping bigrams: ~500k distinct terms made building 3x slower and the
+    index twice the size, and one-character queries became slow prefix scans;
+  - the built-in `trigram` tokenizer: cannot answer two-character queries such
+    as 質量, the most common kind in Chinese, without a full scan.
+Pinyin (see pinyin.py): a third column, `py`, holds per article the distinct
+pinyin tokens of its title and lead (the first PINYIN_LEAD folded characters
+of the body): each hanzi's syllables and initials, each adjacent pair's
+syllable pairs and initial pairs. Latin query terms are also looked up there
+and verified with `Pinyin.search`, in a pass after the plain passes, so plain
+matches always come first and a flood of pinyin matches stops at the LIMIT.
+Whole bodies were measured and left out (docs/BENCHMARKS.md): 10k articles
+made 2,100 tokens each and the build several times slower, against ~700 for
+title and lead; a lead is where a story names what it is about.
+
+Row ids follow the article date, so FTS5 returns matches newest first and
+stops at the LIMIT instead of sorting every match. Candidates are verified on
+the folded text (exact substring), so results never depend on tokenizer
+corner cases (ASCII symbols, which the tokenizer drops).
+
+The journal is the classic rollback one, not WAL: with a single connection
+WAL adds no concurrency, and it writes every page twice (cold build of 10k
+articles: 8.9 s wall with DELETE against 13 s with WAL, same CPU).
+
+The cache is disposable: a corrupt or old-version index is deleted and
+rebuilt; a locked one (another instance is writing) or an unwritable cache dir
+falls back to an in-memory index. Nothing here is ever fatal.
+
+Thread safety: one connection (check_same_thread=False) guarded by a lock.
+`refresh()` may run in one worker thread while `search()` runs in another;
+refresh parses files outside the lock and holds it only to write a batch, so
+a search waits at most one batch (about 256 files). Two refreshes never
+overlap (the second waits).
+
+For a fast first paint, show `latest()` (the newest articles, one query),
+then build the full `newsroom()` or `refresh()` in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+import platformdirs
+
+from tui.chinese import pinyin
+from tui.chinese.normalize import NORMALIZE_VERSION, find_all, find_spans, fold, fold_text, tokens
+from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
+from tui.core import loader
+from tui.core.config import APP_NAME, Config, for_content_dir
+from tui.core.model import Article, Newsroom, Problem
+from tui.search.query import Query, Term, parse_query
+
+SCHEMA_VERSION = 6
+BATCH = 256  # files per write transaction: short enough for a search to wait on
+PARALLEL_FILES = 2000  # fewer files than this are read in-process: a worker takes ~0.5 s to start
+MAX_WORKERS = 4
+SNIPPET_BEFORE = 16  # characters of context before the first match
+SNIPPET_LENGTH = 80
+PINYIN_LEAD = 60  # folded characters of the body whose pinyin is indexed (see above)
+_PINYIN_TRIES = 4  # matches per term checked for one in context, title first
+_UNDATED = 1e300  # sorts after every real date, like Article.sort_key's +inf
+_TAG_SEP = "\x1f"
+_ROWID_BITS = 20  # low bits of a row id: a counter among files with the same timestamp
+_ROWID_SPAN = 1 << _ROWID_BITS
+_MAX_ROWID = (1 << 62) - 1
+# Folded text depends on these; a change means every stored token is stale.
+_FOLD_STAMP = f"{NORMALIZE_VERSION}/{opencc.__version__}/{unicodedata.unidata_version}/{PINYIN_VERSION}/{PINYIN_LEAD}"
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_stamp() -> str:
+    """_FOLD_STAMP and pypinyin's version (read from its metadata: importing
+    pypinyin loads its dictionaries, which a warm start never needs)."""
+    from importlib.metadata import version
+
+    return f"{_FOLD_STAMP}/{version('pypinyin')}"
+
+
+ProgressCallback = Callable[[int, int], None]
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER NOT NULL UNIQUE,      -- the FTS rowid, ordered by date (see _store); not the
+                                     -- table's own rowid, so inserts still append
+    path TEXT NOT NULL UNIQUE,       -- relative to the content dir, POSIX
+    walk TEXT NOT NULL,              -- sorts like loader.iter_content_files (see _walk_key)
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    problems TEXT,                   -- JSON [[line, message, severity], ...]; NULL: none
+    article_id TEXT,                 -- NULL: the file gave no article
+    section TEXT, title TEXT, subtitle TEXT, byline TEXT, source TEXT,
+    caption TEXT, summary TEXT,
+    tags TEXT,                       -- {_TAG_SEP!r}-separated
+    glossary TEXT,                   -- JSON [[phrase, replacement], ...]; NULL: none
+    body_line INTEGER,
+    date TEXT,                       -- ISO text
+    date_kind TEXT,                  -- 'date', 'datetime' or NULL
+    day TEXT,                        -- YYYY-MM-DD, for since:/until:
+    sort_stamp REAL,                 -- Article.sort_key's first item
+    tags_folded TEXT,                -- {_TAG_SEP!r}-separated, with one at each end
+    byline_folded TEXT,
+    body TEXT                        -- cleaned body, for verifying and snippets
+);
+CREATE INDEX files_section ON files (section);
+CREATE VIRTUAL TABLE fts USING fts5(title, body, py, content='', columnsize=0, tokenize='ascii');
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, ready to show."""
+
+    article_id: str
+    tier: int  # 0: every term is in the title; 1: otherwise (ranked below)
+    where: tuple[str, ...]  # fields holding a match: ("title",), ("body",) or both
+    snippet: str  # a window of the original body, one line
+    snippet_spans: tuple[tuple[int, int], ...]  # matches within the snippet
+    title_spans: tuple[tuple[int, int], ...]  # matches within the article title
+    # Why a pinyin match matched: the characters as written and their pinyin,
+    # "質量 zhìliàng" (several terms: two spaces apart); "" for a plain match.
+    pinyin: str = ""
+    # 0: every term matched as typed; 1: some by pinyin, in the reading the
+    # context gives (pypinyin's phrases); 2: some only by another reading.
+    pinyin_rank: int = 0
+
+
+class SearchIndex:
+    """A content dir's articles and their search index, kept in SQLite."""
+
+    def __init__(self, config: Config, path: Path | None):
+        self.config = config
+        self.content_dir = Path(config.content_dir)
+        self._root = os.path.join(str(self.content_dir), "")  # article paths are this plus the relative path
+        self.path = path  # None: in memory
+        self.notes: list[str] = []  # what recovery did, for a status line or log
+        self._lock = threading.RLock()  # guards the connection
+        self._refreshing = threading.Lock()  # one refresh at a time
+        self._db = self._connect()
+
+    # -- opening and recovering -------------------------------------------
+
+    @classmethod
+    def open(cls, source: Config | str | os.PathLike, path: str | os.PathLike | None = None) -> SearchIndex:
+        """Open (or create) the index for a Config or a content dir."""
+        config = source if isinstance(source, Config) else for_content_dir(Path(source))
+        return cls(config, Path(path) if path is not None else default_path(config.content_dir))
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                return self._open_file()
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    self.notes.append(f"index in use by another process ({error}); using a memory index")
+                else:
+                    self.notes.append(f"cannot write the index at {self.path} ({error}); using a memory index")
+            except OSError as error:
+                self.notes.append(f"cannot create {self.path.parent} ({error.strerror or error}); using a memory index")
+            self.path = None
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._create(db)
+        return db
+
+    def _open_file(self) -> sqlite3.Connection:
+        """Open the file, rebuilding it if it is corrupt or from another version."""
+        assert self.path is not None
+        for _attempt in range(2):
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=2.0)
+            try:
+                if self._usable(db):
+                    return db
+                db.close()
+                self.notes.append(f"index {self.path.name} is from another version; rebuilding")
+            except sqlite3.DatabaseError as error:
+                db.close()
+                if isinstance(error, sqlite3.OperationalError) and (
+                    "locked" in str(error)
+                    or "busy" in str(error)
+                    or "unable to open" in str(error)
+                    or "readonly" in str(error)
+                ):
+                    raise
+                self.notes.append(f"index {self.path.name} is damaged ({error}); rebuilding")
+            self._delete_files()
+        raise sqlite3.OperationalError("cannot create a usable index")
+
+    def _usable(self, db: sqlite3.Connection) -> bool:
+        """Set the connection up; False if the file holds another version's index."""
+        db.execute("PRAGMA journal_mode=DELETE")  # one connection: WAL buys no concurrency here, and doubles the writes
+        db.execute("PRAGMA synchronous=OFF")  # a cache: a file damaged by a crash is found and rebuilt
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+            self._create(db)
+            return True
+        if version != SCHEMA_VERSION:
+            return False
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("fold") != _fold_stamp() or meta.get("content_dir") != str(self.content_dir.resolve()):
+            return False
+        db.execute("SELECT count(*) FROM files").fetchone()  # touches the tables: garbage fails here
+        return True
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        with db:
+            db.executescript(_SCHEMA)
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("fold", _fold_stamp()), ("content_dir", str(self.content_dir.resolve()))],
+            )
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _delete_files(self) -> None:
+        assert self.path is not None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def _reset(self, error: Exception) -> None:
+        """The index broke while in use: start again from an empty one."""
+        self.notes.append(f"index damaged while in use ({error}); rebuilding")
+        with self._lock:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            if self.path is not None:
+                self._delete_files()
+            self._db = self._connect()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- keeping up with the content dir ----------------------------------
+
+    def refresh(self, progress: ProgressCallback | None = None) -> Newsroom:
+        """Bring the index up to date with the content dir; return its Newsroom.
+
+        Only files whose size or mtime changed are read. `progress(done,
+        total)` counts the files being (re)read.
+        """
+        self.update(progress)
+        return self.newsroom()
+
+    def update(self, progress: ProgressCallback | None = None) -> bool:
+        """`refresh()` without building the Newsroom: True if anything changed."""
+        with self._refreshing:
+            try:
+                return self._refresh(progress)
+            except sqlite3.DatabaseError as error:
+                self._reset(error)
+                return self._refresh(progress)
+
+    def _refresh(self, progress: ProgressCallback | None) -> bool:
+        on_disk: dict[str, tuple[Path, int, int]] = {}
+        prefix = os.path.join(str(self.content_dir), "")  # relative_to() is the slow part of a warm scan
+        for path in loader.iter_content_files(self.content_dir):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stat = None  # a dangling symlink: reading it reports the problem
+            text = str(path)
+            rel = (
+                text[len(prefix) :].replace(os.sep, "/")
+                if text.startswith(prefix)
+                else path.relative_to(self.content_dir).as_posix()
+            )
+            on_disk[rel] = (path, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1)
+        with self._lock:
+            known = {
+                rel: (row_id, size, mtime)
+                for rel, row_id, size, mtime in self._db.execute("SELECT path, id, size, mtime_ns FROM files")
+            }
+        gone = [known[rel][0] for rel in known.keys() - on_disk.keys()]
+        todo = [
+            rel for rel, (_, size, mtime) in on_disk.items() if known.get(rel, (None, None, None))[1:] != (size, mtime)
+        ]
+        if gone:
+            with self._lock, self._db:
+                self._forget(gone)
+        batches = [
+            [(rel, *on_disk[rel]) for rel in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)
+        ]
+        if len(todo) > 1000:  # a big build rewrites FTS segments often: give it 32 MB of pages, for now
+            with self._lock:
+                self._db.execute("PRAGMA cache_size=-32768")
+        done = 0
+        for batch, rows in zip(batches, _read_batches(self.content_dir, batches)):
+            with self._lock, self._db:
+                self._forget([known[rel][0] for rel, *_ in batch if rel in known])
+                self._store(rows)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(todo))
+        if len(todo) > 1000:
+            with self._lock, self._db:  # merge FTS segments after a big build: faster queries
+                self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            with self._lock:
+                self._db.execute("PRAGMA cache_size=-2000")  # SQLite's default again: the app stays small
+        return bool(gone or todo)
+
+    def _forget(self, row_ids: list[int]) -> None:
+        """Drop files from the table and their tokens from the contentless FTS table."""
+        db = self._db
+        for row_id in sorted(row_ids):
+            row = db.execute(
+                "SELECT title, body FROM files WHERE id = ? AND article_id IS NOT NULL", (row_id,)
+            ).fetchone()
+            if row is not None:  # a contentless table needs the exact tokens to delete
+                db.execute(
+                    "INSERT INTO fts(fts, rowid, title, body, py) VALUES ('delete', ?, ?, ?, ?)",
+                    (row_id, *_fts_values(row[0], row[1])),
+                )
+            db.execute("DELETE FROM files WHERE id = ?", (row_id,))
+
+    def _store(self, rows: list[tuple]) -> None:
+        db = self._db
+        insert = f"INSERT INTO files (id, {', '.join(_COLUMNS)}) VALUES (?{', ?' * len(_COLUMNS)})"
+        # FTS5 flushes its pending terms whenever a row id goes down: insert in
+        # row id order, or every article becomes its own tiny segment.
+        for row in sorted(rows, key=lambda row: _date_key(row.get("sort_stamp"))):
+            # Row ids follow the date (newest = largest), so FTS5 can return
+            # matches newest first and stop at the LIMIT instead of sorting.
+            base = _date_key(row.get("sort_stamp")) << _ROWID_BITS
+            last = db.execute(
+                "SELECT max(id) FROM files WHERE id BETWEEN ? AND ?", (base, base + _ROWID_SPAN - 1)
+            ).fetchone()[0]
+            row_id = base if last is None else last + 1
+            db.execute(insert, (row_id, *(row.get(column) for column in _COLUMNS)))
+            if row.get("article_id") is not None:  # an article: index its title and body
+                db.execute("INSERT INTO fts(rowid, title, body, py) VALUES (?, ?, ?, ?)", (row_id, *row["fts"]))
+
+    # -- the newsroom, straight from the index ----------------------------
+
+    def newsroom(self) -> Newsroom:
+        """The Newsroom as last indexed, without touching the content dir.
+
+        Fast enough for first paint; call `refresh()` afterwards (in a worker)
+        to pick up changes.
+        """
+        articles: list[Article] = []
+        problems: list[Problem] = []
+        seen: dict[str, str] = {}
+        try:
+            with self._lock:
+                # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
+                for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
+                    rel = row[0]
+                    if row[-1] is not None:
+                        problems.extend(
+                            Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1])
+                        )
+                    if row[1] is None:
+                        continue
+                    if row[1] in seen:
+                        problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
+                        continue
+                    seen[row[1]] = rel
+                    articles.append(self._article(row))
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return loader.assemble(self.config, [], [])
+        return loader.assemble(self.config, articles, problems)
+
+    def _article(self, row: tuple) -> Article:
+        (
+            rel,
+            article_id,
+            section,
+            title,
+            subtitle,
+            byline,
+            source,
+            caption,
+            summary,
+            tags,
+            glossary,
+            body_line,
+            date,
+            kind,
+        ) = row[:14]
+        if kind == "datetime":
+            date_value: dt.date | dt.datetime | None = dt.datetime.fromisoformat(date)
+        elif kind == "date":
+            date_value = dt.date.fromisoformat(date)
+        else:
+            date_value = None
+        return Article(
+            id=article_id,
+            path=self._root + rel,
+            # Sections, bylines and sources repeat across thousands of articles: share one copy.
+            section=sys.intern(section),
+            title=title,
+            date=date_value,
+            subtitle=subtitle,
+            byline=sys.intern(byline),
+            source=sys.intern(source),
+            caption=caption,
+            summary=summary,
+            tags=tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP)) if tags else (),
+            body_line=body_line,
+            glossary=tuple(tuple(pair) for pair in json.loads(glossary)) if glossary else (),
+        )
+
+    def latest(self, limit: int = 100, section: str | None = None) -> list[Article]:
+        """The newest articles as last indexed: enough for a first paint while
+        `newsroom()` or `refresh()` runs in a worker. Order is by date only."""
+        clause, params = ("AND section = ?", [section]) if section is not None else ("", [])
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM files WHERE article_id IS NOT NULL {clause} ORDER BY id DESC LIMIT ?",
+                    (*params, limit),
+                ).fetchall()
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return []
+        return [self._article(row) for row in rows]
+
+    # -- searching ----------------------------------------------------------
+
+    def search(self, query: Query | str, limit: int = 50, section: str | None = None) -> list[Hit]:
+        """Articles matching the query: title matches first, then newest first.
+
+        `section` limits the search to one section (None: every section).
+        A query with only filters or exclusions lists matching articles.
+        """
+        if isinstance(query, str):
+            query = parse_query(query)
+        if query.is_empty or limit <= 0:
+            return []
+        try:
+            return self._search(query, limit, section)
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return []
+
+    def _search(self, query: Query, limit: int, section: str | None) -> list[Hit]:
+        sections = set(query.filters.sections) if query.filters.sections else None
+        if section is not None:
+            sections = {section} if sections is None else sections & {section}
+        if sections is not None:
+            # "section:ne" while typing names no section: without this check the
+            # search would run through every match to find that out.
+            marks = ", ".join("?" * len(sections))
+            with self._lock:
+                if not self._db.execute(
+                    f"SELECT 1 FROM files WHERE section IN ({marks}) LIMIT 1", [*sections]
+                ).fetchone():
+                    return []
+        where, filter_params = _filter_sql(query, section)
+        positives = _match_expression(query.positives)
+        excludes = _match_expression(query.excludes, any_of=True, strict=True)
+        if excludes is not None:
+            excludes = "{title body} : (" + excludes + ")"  # never the pinyin column
+        # (sql, MATCH parameters before the row id bound, parameters after, pinyin allowed)
+        passes: list[tuple[str, list, list, bool]] = []
+        if positives is not None:
+            # Title matches first, then the rest, then matches by pinyin; each
+            # newest first by row id.
+            expressions = ["{title} : (" + positives + ")", "{title body} : (" + positives + ")"]
+            with_pinyin = _match_expression(query.positives, pinyin=True) if query.has_pinyin else None
+            if with_pinyin is not None:
+                expressions.append(with_pinyin)
+            if excludes is not None:
+                expressions = [f"({expression}) NOT {excludes}" for expression in expressions]
+            sql = (
+                "SELECT fts.rowid FROM fts JOIN files f ON f.id = fts.rowid "
+                f"WHERE fts MATCH ? AND fts.rowid < ? AND {where} ORDER BY fts.rowid DESC LIMIT ?"
+            )
+            passes = [(sql, [expression], [], number == 2) for number, expression in enumerate(expressions)]
+        else:  # nothing the index can narrow: filters only, or symbols only
+            skip = "" if excludes is None else " AND f.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+            sql = f"SELECT f.id FROM files f WHERE f.id < ? AND {where}{skip} ORDER BY f.id DESC LIMIT ?"
+            passes = [(sql, [], [] if excludes is None else [excludes], query.has_pinyin)]
+        hits: list[Hit] = []
+        checked: dict[bool, set[int]] = {False: set(), True: set()}  # rows verified, per kind of pass
+        accepted: set[int] = set()
+        seen_ids: set[str] = set()
+        page = limit + 8
+        for sql, before, after, pinyin_allowed in passes:
+            seen_rows = checked[pinyin_allowed]
+            below = _MAX_ROWID
+            while len(hits) < limit:
+                with self._lock:
+                    ids = [row[0] for row in self._db.execute(sql, (*before, below, *filter_params, *after, page))]
+                    fresh = [row_id for row_id in ids if row_id not in seen_rows and row_id not in accepted]
+                    marks = ", ".join("?" * len(fresh))
+                    texts = dict(
+                        (row[0], row[1:])
+                        for row in self._db.execute(
+                            f"SELECT id, article_id, title, body FROM files WHERE id IN ({marks})", fresh
+                        )
+                    )
+                seen_rows.update(ids)
+                for row_id in fresh:
+                    article_id, title, body = texts[row_id]
+                    hit = _verify(query, article_id, title, body, pinyin_allowed)
+                    if hit is not None and article_id not in seen_ids:
+                        seen_ids.add(article_id)
+                        accepted.add(row_id)
+                        hits.append(hit)
+                        if len(hits) == limit:
+                            break
+                if len(ids) < page:
+                    break
+                below = ids[-1]
+        # Stable: keeps newest first within a rank. Plain matches before pinyin
+        # ones, then title matches first.
+        hits.sort(key=lambda hit: (hit.pinyin_rank, hit.tier))
+        return hits
+
+
+# -- helpers ----------------------------------------------------------------
+
+_COLUMNS = (
+    "path",
+    "walk",
+    "size",
+    "mtime_ns",
+    "problems",
+    "article_id",
+    "section",
+    "title",
+    "subtitle",
+    "byline",
+    "source",
+    "caption",
+    "summary",
+    "tags",
+    "glossary",
+    "body_line",
+    "date",
+    "date_kind",
+    "day",
+    "sort_stamp",
+    "tags_folded",
+    "byline_folded",
+    "body",
+)
+# The order _article unpacks (path first, then the Article fields).
+_ARTICLE_COLUMNS = "path, article_id, section, title, subtitle, byline, source, caption, summary, tags, glossary, body_line, date, date_kind"
+
+
+def default_path(content_dir: Path) -> Path:
+    """The cache file for a content dir: one per resolved path."""
+    digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}.sqlite3"
+
+
+def _problem_row(rel: str, size: int, mtime_ns: int, problems: list[Problem]) -> dict:
+    """A files row; unset columns are NULL."""
+    encoded = json.dumps([[p.line, p.message, p.severity] for p in problems], ensure_ascii=False) if problems else None
+    return {"path": rel, "walk": _walk_key(rel), "size": size, "mtime_ns": mtime_ns, "problems": encoded}
+
+
+def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], article: Article, body: str) -> dict:
+    date = article.date
+    row = _problem_row(rel, size, mtime_ns, problems)
+    row.update(
+        article_id=article.id,
+        section=article.section,
+        title=article.title,
+        subtitle=article.subtitle,
+        byline=article.byline,
+        source=article.source,
+        caption=article.caption,
+        summary=article.summary,
+        tags=_TAG_SEP.join(article.tags),
+        glossary=json.dumps(article.glossary, ensure_ascii=False) if article.glossary else None,
+        body_line=article.body_line,
+        date=None if date is None else date.isoformat(),
+        date_kind=None if date is None else "datetime" if isinstance(date, dt.datetime) else "date",
+        day=None if date is None else date.isoformat()[:10],
+        sort_stamp=_UNDATED if date is None else article.sort_key[0],
+        tags_folded=_TAG_SEP + _TAG_SEP.join(fold_text(tag) for tag in article.tags) + _TAG_SEP,
+        byline_folded=fold_text(article.byline),
+        body=body,
+    )
+    return row
+
+
+def read_row(content_dir: Path, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
+    """One file as a row for `files`, its FTS tokens worked out: all the CPU work of indexing."""
+    article, problems, body = loader.read_article(content_dir, path)
+    if article is None:
+        return _problem_row(rel, size, mtime_ns, problems)
+    row = _article_row(rel, size, mtime_ns, problems, article, body)
+    row["fts"] = _fts_values(row["title"], row["body"])
+    return row
+
+
+def read_rows(content_dir: Path, batch: list[tuple]) -> list[dict]:
+    return [read_row(content_dir, *item) for item in batch]
+
+
+def _read_batches(content_dir: Path, batches: list[list[tuple]]):
+    """Rows for each batch, in order. A big build reads and tokenises in worker
+    processes, one a core, while this process writes to SQLite; if a worker
+    fails, the rest is read here."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(batches))
+    done = 0
+    if workers >= 2 and sum(map(len, batches)) >= PARALLEL_FILES:
+        try:
+            for rows in _read_in_workers(content_dir, batches, workers):
+                yield rows
+                done += 1
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            logging.getLogger(__name__).warning("index workers failed (%s); reading in-process", error)
+    for batch in batches[done:]:
+        yield read_rows(content_dir, batch)
+
+
+def _read_in_workers(content_dir: Path, batches: list[list[tuple]], count: int):
+    # Each worker holds one batch (a few kB of paths) at a time, so no pipe
+    # fills while the other side waits: batch k goes to worker k % count.
+    command = [sys.executable, "-m", "tui.search.index_worker"]
+    procs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
+    try:
+        for proc in procs:
+            pickle.dump(str(content_dir), proc.stdin)
+        for number, proc in enumerate(procs):
+            pickle.dump(batches[number], proc.stdin)
+            proc.stdin.flush()
+        for number in range(len(batches)):
+            proc = procs[number % count]
+            rows = pickle.load(proc.stdout)
+            if number + count < len(batches):
+                pickle.dump(batches[number + count], proc.stdin)
+                proc.stdin.flush()
+            yield rows
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def _walk_key(rel: str) -> str:
+    """A string that sorts like loader.iter_content_files walks: in each folder,
+    its files (sorted) before its sub-folders (sorted)."""
+    *folders, name = rel.split("/")
+    return "".join(f"\x01{folder}\x00" for folder in folders) + f"\x00{name}"
+
+
+def _token_char(char: str) -> bool:
+    """Characters the FTS5 ascii tokenizer keeps in tokens."""
+    return not char.isascii() or char.isalnum()
+
+
+def _phrase(form: str) -> str | None:
+    """One folded form as an FTS5 phrase; None if the tokenizer would drop it all."""
+    if not any(map(_token_char, form)):
+        return None
+    return '"' + " ".join(form) + '"'
+
+
+def _fts_values(title: str, body: str) -> tuple[str, str, str]:
+    """The title, body and py columns of an article's FTS row (stored and
+    deleted with exactly these tokens: the table is contentless)."""
+    folded_title, folded_body = fold_text(title), fold_text(body)
+    return tokens(folded_title), tokens(folded_body), pinyin.tokens(folded_title + "\n" + folded_body[:PINYIN_LEAD])
+
+
+def _any_of(forms: tuple[str, ...]) -> str | None:
+    phrases = [_phrase(form) for form in forms]
+    if None in phrases:
+        return None
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"  # type: ignore[operator]
+
+
+def _plain_expression(term: Term) -> str | None:
+    """A term's plain forms: any of them, or for a grouped term every part."""
+    if not term.parts:
+        return _any_of(term.forms)
+    parts = [part for part in map(_any_of, term.parts) if part is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def _match_expression(
+    terms: tuple[Term, ...], any_of: bool = False, strict: bool = False, pinyin: bool = False
+) -> str | None:
+    """The terms as an FTS5 expression (AND, or OR with any_of), each an OR of its forms.
+
+    A term the tokenizer cannot express is left to verification; with
+    `strict` (for NOT, where a loose match would wrongly exclude) any such
+    term, or a form with symbols, makes the whole expression None. With
+    `pinyin`, a term that has a pinyin reading may match in the py column
+    instead; plain forms are then kept to the title and body columns.
+    """
+    parts = []
+    for term in terms:
+        if strict and not all(map(_token_char, "".join(term.forms))):
+            return None
+        plain = _plain_expression(term)
+        if plain is None:
+            continue
+        if pinyin:
+            plain = "{title body} : " + plain
+            if term.pinyin is not None:
+                plain = f"({plain} OR py : {_pinyin_expression(term.pinyin)})"
+        parts.append(plain)
+    return (" OR " if any_of else " AND ").join(parts) if parts else None
+
+
+def _pinyin_expression(pattern: Pinyin) -> str:
+    return pinyin.match_expression(pattern) or '""'
+
+
+def _date_key(sort_stamp: float | None) -> int:
+    """A non-negative integer that grows with the date (0: undated)."""
+    if sort_stamp is None or sort_stamp >= _UNDATED:
+        return 0
+    return max(1, min((1 << 40) - 1, int(-sort_stamp) + (1 << 36)))
+
+
+def _filter_sql(query: Query, section: str | None) -> tuple[str, list]:
+    clauses = ["f.article_id IS NOT NULL"]
+    params: list = []
+    filters = query.filters
+    if section is not None:
+        clauses.append("f.section = ?")
+        params.append(section)
+    if filters.sections:
+        clauses.append(f"f.section IN ({', '.join('?' * len(filters.sections))})")
+        params.extend(filters.sections)
+    for tag in filters.tags:
+        clauses.append("instr(f.tags_folded, ?) > 0")
+        params.append(_TAG_SEP + tag + _TAG_SEP)
+    for name in filters.bylines:
+        clauses.append("instr(f.byline_folded, ?) > 0")
+        params.append(name)
+    if filters.since:
+        clauses.append("f.day >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("f.day <= ?")
+        params.append(filters.until.isoformat())
+    return " AND ".join(clauses), params
+
+
+def _contains(text: str, term: Term) -> bool:
+    return any(form in text for form in term.forms)
+
+
+def _found(term: Term, folded_title: str, folded_body: str) -> tuple[bool, bool]:
+    """Whether a term is in the title and in the body, as typed. A grouped term
+    (wang qishan) is found if each part is in the title or the body, as
+    separate terms were; it counts as in the title only if all parts are."""
+    if not term.parts:
+        return _contains(folded_title, term), _contains(folded_body, term)
+    in_title = [any(form in folded_title for form in part) for part in term.parts]
+    in_body = [any(form in folded_body for form in part) for part in term.parts]
+    if not all(t or b for t, b in zip(in_title, in_body)):
+        return False, False
+    return all(in_title), any(in_body)
+
+
+@dataclass(frozen=True)
+class _PinyinMatch:
+    in_title: bool
+    start: int  # in the folded title or body
+    end: int
+    shown: str  # toned pinyin of the match
+    in_context: bool
+
+
+def _pinyin_match(pattern: Pinyin, folded_title: str, folded_body: str) -> _PinyinMatch | None:
+    """Where a pinyin term matches the title or the lead, preferring a match in
+    the reading the context gives (a few tried, title first)."""
+    first = None
+    tries = 0
+    for in_title, text in ((True, folded_title), (False, folded_body[:PINYIN_LEAD])):
+        for found in pattern.finditer(text):
+            shown, in_context = pinyin.explain(pattern, text, *found.span())
+            match = _PinyinMatch(in_title, *found.span(), shown, in_context)
+            if in_context:
+                return match
+            first = first or match
+            tries += 1
+            if tries == _PINYIN_TRIES:
+                return first
+    return first
+
+
+def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed: bool = False) -> Hit | None:
+    """The exact check on folded text, and the hit to show if it passes.
+
+    With `pinyin_allowed`, a term not found as typed may match by its pinyin
+    in the title or the lead (what the py column indexes).
+    """
+    folded_title, folded_body = fold_text(title), fold_text(body)
+    for term in query.excludes:
+        if _contains(folded_title, term) or _contains(folded_body, term):
+            return None
+    in_title, in_body, by_pinyin = [], [], []
+    for term in query.positives:
+        t, b = _found(term, folded_title, folded_body)
+        if not (t or b) and pinyin_allowed and term.pinyin is not None:
+            match = _pinyin_match(term.pinyin, folded_title, folded_body)
+            if match is not None:
+                t, b = match.in_title, not match.in_title
+                by_pinyin.append(match)
+        if not (t or b):
+            return None
+        in_title.append(t)
+        in_body.append(b)
+    where = tuple(name for name, found in (("title", any(in_title)), ("body", any(in_body))) if found)
+    forms = query.highlight_terms() if by_pinyin else [term.forms for term in query.positives]
+    lead_match = next((match.start for match in by_pinyin if not match.in_title), None)
+    snippet, spans = _snippet(body, folded_body, forms, lead_match)
+    return Hit(
+        article_id=article_id,
+        tier=0 if query.positives and all(in_title) else 1,
+        where=where,
+        snippet=snippet,
+        snippet_spans=tuple(spans),
+        title_spans=tuple(find_spans(title, forms)) if any(in_title) else (),
+        pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
+        pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
+    )
+
+
+def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
+    """The matched characters as written, then their pinyin: "質量 zhìliàng"."""
+    if match.in_title:
+        origins = fold(title)[1]
+        start, end = origins[match.start], origins[match.end - 1] + 1
+        written = title[start:end]
+    else:
+        start, end = _original_index(body, match.start), _original_index(body, match.end - 1) + 1
+        written = body[start:end]
+    return f"{' '.join(written.split())} {match.shown}"
+
+
+def _snippet(
+    body: str, folded_body: str, forms: list[tuple[str, ...]], pinyin_start: int | None = None
+) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line window of the original body around the first match (plain,
+    else the pinyin match at `pinyin_start`)."""
+    first = min((start for group in forms for form in group for start in find_all(folded_body, form)[:1]), default=None)
+    if first is None or (pinyin_start is not None and pinyin_start < first):
+        first = pinyin_start
+    origin = 0 if first is None else _original_index(body, first)
+    start = max(0, origin - SNIPPET_BEFORE)
+    window = " ".join(body[start : start + SNIPPET_LENGTH].split())  # one line
+    return window, find_spans(window, forms) if first is not None else []
+
+
+def _original_index(text: str, folded_index: int, chunk: int = 64) -> int:
+    """Where the folded character at `folded_index` came from in `text`.
+
+    Folding is per character, so chunks fold independently: skip whole chunks
+    with the fast fold, then map inside one chunk with the slow one.
+    """
+    done = 0
+    for start in range(0, len(text), chunk):
+        piece = text[start : start + chunk]
+        length = len(fold_text(piece))
+        if done + length > folded_index:
+            return start + fold(piece)[1][folded_index - done]
+        done += length
+    return len(text)
+
+
+__all__ = ["Hit", "SearchIndex", "default_path"]

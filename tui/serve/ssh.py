@@ -1,0 +1,847 @@
+"""`newsroom serve ssh`: the newsroom for people who ssh in, and nothing else.
+
+Every SSH session gets its own kiosk-locked `python -m tui --kiosk` in its own
+pseudo-terminal, session and process group. Bytes go between the SSH channel
+and the pty master on the event loop; no shell is ever started, and every other
+kind of request (commands, subsystems such as SFTP and SCP, port, agent and X11
+forwarding) is refused. The child's environment is built from scratch, never
+from the client's, with a throwaway HOME so no two visitors share any state.
+
+The module also holds what `serve_web` shares with it: the child's command and
+environment, terminal-size clamping and the per-address rate limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import logging
+import os
+import re
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+import platformdirs
+
+from tui.chinese.script import load_glossary
+from tui.core.config import APP_NAME, resolve_config
+
+log = logging.getLogger("newsroom.serve")
+
+EXEC_REFUSED = "This server only offers the newsroom; commands are not available.\r\n"
+NO_PTY = "This server only offers the newsroom, which needs a terminal: connect with `ssh -t`.\r\n"
+BUSY = "The newsroom is busy: all {count} places are taken. Please try again later.\r\n"
+ENDED = {
+    "idle timeout": "\r\nNewsroom session ended: no input for {idle:.0f} seconds.\r\n",
+    "max length": "\r\nNewsroom session ended: sessions last at most {max:.0f} seconds.\r\n",
+    "server stopped": "\r\nNewsroom session ended: the server is stopping.\r\n",
+}
+# What a killed app leaves switched on: mouse reporting, bracketed paste, focus
+# events, the kitty keyboard protocol, a hidden cursor and the alternate screen.
+TERMINAL_RESET = (
+    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[<u\x1b[0m\x1b[?25h\x1b[?1049l"
+)
+
+MIN_COLS, MAX_COLS = 20, 500
+MIN_ROWS, MAX_ROWS = 6, 200
+DEFAULT_TERM = "xterm-256color"
+_TERM_NAME = re.compile(r"[a-zA-Z0-9._+-]{1,40}")
+CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
+INPUT_BACKLOG = 64 * 1024  # bytes typed or pasted ahead of the app before the channel is paused
+
+
+class ServeError(Exception):
+    """The server cannot start as asked (bad host key file, port in use, ...)."""
+
+
+# --- what every served app shares (also used by serve_web) ------------------------------
+
+
+def app_command(app_args: Sequence[str] = ()) -> list[str]:
+    """The kiosk app a visitor gets. `-I`: no PYTHON* variables, no user site, no cwd on sys.path."""
+    return [sys.executable, "-I", "-m", "tui", "--kiosk", *app_args]
+
+
+def app_args_from(args: argparse.Namespace) -> tuple[str, ...]:
+    """--config/--content/--script resolved once, in the server, into absolute paths.
+
+    Raises ConfigError now rather than in every visitor's session."""
+    config = resolve_config(args.config, args.content)
+    load_glossary(config)
+    result: list[str] = []
+    if config.path is not None:
+        result += ["--config", str(Path(config.path).resolve())]
+    if getattr(args, "content", None):
+        result += ["--content", str(Path(args.content).resolve())]
+    if getattr(args, "script", None):
+        result += ["--script", args.script]
+    return tuple(result)
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """A terminal size the app can draw and the server can afford (0 means unknown)."""
+    cols = 80 if cols <= 0 else cols
+    rows = 24 if rows <= 0 else rows
+    return min(max(cols, MIN_COLS), MAX_COLS), min(max(rows, MIN_ROWS), MAX_ROWS)
+
+
+def safe_term(term: str | None) -> str:
+    return term if term and _TERM_NAME.fullmatch(term) else DEFAULT_TERM
+
+
+def make_session_home() -> Path:
+    """A private, empty HOME with its XDG dirs, removed when the session ends."""
+    home = Path(tempfile.mkdtemp(prefix="newsroom-session-"))
+    for name in ("config", "data", "state", "cache", "tmp"):
+        (home / name).mkdir(mode=0o700)
+    return home
+
+
+def shared_cache_home() -> Path:
+    """The server user's cache dir: every session reads the one search index built there."""
+    return Path(platformdirs.user_cache_dir())
+
+
+def prepare_index(args: argparse.Namespace) -> None:
+    """Build or refresh the search index once, before the first visitor, not once per visitor."""
+    from tui.search.index import SearchIndex
+
+    print("Bringing the search index up to date...", file=sys.stderr, flush=True)
+    with SearchIndex.open(resolve_config(args.config, args.content)) as index:
+        newsroom = index.refresh()
+    print(f"{len(newsroom.articles)} articles indexed.", file=sys.stderr, flush=True)
+
+
+def child_env(home: Path, term: str = DEFAULT_TERM) -> dict[str, str]:
+    """The app's whole environment: nothing from the client, nothing from the server's own."""
+    return {
+        "PATH": CHILD_PATH,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(shared_cache_home()),  # the index only: kiosks write no state
+        "TMPDIR": str(home / "tmp"),
+        "TERM": safe_term(term),
+        "LANG": "C.UTF-8",
+    }
+
+
+class RateLimiter:
+    """At most `per_minute` new connections from one address in any 60 seconds."""
+
+    def __init__(self, per_minute: int | None, window: float = 60.0) -> None:
+        self.per_minute, self.window = per_minute, window
+        self._seen: dict[str, deque[float]] = {}
+        self._calls = 0
+
+    def allow(self, address: str, now: float | None = None) -> bool:
+        if not self.per_minute:
+            return True
+        now = time.monotonic() if now is None else now
+        self._calls += 1
+        if self._calls % 1024 == 0:  # forget addresses that went quiet
+            self._seen = {a: q for a, q in self._seen.items() if q and now - q[-1] < self.window}
+        recent = self._seen.setdefault(address, deque())
+        while recent and now - recent[0] >= self.window:
+            recent.popleft()
+        if len(recent) >= self.per_minute:
+            return False
+        recent.append(now)
+        return True
+
+
+async def end_process_group(process: asyncio.subprocess.Process, grace: float) -> None:
+    """SIGHUP, then SIGTERM, then SIGKILL to the app's whole process group, until it is gone."""
+    pgid = process.pid  # the app leads its own session and group
+    for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGKILL):
+        if process.returncode is not None:
+            break
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            await asyncio.wait_for(process.wait(), grace if sig != signal.SIGKILL else 10)
+        except asyncio.TimeoutError:
+            continue
+    try:  # anything the app left behind in its group
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# --- one app on one pseudo-terminal --------------------------------------------------------
+
+
+def _set_size(fd: int, cols: int, rows: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def _take_controlling_terminal() -> None:  # in the child, after setsid(), before exec
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class AppTerminal:
+    """The kiosk app running on a new pty; the pty master is read on the event loop."""
+
+    def __init__(self, process: asyncio.subprocess.Process, master: int) -> None:
+        self.process = process
+        self.master = master
+        self.on_output: Callable[[bytes], None] = lambda data: None
+        self.on_drained: Callable[[], None] = lambda: None
+        self.output_closed = asyncio.get_running_loop().create_future()
+        self._loop = asyncio.get_running_loop()
+        self._pending = bytearray()
+        self._reading = False
+
+    @classmethod
+    async def spawn(cls, argv: Sequence[str], env: dict[str, str], cwd: Path, cols: int, rows: int) -> AppTerminal:
+        master, slave = os.openpty()
+        try:
+            _set_size(slave, cols, rows)
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                preexec_fn=_take_controlling_terminal,
+                close_fds=True,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        terminal = cls(process, master)
+        terminal.resume_output()
+        return terminal
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def backlog(self) -> int:
+        return len(self._pending)
+
+    def resize(self, cols: int, rows: int) -> None:
+        """The kernel sends SIGWINCH to the app's foreground group itself."""
+        if self.master >= 0:
+            _set_size(self.master, cols, rows)
+
+    # output: pty -> client, paused while the client is slow to take it
+    def pause_output(self) -> None:
+        if self._reading:
+            self._loop.remove_reader(self.master)
+            self._reading = False
+
+    def resume_output(self) -> None:
+        if not self._reading and self.master >= 0 and not self.output_closed.done():
+            self._loop.add_reader(self.master, self._read)
+            self._reading = True
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self.master, 65536)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: every process holding the pty's other end is gone
+            data = b""
+        if data:
+            self.on_output(data)
+            return
+        self.pause_output()
+        if not self.output_closed.done():
+            self.output_closed.set_result(None)
+
+    # input: client -> pty
+    def write(self, data: bytes) -> None:
+        if self.master < 0:
+            return
+        if self._pending:
+            self._pending += data
+            return
+        try:
+            written = os.write(self.master, data)
+        except BlockingIOError:
+            written = 0
+        except OSError:
+            return
+        if written < len(data):
+            self._pending += data[written:]
+            self._loop.add_writer(self.master, self._flush)
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self.master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self.master)
+            self.on_drained()
+
+    async def stop(self, grace: float) -> None:
+        await end_process_group(self.process, grace)
+        self.close()
+
+    def close(self) -> None:
+        if self.master >= 0:
+            self.pause_output()
+            if self._pending:
+                self._loop.remove_writer(self.master)
+            os.close(self.master)
+            self.master = -1
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SSHOptions:
+    host: str = "127.0.0.1"
+    port: int = 2222  # 0: any free port (see SSHService.port)
+    host_key: Path | None = None  # None: the user data dir
+    authorized_keys: Path | None = None  # None: anonymous
+    max_sessions: int = 32
+    per_ip_per_minute: int = 20
+    idle_timeout: float = 600.0
+    max_session: float = 3600.0
+    login_timeout: float = 30.0
+    app_args: tuple[str, ...] = ()  # --config/--content/--script for the app
+    stop_grace: float = 2.0  # per signal, when ending an app
+
+
+def default_host_key_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "ssh_host_ed25519_key"
+
+
+def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
+    """The server's ed25519 host key, made on first run with mode 0600 and kept after."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise ServeError(
+                f"{path}: the host key may be read by others (mode {mode:04o}); run: chmod 600 {path}"
+            ) from None
+        try:
+            return asyncssh.read_private_key(path)
+        except (OSError, asyncssh.KeyImportError) as error:
+            raise ServeError(f"{path}: cannot read the host key: {error}") from None
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        return load_or_create_host_key(path)
+    except OSError as error:
+        raise ServeError(f"{path}: cannot create the host key: {error.strerror}") from None
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    with os.fdopen(fd, "wb") as file:
+        file.write(key.export_private_key())
+    return key
+
+
+class NewsroomSession(asyncssh.SSHServerSession):
+    """One SSH session channel: either refused with a message, or one kiosk app."""
+
+    def __init__(self, service: SSHService, visitor: Visitor) -> None:
+        self.service = service
+        self.visitor = visitor
+        self.app: AppTerminal | None = None
+        self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._chan: asyncssh.SSHServerChannel | None = None
+        self._term: str | None = None  # set by a pty request
+        self._size = (80, 24)
+        self._refusal: str | None = None
+        self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._started_at = time.monotonic()
+        self._last_input = self._started_at
+        self._timers: list[asyncio.TimerHandle] = []
+        self._chan_closed = False
+        self._early_input = b""
+
+    @property
+    def pid(self) -> int | None:
+        return self.app.pid if self.app is not None else None
+
+    # requests on the channel
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self._chan = chan
+        # A channel that never asks for a shell must not hold its slot.
+        self._timers.append(
+            asyncio.get_running_loop().call_later(self.service.options.login_timeout, self._never_started)
+        )
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes) -> bool:
+        self._term = safe_term(term_type)
+        self._size = clamp_size(term_size[0], term_size[1])
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self._refusal = f"exec {command[:60]!r}"
+        return True  # accepted only to say why, then closed
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        self.visitor.log(f"refused subsystem {subsystem[:40]!r}")
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self._size = clamp_size(width, height)
+        if self.app is not None:
+            self.app.resize(*self._size)
+
+    def session_started(self) -> None:
+        self._cancel_timers()
+        chan = self._chan
+        assert chan is not None
+        if self._refusal is not None:
+            self._refuse(EXEC_REFUSED, self._refusal)
+        elif self._term is None:
+            self._refuse(NO_PTY, "no pseudo-terminal")
+        elif not self.service.reserve(self):
+            self._refuse(BUSY.format(count=self.service.options.max_sessions), "server busy")
+        else:
+            task = asyncio.ensure_future(self._run())
+            task.add_done_callback(lambda _: self.finished.done() or self.finished.set_result(None))
+            return
+        self.finished.set_result(None)
+
+    def _refuse(self, message: str, why: str) -> None:
+        assert self._chan is not None
+        self._chan.write_stderr(message.encode())
+        self._chan.exit(1)
+        self.visitor.log(f"refused: {why}")
+
+    def _never_started(self) -> None:
+        if self._chan is not None:
+            self.visitor.log("refused: no shell request")
+            self._chan.close()
+
+    # data from the client
+    def data_received(self, data: bytes, datatype) -> None:
+        self._last_input = time.monotonic()
+        if self.app is None:  # typed while the app starts: kept for it, within reason
+            self._early_input = (self._early_input + data)[:INPUT_BACKLOG]
+            return
+        self.app.write(data)
+        if self.app.backlog > INPUT_BACKLOG and self._chan is not None:
+            self._chan.pause_reading()
+
+    def eof_received(self) -> bool:
+        self.end("client closed")
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timers()
+        self._chan_closed = True
+        self.end("client closed" if exc is None else "client closed (connection lost)")
+        if not self.finished.done() and not self.service.owns(self):
+            self.finished.set_result(None)
+
+    # the client is slow to take output: stop reading the pty, and so slow the app
+    def pause_writing(self) -> None:
+        if self.app is not None:
+            self.app.pause_output()
+
+    def resume_writing(self) -> None:
+        if self.app is not None:
+            self.app.resume_output()
+
+    # life of the app
+    def end(self, reason: str) -> None:
+        """Ask the session to end; the first reason given is the one recorded."""
+        if not self._ended.done():
+            self._ended.set_result(reason)
+
+    def _cancel_timers(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+
+    def _send(self, data: bytes) -> None:
+        if self._chan is not None and not self._chan_closed:
+            try:
+                self._chan.write(data)
+            except (BrokenPipeError, ConnectionError):
+                self.end("client closed")
+
+    async def _watch_app(self, app: AppTerminal) -> None:
+        status = await app.process.wait()
+        try:  # forward what the app wrote last (it restores the terminal on the way out)
+            await asyncio.wait_for(asyncio.shield(app.output_closed), 1.0)
+        except asyncio.TimeoutError:
+            pass
+        if status == 0:
+            self.end("exit key")
+        elif status < 0:
+            self.end(f"app crashed (signal {-status})")
+        else:
+            self.end(f"app crashed (status {status})")
+
+    async def _watch_clock(self) -> None:
+        options = self.service.options
+        while True:
+            now = time.monotonic()
+            idle_at = self._last_input + options.idle_timeout
+            max_at = self._started_at + options.max_session
+            if now >= max_at:
+                self.end("max length")
+                return
+            if now >= idle_at:
+                self.end("idle timeout")
+                return
+            await asyncio.sleep(min(idle_at, max_at) - now + 0.05)
+
+    async def _run(self) -> None:
+        options = self.service.options
+        chan = self._chan
+        assert chan is not None and self._term is not None
+        home: Path | None = None
+        reason = "could not start the app"
+        watchers: list[asyncio.Task] = []
+        self._started_at = self._last_input = time.monotonic()
+        try:
+            try:
+                home = make_session_home()
+                self.app = await AppTerminal.spawn(
+                    app_command(options.app_args), child_env(home, self._term), home, *self._size
+                )
+            except OSError as error:
+                self._send(f"The newsroom could not start: {error.strerror}\r\n".encode())
+                log.error("could not start the app: %s", error)
+                return
+            self.app.on_output = self._send
+            self.app.on_drained = chan.resume_reading
+            self.app.resize(*self._size)  # a resize that came while it started
+            self.app.write(self._early_input)
+            watchers = [asyncio.ensure_future(self._watch_app(self.app)), asyncio.ensure_future(self._watch_clock())]
+            reason = await asyncio.shield(self._ended)
+        except asyncio.CancelledError:
+            reason = "server stopped"
+            raise
+        finally:
+            for watcher in watchers:
+                watcher.cancel()
+            if self.app is not None:
+                await self.app.stop(options.stop_grace)
+            if reason in ENDED:
+                self._send(
+                    (TERMINAL_RESET + ENDED[reason].format(idle=options.idle_timeout, max=options.max_session)).encode()
+                )
+            if not self._chan_closed:
+                try:
+                    chan.exit(0 if reason in ("exit key", "idle timeout", "max length") else 1)
+                except OSError:  # the client closed its side meanwhile
+                    pass
+            if home is not None:
+                shutil.rmtree(home, ignore_errors=True)
+            self.service.release(self)
+            self.visitor.log(f"lasted {time.monotonic() - self._started_at:.1f}s, ended: {reason}")
+
+
+class Visitor:
+    """Who is on the other end of one connection, for the log."""
+
+    def __init__(self, address: str, port: int) -> None:
+        self.address, self.port = address, port
+        self.username: str | None = None
+        self.key: str | None = None  # the fingerprint of the key that logged in
+
+    def log(self, what: str) -> None:
+        who = f"key {self.key}" if self.key else "anonymous"
+        user = "-" if self.username is None else repr(self.username[:64])  # repr: no control characters in the log
+        log.info("ssh user=%s (%s) from %s:%s %s", user, who, self.address, self.port, what)
+
+
+class _Gatekeeper(asyncssh.SSHServer):
+    """One connection: admission, authentication, and no forwarding of any kind."""
+
+    def __init__(self, service: SSHService) -> None:
+        self.service = service
+        self.visitor = Visitor("?", 0)
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.session: NewsroomSession | None = None
+        self._pending_key: str | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername") or ("?", 0)
+        self.visitor = Visitor(str(peer[0]), int(peer[1]))
+        refusal = self.service.admit(conn, self.visitor.address)
+        if refusal is not None:
+            self.visitor.log(f"refused: {refusal}")
+            # After asyncssh has sent its version string, so the client can read the reason.
+            asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, refusal)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.service.forget(self.conn)
+
+    def begin_auth(self, username: str) -> bool:
+        self.visitor.username = username
+        return self.service.authorized_keys is not None  # False: anyone, no password
+
+    def auth_completed(self) -> None:
+        self.visitor.key = self._pending_key
+        self._expect_session()
+
+    def _expect_session(self) -> None:
+        """A connection without a live session must not hold a place for long."""
+        asyncio.get_running_loop().call_later(self.service.options.login_timeout, self._close_if_no_session)
+
+    def _close_if_no_session(self) -> None:
+        if (self.session is None or self.session.finished.done()) and self.conn is not None:
+            self.conn.close()
+
+    def public_key_auth_supported(self) -> bool:
+        return self.service.authorized_keys is not None
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        keys = self.service.authorized_keys
+        if keys is None or keys.validate(key, self.visitor.address, self.visitor.address) is None:
+            return False
+        self._pending_key = key.get_fingerprint()  # the last key accepted is the one that signs in
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def host_based_auth_supported(self) -> bool:
+        return False
+
+    def session_requested(self) -> NewsroomSession | bool:
+        if self.session is not None and not self.session.finished.done():
+            return False  # one session at a time a connection: the cap counts people
+        self.session = NewsroomSession(self.service, self.visitor)
+        self.session.finished.add_done_callback(lambda _: self._expect_session())
+        return self.session
+
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
+        self.visitor.log(f"refused: port forwarding to {dest_host[:60]!r}:{dest_port}")
+        return False
+
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        self.visitor.log(f"refused: remote port forwarding from port {listen_port}")
+        return False
+
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        self.visitor.log("refused: unix socket forwarding")
+        return False
+
+    def unix_server_requested(self, listen_path: str) -> bool:
+        self.visitor.log("refused: unix socket forwarding")
+        return False
+
+
+class SSHService:
+    """A running SSH server: its port, host key fingerprint, live sessions; `close()` stops it."""
+
+    def __init__(
+        self, options: SSHOptions, host_key: asyncssh.SSHKey, authorized_keys: asyncssh.SSHAuthorizedKeys | None
+    ) -> None:
+        self.options = options
+        self.host_key = host_key
+        self.fingerprint: str = host_key.get_fingerprint()
+        self.authorized_keys = authorized_keys
+        self.sessions: set[NewsroomSession] = set()
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self._rate = RateLimiter(options.per_ip_per_minute)
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self.port = options.port
+
+    # admission
+    def admit(self, conn: asyncssh.SSHServerConnection, address: str) -> str | None:
+        """None if the connection may go on, else the reason it may not."""
+        if not self._rate.allow(address):
+            return f"too many connections from {address}; please wait a minute"
+        # Connections still logging in count too, with room for twice the sessions.
+        if len(self.connections) >= 2 * self.options.max_sessions:
+            return "server busy; please try again later"
+        self.connections.add(conn)
+        return None
+
+    def forget(self, conn: asyncssh.SSHServerConnection | None) -> None:
+        self.connections.discard(conn)
+
+    def reserve(self, session: NewsroomSession) -> bool:
+        if len(self.sessions) >= self.options.max_sessions:
+            return False
+        self.sessions.add(session)
+        return True
+
+    def release(self, session: NewsroomSession) -> None:
+        self.sessions.discard(session)
+
+    def owns(self, session: NewsroomSession) -> bool:
+        return session in self.sessions
+
+    def app_pids(self) -> list[int]:
+        return [session.pid for session in self.sessions if session.pid is not None]
+
+    async def close(self) -> None:
+        """Stop listening, end every app (no orphans), then drop every connection."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+        sessions = list(self.sessions)
+        for session in sessions:
+            session.end("server stopped")
+        await asyncio.gather(*(session.finished for session in sessions), return_exceptions=True)
+        for conn in list(self.connections):
+            conn.close()
+        if self._acceptor is not None:
+            await self._acceptor.wait_closed()
+            self._acceptor = None
+
+
+async def start_ssh_server(options: SSHOptions) -> SSHService:
+    """Listen for SSH connections; raises ServeError when it cannot."""
+    host_key = load_or_create_host_key(Path(options.host_key) if options.host_key else default_host_key_path())
+    authorized = None
+    if options.authorized_keys is not None:
+        try:
+            authorized = asyncssh.read_authorized_keys(str(options.authorized_keys))
+        except (OSError, ValueError) as error:
+            raise ServeError(f"{options.authorized_keys}: cannot read authorized keys: {error}") from None
+    service = SSHService(options, host_key, authorized)
+    try:
+        acceptor = await asyncssh.create_server(
+            lambda: _Gatekeeper(service),
+            options.host,
+            options.port,
+            server_host_keys=[host_key],
+            login_timeout=options.login_timeout,
+            keepalive_interval=30,
+            keepalive_count_max=4,  # a vanished client ends in about 2 minutes
+            encoding=None,  # bytes both ways: the pty speaks bytes
+            line_editor=False,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            allow_scp=False,
+            sftp_factory=None,
+            password_auth=False,
+            kbdint_auth=False,
+            host_based_auth=False,
+            gss_host=None,
+            rdns_lookup=False,
+        )
+    except OSError as error:
+        raise ServeError(f"cannot listen on {options.host}:{options.port}: {error.strerror}") from None
+    service._acceptor = acceptor
+    service.port = acceptor.get_port()
+    return service
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def check_limits(**values: float | None) -> None:
+    """Raise ServeError naming the first command-line option out of range."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        option = "--" + name.replace("_", "-")
+        if name == "port" and not 0 <= value <= 65535:
+            raise ServeError(f"{option} must be 0..65535, not {value}")
+        if name == "per_ip_per_minute" and value < 0:
+            raise ServeError(f"{option} must be 0 (no limit) or more, not {value}")
+        if name not in ("port", "per_ip_per_minute") and value <= 0:
+            raise ServeError(f"{option} must be more than 0, not {value}")
+
+
+def options_from_args(args: argparse.Namespace) -> SSHOptions:
+    defaults = SSHOptions()
+    get = lambda name: getattr(args, name, None)  # noqa: E731
+    check_limits(
+        **{
+            name: get(name)
+            for name in ("port", "max_sessions", "per_ip_per_minute", "idle_timeout", "max_session", "login_timeout")
+        }
+    )
+    return SSHOptions(
+        host=get("host") or defaults.host,
+        port=defaults.port if get("port") is None else get("port"),
+        host_key=Path(get("host_key")) if get("host_key") else None,
+        authorized_keys=Path(get("authorized_keys")) if get("authorized_keys") else None,
+        max_sessions=get("max_sessions") or defaults.max_sessions,
+        per_ip_per_minute=defaults.per_ip_per_minute if get("per_ip_per_minute") is None else get("per_ip_per_minute"),
+        idle_timeout=get("idle_timeout") or defaults.idle_timeout,
+        max_session=get("max_session") or defaults.max_session,
+        login_timeout=get("login_timeout") or defaults.login_timeout,
+        app_args=app_args_from(args),
+    )
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+
+
+async def serve_until_stopped(start, banner: Callable[[object], str]) -> None:
+    """Start a server, print its banner, and run until ctrl+c, SIGTERM or SIGHUP; then stop it."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    server = await start()
+    try:
+        print(banner(server), flush=True)
+        await stop.wait()
+    finally:
+        await server.close()
+
+
+def run_server(args: argparse.Namespace, make_options: Callable, start: Callable, banner: Callable) -> int:
+    """Shared by `serve ssh` and `serve web`: 2 for bad options, 1 if it cannot listen, 0 on ctrl+c."""
+    from tui.core.config import ConfigError
+
+    try:
+        options = make_options(args)
+    except (ConfigError, ServeError) as error:
+        print(f"newsroom: error: {error}", file=sys.stderr)
+        return 2
+    configure_logging()
+    prepare_index(args)
+    try:
+        asyncio.run(serve_until_stopped(lambda: start(options), lambda service: banner(options, service)))
+    except ServeError as error:
+        print(f"newsroom: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """`newsroom serve ssh`: returns the exit status."""
+    return run_server(
+        args,
+        options_from_args,
+        start_ssh_server,
+        lambda options, service: (
+            f"Newsroom SSH server on {options.host}:{service.port} (host key {service.fingerprint})"
+        ),
+    )

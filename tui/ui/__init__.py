@@ -1,0 +1,1 @@
+"""The Textual app: the app, its stylesheet, command palette, screens and widgets."""

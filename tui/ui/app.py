@@ -1,0 +1,389 @@
+"""The Newsroom app: owns the loaded newsroom and the script mode, composes the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import io
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+
+from rich.console import Console
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from tui.chinese.normalize import prepare as prepare_search
+from tui.chinese.presenter import Presenter
+from tui.chinese.script import Glossary, ScriptConverter, ScriptMode
+from tui.core.config import Config, KioskConfig
+from tui.core.loader import assemble
+from tui.core.model import Article, Newsroom
+from tui.core.state import update_state
+from tui.core.text import clean_line
+from tui.search.index import SearchIndex
+from tui.ui.screens.browse import BrowseScreen
+from tui.ui.screens.commands import NewsroomCommands
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.problems import ProblemsScreen
+from tui.ui.screens.script_chooser import ScriptChooser
+from tui.ui.screens.search import SearchChoice, SearchScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.masthead import Masthead
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.section_menu import SectionMenu
+
+
+@dataclass
+class NewsroomLoaded(Message):
+    newsroom: Newsroom
+
+
+@dataclass
+class LoadProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
+class IndexNote(Message):
+    """Something the index had to recover from (never fatal)."""
+
+    text: str
+
+
+PREVIEW_ARTICLES = 200
+PREVIEW_EVERY_SECONDS = 2.0
+
+
+class NewsroomApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Newsroom"
+    COMMANDS = App.COMMANDS | {NewsroomCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("t", "cycle_script", "Script", id="cycle_script"),
+        Binding("T", "choose_script", "Choose script", show=False, id="choose_script"),
+        Binding("o", "toggle_original", "Original", show=False, id="show_original"),
+        Binding("p", "problems", "Problems", id="problems"),
+    ]
+
+    # repaint=False: a change repaints the panes that show content (the watchers do),
+    # not the whole screen, footer and all, as an app reactive would by default.
+    script_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False, repaint=False)
+    showing_original: reactive[bool] = reactive(False, init=False, repaint=False)
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        open_id: str | None = None,
+        script: ScriptMode = ScriptMode.ORIGINAL,
+        glossary: Glossary | None = None,
+        kiosk: KioskConfig | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.open_id = open_id
+        self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
+        self.remember = self.kiosk is None  # a kiosk writes no state
+        self._unsaved_script: str | None = None
+        self._typed_ahead: deque[events.Key] = deque()
+        self._released_keys: set[int] = set()
+        self._key_releaser: asyncio.Task | None = None
+        self._state_lock = threading.Lock()
+        if self.kiosk is not None:
+            # A stranger's screen never shows a traceback with the server's paths in it.
+            self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
+        self.start_mode = script
+        self._last_input = time.monotonic()
+        self._idle_reset_done = True
+        self.attracting = False
+        self.newsroom: Newsroom | None = None
+        self.index: SearchIndex | None = None
+        self.converter = ScriptConverter(glossary)
+        self.presenter = Presenter(self.converter, script)
+        self.set_reactive(NewsroomApp.script_mode, script)
+
+    async def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.load()  # reading starts at once; what it posts waits for this handler,
+        await self.push_screen(BrowseScreen())  # so the screen is mounted before any newsroom arrives
+        if self.kiosk is not None:
+            self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)
+            if self.kiosk.rotate_seconds > 0:
+                self.attracting = True
+                self.set_interval(self.kiosk.rotate_seconds, self._attract_step)
+
+    @property
+    def browse(self) -> BrowseScreen:
+        return next(screen for screen in self.screen_stack if isinstance(screen, BrowseScreen))
+
+    # --- background work ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Paint from the index at once, then bring it up to date with the files."""
+        index = SearchIndex.open(self.config)
+        self.index = index
+        for note in index.notes:
+            self.post_message(IndexNote(note))
+        newest = index.latest(PREVIEW_ARTICLES)
+        if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
+            self.post_message(NewsroomLoaded(self._preview(newest)))
+        if newest:
+            self.post_message(NewsroomLoaded(index.newsroom()))
+        shown_at = time.monotonic() if newest else None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown_at
+            self.post_message(LoadProgress(done, total))
+            # A first build can take a while: show what is indexed so far, now and then.
+            if shown_at is None or time.monotonic() - shown_at > PREVIEW_EVERY_SECONDS:
+                if shown_at is None or not self.newsroom or not self.newsroom.complete:
+                    self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
+                shown_at = time.monotonic()
+
+        # Build the newsroom again only if a file changed, or if none was shown yet.
+        if index.update(progress=progress) or not newest:
+            self.post_message(NewsroomLoaded(index.newsroom()))
+
+    def _preview(self, newest: list[Article]) -> Newsroom:
+        return replace(assemble(self.config, newest, []), complete=False)
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def warm_converters(self) -> None:
+        """Load the OpenCC dictionaries and search tables now, so the first toggle
+        and the first search keystroke do not wait for them."""
+        self.converter.warm()
+        prepare_search(with_pinyin=False)
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.browse.query_one(Masthead).status = f"Indexing {message.done}/{message.total}"
+
+    def on_index_note(self, message: IndexNote) -> None:
+        self.notify(clean_line(message.text), title="Search index", severity="warning", markup=False)
+
+    def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
+        first = self.newsroom is None
+        newsroom = self.newsroom = message.newsroom
+        self.browse.show_newsroom(newsroom)
+        if newsroom.complete:
+            # The newsroom's objects live as long as the app: keep the cyclic garbage
+            # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
+            gc.freeze()
+        if first:  # after the first paint, so this work does not delay it
+            self.call_after_refresh(self.warm_converters)
+        if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
+            if newsroom.article(self.open_id):
+                self.browse.open_article(self.open_id)
+            else:
+                self.notify(clean_line(f"No article with id {self.open_id!r}"), severity="warning", markup=False)
+            self.open_id = None  # asked once, answered once
+        self.update_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are reported."""
+        if event.state == WorkerState.ERROR:
+            message = clean_line(f"{event.worker.name} failed: {event.worker.error}")  # may quote content
+            self.notify(message, severity="error", markup=False, timeout=10)
+
+    # --- kiosk ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and id(event) in self._released_keys:
+            self._released_keys.discard(id(event))
+        elif isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+            self._idle_reset_done = False
+            self.attracting = False
+            if self.kiosk is not None and isinstance(event, events.Key) and event.key == self.kiosk.exit_key:
+                self.exit()
+                return
+            if isinstance(event, events.Key) and not event.is_forwarded:
+                self._type_ahead(event)
+                return
+        await super().on_event(event)
+
+    # --- typed-ahead keys -------------------------------------------------------------
+
+    def _type_ahead(self, key: events.Key) -> None:
+        """Keys that arrive together (a slow SSH link, a paste, tmux send-keys) are
+        handed on one at a time: each once everything the one before set off has run.
+        Textual would route them all at once, to whatever had focus when they arrived,
+        so `enter ]` would lose the `]` the reader was about to get."""
+        self._typed_ahead.append(key)
+        if self._key_releaser is None or self._key_releaser.done():
+            self._key_releaser = asyncio.create_task(self._release_keys())
+
+    async def _release_keys(self) -> None:
+        while True:
+            await self._settled()
+            if not self._typed_ahead:
+                return  # no await since the check: a key typed now starts a new releaser
+            key = self._typed_ahead.popleft()
+            self._released_keys.add(id(key))
+            if not self.post_message(key):  # closing
+                self._released_keys.discard(id(key))
+
+    async def _settled(self, patience: float = 0.25) -> None:
+        """Until no message is waiting anywhere on screen (or `patience` runs out:
+        a busy screen slows keys down but never swallows them)."""
+        give_up = time.monotonic() + patience
+        spins = 0
+        while time.monotonic() < give_up and self.is_running:
+            nodes = [self, *self.screen_stack[-1].walk_children(with_self=True)] if self.screen_stack else [self]
+            if not any(node.message_queue_size for node in nodes):
+                return
+            spins += 1
+            await asyncio.sleep(0 if spins < 100 else 0.002)  # let the others run; then stop spinning
+
+    def _check_idle(self) -> None:
+        """A kiosk left alone goes back to the front page for the next visitor."""
+        assert self.kiosk is not None
+        if self._idle_reset_done or time.monotonic() - self._last_input < self.kiosk.idle_seconds:
+            return
+        self._idle_reset_done = True
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
+            self.pop_screen()
+        self.set_script_mode(self.start_mode)
+        self.browse.reset_to_front_page()
+        self.attracting = self.kiosk.rotate_seconds > 0
+
+    def _attract_step(self) -> None:
+        if self.attracting and isinstance(self.screen, BrowseScreen):
+            self.browse.show_next_headline()
+
+    async def action_quit(self) -> None:
+        if self.kiosk is not None:
+            self.bell()  # locked: only the operator's exit key leaves
+            return
+        await super().action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A kiosk shows and runs none of the ways out (the footer hides them too).
+        if self.kiosk is not None and action in ("quit", "help_quit", "suspend_process"):
+            return False
+        if action == "search" and isinstance(self.screen, SearchScreen):
+            return False  # already searching
+        return True
+
+    def get_system_commands(self, screen):
+        if self.kiosk is None:  # quit, screenshot, themes, keys: none for strangers
+            yield from super().get_system_commands(screen)
+
+    # --- script mode ------------------------------------------------------------------
+
+    @property
+    def display_mode(self) -> ScriptMode:
+        return ScriptMode.ORIGINAL if self.showing_original else self.script_mode
+
+    def present(self, text: str, article: Article | None = None) -> str:
+        """Content text as it is shown now, in the current script mode."""
+        return self.presenter(text, article)
+
+    def set_script_mode(self, mode: ScriptMode) -> None:
+        self.showing_original = False
+        self.script_mode = mode
+
+    def watch_script_mode(self, mode: ScriptMode) -> None:
+        self._repaint()
+        if self.remember:
+            self._unsaved_script = mode.value
+            self.save_state()
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def save_state(self) -> None:
+        """Off the UI thread: a durable (fsync'd) write can take longer than a frame."""
+        self._write_state()
+
+    def _write_state(self) -> None:
+        # One writer at a time, and it writes the newest choice: a quick t t t ends
+        # with the last mode saved, whichever worker runs last.
+        with self._state_lock:
+            script, self._unsaved_script = self._unsaved_script, None
+            if script is not None:
+                update_state(script=script)
+
+    def on_unmount(self) -> None:
+        self._write_state()  # a choice made just before quitting is kept too
+
+    def watch_showing_original(self) -> None:
+        self._repaint()
+
+    def _repaint(self) -> None:
+        self.presenter.mode = self.display_mode
+        self.browse.refresh_text()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.refresh_text()
+        self.update_status()
+
+    # --- status -----------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        masthead = self.browse.query_one(Masthead)
+        mode = self.script_mode.label
+        masthead.mode = f"{mode} > 原文" if self.showing_original else mode
+        newsroom = self.newsroom
+        if newsroom is None:
+            return
+        masthead.title = self.present(newsroom.title)
+        if not newsroom.complete:
+            masthead.status = "Loading..."
+            return
+        parts = [f"{len(newsroom.articles)} articles"]
+        if newsroom.problems:
+            count = len(newsroom.problems)
+            parts.append(f"{count} problem{'s' if count != 1 else ''} (p)")
+        masthead.status = "  ".join(parts)
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_cycle_script(self) -> None:
+        self.set_script_mode(self.script_mode.next_in_cycle())
+
+    def action_choose_script(self) -> None:
+        def chosen(mode: ScriptMode | None) -> None:
+            if mode is not None:
+                self.set_script_mode(mode)
+
+        if not isinstance(self.screen, ScriptChooser):
+            self.push_screen(ScriptChooser(self.script_mode), chosen)
+
+    def action_toggle_original(self) -> None:
+        self.showing_original = not self.showing_original
+
+    def action_search(self) -> None:
+        if isinstance(self.screen, SearchScreen) or self.newsroom is None:
+            return
+        section = self.browse.query_one(SectionMenu).current
+        scope = None if section is None or section.front_page else section.id
+
+        def chosen(choice: SearchChoice | None) -> None:
+            if choice is not None:
+                self.browse.open_article(choice.article_id, choice.terms)
+
+        self.push_screen(SearchScreen(scope, section.label if section else ""), chosen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            groups = [
+                ("Everywhere", type(self)),
+                ("Panes", BrowseScreen),
+                ("Section menu and article list", ArticleList),
+                ("Reader", Reader),
+                ("Search", SearchScreen),
+            ]
+            self.push_screen(HelpScreen(groups, self.config.keys))
+
+    def action_problems(self) -> None:
+        if self.newsroom is not None and not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.newsroom.problems))

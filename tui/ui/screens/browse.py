@@ -1,0 +1,242 @@
+"""The main screen: section menu, article list and reader side by side.
+
+Messages go up, method calls go down: the panes announce what was highlighted
+or chosen, and this screen decides what the others show.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from tui.core.document import can_open, find_links
+from tui.core.loader import ContentError, load_body
+from tui.core.model import Article, Newsroom
+from tui.ui.screens.links import LinksScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.masthead import Masthead
+from tui.ui.widgets.reader import HighlightTerms, Reader
+from tui.ui.widgets.section_menu import SectionMenu
+
+NARROW_WIDTH = 70  # below this, one pane at a time
+
+
+class BrowseScreen(Screen):
+    BINDINGS = [
+        Binding("tab", "pane(1)", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "pane(-1)", "Previous pane", show=False, id="previous_pane"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.newsroom: Newsroom | None = None
+        self._shown_article: str | None = None
+        self._section_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Masthead()
+        with Horizontal(id="panes"):
+            yield SectionMenu(id="sections")
+            yield ArticleList(id="articles")
+            yield Reader(id="reader")
+        yield Footer()
+
+    @property
+    def panes(self) -> list[Widget]:
+        return [self.query_one(SectionMenu), self.query_one(ArticleList), self.query_one(Reader)]
+
+    def on_mount(self) -> None:
+        self.query_one(Reader).convert = lambda text: self.app.present(text, self.query_one(Reader).article)
+        self.query_one(Reader).show_hint("Loading...")
+        self.query_one(Masthead).title = self.app.config.title
+        self._focus_pane(0)
+        self.app.update_status()
+
+    # --- data from the app ------------------------------------------------------
+
+    def show_newsroom(self, newsroom: Newsroom) -> None:
+        """Show a (re)loaded newsroom; after the first, keep the reader's place."""
+        first = self.newsroom is None
+        self.newsroom = newsroom
+        menu, articles = self.query_one(SectionMenu), self.query_one(ArticleList)
+        articles.empty_text = "No articles in this section." if newsroom.complete else "Loading..."
+        if first:
+            self.query_one(Reader).show_hint("Choose an article: arrows to move, enter to open.")
+            section_id, article_id = newsroom.front_page.id, None
+        else:
+            section_id = self._section_id if newsroom.section(self._section_id or "") else newsroom.front_page.id
+            article_id = articles.current.id if articles.current else None
+        menu.show_newsroom(newsroom, section_id)
+        self._show_section(section_id, article_id)
+        if first:
+            self._focus_pane(0)
+        else:
+            self._reopen_if_changed()
+
+    def _reopen_if_changed(self) -> None:
+        """After a reload: re-read the article on show only if its file changed."""
+        reader = self.query_one(Reader)
+        if reader.article is None or self.newsroom is None:
+            return
+        fresh = self.newsroom.article(reader.article.id)
+        if fresh != reader.article:
+            self._shown_article = None
+            self._open(fresh)
+
+    def open_article(self, article_id: str, terms: HighlightTerms = ()) -> None:
+        """Open an article (a search result: its matches highlighted) from the front page."""
+        assert self.newsroom is not None
+        article = self.newsroom.article(article_id)
+        if article is None:
+            return
+        front = self.newsroom.front_page.id
+        self.query_one(SectionMenu).select_section(front)
+        self._show_section(front, article_id)
+        self._shown_article = None
+        self._open(article, terms)
+        self._focus_pane(2)
+
+    def reset_to_front_page(self) -> None:
+        """Back to how the app opened: front page, first article, menu focused."""
+        if self.newsroom is None:
+            return
+        front = self.newsroom.front_page.id
+        self.query_one(SectionMenu).select_section(front)
+        self._show_section(front)
+        self._focus_pane(0)
+        self.query_one(Reader).scroll_to(y=0, animate=False)
+
+    def show_next_headline(self) -> None:
+        """Attract mode: the next of the newest headlines, round and round."""
+        if self.newsroom is None or not self.newsroom.articles:
+            return
+        articles = self.query_one(ArticleList)
+        if self._section_id != self.newsroom.front_page.id:
+            self.reset_to_front_page()
+        limit = min(len(articles.articles), 10)
+        articles.move_cursor((articles.cursor + 1) % limit)
+        self._open(articles.current)
+
+    def _show_section(self, section_id: str, current_id: str | None = None) -> None:
+        assert self.newsroom is not None
+        self._section_id = section_id
+        self.query_one(ArticleList).show_articles(self.newsroom.articles_in(section_id), current_id)
+
+    def _open(self, article: Article | None, terms: HighlightTerms = ()) -> None:
+        reader = self.query_one(Reader)
+        if article is None:
+            self._shown_article = None
+            reader.show_article(None)
+            return
+        if article.id == self._shown_article:
+            return
+        self._shown_article = article.id
+        reader.highlight(terms)
+        try:
+            reader.show_article(article, load_body(article))
+        except (ContentError, OSError) as error:
+            reader.show_article(article, "", f"This article cannot be read now: {error}")
+
+    def refresh_text(self) -> None:
+        """Everything that shows content repaints in the current script mode."""
+        for pane in self.panes:
+            if isinstance(pane, Reader):
+                pane.refresh_text()
+            else:
+                pane.refresh()
+        self.query_one(Masthead).refresh()
+
+    # --- messages from the panes ------------------------------------------------
+
+    @on(SectionMenu.Highlighted, "#sections")
+    def _section_highlighted(self, event: SectionMenu.Highlighted) -> None:
+        section = self.query_one(SectionMenu).current
+        if section is not None and self.newsroom is not None and section.id != self._section_id:
+            self._show_section(section.id)
+
+    @on(SectionMenu.Selected, "#sections")
+    def _section_selected(self) -> None:
+        self._focus_pane(1)
+
+    @on(ArticleList.Highlighted, "#articles")
+    def _article_highlighted(self) -> None:
+        if not self.has_class("-narrow"):
+            self._open(self.query_one(ArticleList).current)
+
+    @on(ArticleList.Selected, "#articles")
+    def _article_selected(self) -> None:
+        self._open(self.query_one(ArticleList).current)
+        self._focus_pane(2)
+
+    @on(Reader.LinksWanted)
+    def _links(self) -> None:
+        reader = self.query_one(Reader)
+        if reader.article is None:
+            return
+        try:
+            links = find_links(load_body(reader.article))
+        except (ContentError, OSError):
+            links = []
+
+        def chosen(href: str | None) -> None:
+            if href is None:
+                return
+            if self.app.kiosk is not None:
+                self.notify("Links cannot be opened here.", markup=False)
+            elif not can_open(href):
+                self.notify(
+                    f"Not opened: only http, https and mailto links open ({href[:60]})",
+                    severity="warning",
+                    markup=False,
+                )
+            else:
+                self.app.open_url(href)
+
+        self.app.push_screen(LinksScreen(links), chosen)
+
+    @on(Reader.Step)
+    def _step(self, event: Reader.Step) -> None:
+        articles = self.query_one(ArticleList)
+        before = articles.cursor
+        articles.move_cursor(articles.cursor + event.step)
+        if articles.cursor == before:
+            self.app.bell()
+        self._open(articles.current)
+
+    # --- panes --------------------------------------------------------------------
+
+    def _focus_pane(self, index: int) -> None:
+        panes = self.panes
+        index %= len(panes)
+        for number, pane in enumerate(panes):
+            pane.set_class(number == index, "-active")
+        # Focus now, not after a refresh (Widget.focus defers it): keys typed ahead,
+        # as they arrive together over a slow SSH link, must reach the new pane.
+        self.set_focus(panes[index])
+
+    def _focused_pane(self) -> int:
+        focused = self.focused
+        panes = self.panes
+        return panes.index(focused) if focused in panes else 0
+
+    def action_pane(self, step: int) -> None:
+        self._focus_pane(self._focused_pane() + step)
+
+    def action_back(self) -> None:
+        current = self._focused_pane()
+        if current > 0:
+            self._focus_pane(current - 1)
+
+    def on_descendant_focus(self) -> None:
+        focused = self._focused_pane()
+        for number, pane in enumerate(self.panes):
+            pane.set_class(number == focused, "-active")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")

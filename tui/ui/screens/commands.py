@@ -1,0 +1,32 @@
+"""Command-palette entries for the app's own commands."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.chinese.script import ScriptMode
+from tui.ui.screens.script_chooser import DESCRIPTIONS
+
+
+class NewsroomCommands(Provider):
+    def _commands(self):
+        app = self.app
+        for mode in ScriptMode:
+            yield (f"Script: {mode.label} {mode.value}", partial(app.set_script_mode, mode), DESCRIPTIONS[mode])
+        yield ("Script: choose...", app.action_choose_script, "pick a display script")
+        yield ("Show original text", app.action_toggle_original, "toggle the original of what is on screen")
+        yield ("Problems", app.action_problems, "files that could not be used")
+        yield ("Keys", app.action_help, "every key binding")
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

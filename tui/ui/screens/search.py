@@ -1,0 +1,140 @@
+"""Search: results update as you type; enter opens one; escape goes back to where you were."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.chinese import pinyin
+from tui.search.index import Hit
+from tui.search.query import parse_query
+from tui.ui.widgets.masthead import Masthead
+from tui.ui.widgets.result_list import ResultList
+
+RESULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SearchChoice:
+    article_id: str
+    terms: tuple[tuple[str, ...], ...]
+
+
+class SearchScreen(Screen[SearchChoice | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="close_search"),
+        Binding("ctrl+g", "toggle_scope", "Section only", id="search_scope"),
+        Binding("down", "results", "Results", show=False),
+    ]
+    DEFAULT_CSS = """
+    SearchScreen #query { margin: 1 1 0 1; background: $boost; padding: 0 1; }
+    SearchScreen #search-status { height: 1; padding: 0 2; color: $text-muted; }
+    """
+
+    @dataclass
+    class Results(Message):
+        text: str
+        scoped: bool
+        hits: list[Hit]
+        warnings: tuple[str, ...]
+
+    def __init__(self, section_id: str | None, section_label: str, query: str = "") -> None:
+        super().__init__()
+        self.section_id, self.section_label = section_id, section_label
+        self.scoped = False
+        self.initial = query
+
+    def compose(self) -> ComposeResult:
+        yield Masthead()
+        # compact: no block-character border, which CJK terminals may draw two cells wide.
+        yield Input(
+            self.initial,
+            placeholder='Search: words  "a phrase"  -not  section:ID  tag:X  by:NAME  since:2010-01-01',
+            id="query",
+            select_on_focus=False,
+            compact=True,
+        )
+        yield Static("", id="search-status", markup=False)
+        yield ResultList(id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_pinyin()
+        masthead = self.query_one(Masthead)
+        browse_masthead = self.app.browse.query_one(Masthead)
+        masthead.title, masthead.mode = browse_masthead.title, browse_masthead.mode
+        self.query_one(Input).focus()
+        self._search()
+
+    @on(Input.Changed, "#query")
+    def _search(self) -> None:
+        text = self.query_one(Input).value
+        self._set_status("Searching..." if text.strip() else "Type to search every article, in either script.")
+        self.run_search(text, self.scoped)
+
+    @work(thread=True, group="pinyin", exit_on_error=False)
+    def load_pinyin(self) -> None:
+        """The pinyin readings (~55 MB) load only once someone searches."""
+        pinyin.prepare()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, scoped: bool) -> None:
+        """Runs off the UI thread; a newer keystroke's search supersedes this one."""
+        index = self.app.index
+        query = parse_query(text)
+        if index is None or query.is_empty:
+            self.post_message(self.Results(text, scoped, [], query.warnings))
+            return
+        hits = index.search(query, limit=RESULT_LIMIT, section=self.section_id if scoped else None)
+        self.post_message(self.Results(text, scoped, hits, query.warnings))
+
+    def on_search_screen_results(self, message: Results) -> None:
+        if message.text != self.query_one(Input).value or message.scoped != self.scoped:
+            return  # a stale answer to an earlier keystroke
+        results = self.query_one(ResultList)
+        terms = tuple(parse_query(message.text).highlight_terms())
+        results.show_hits(message.hits, terms, self.app.newsroom)
+        if not message.text.strip():
+            return
+        count = len(message.hits)
+        where = f" in {self.app.present(self.section_label)}" if self.scoped else ""
+        more = "+" if count == RESULT_LIMIT else ""
+        status = f"{count}{more} result{'s' if count != 1 else ''}{where}"
+        if self.app.index is None:
+            status = "The index is still being built..."
+        self._set_status("  ".join((status, *message.warnings)))
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(text)
+
+    def action_toggle_scope(self) -> None:
+        if self.section_id is None:
+            return
+        self.scoped = not self.scoped
+        self._search()
+
+    def action_results(self) -> None:
+        self.query_one(ResultList).focus()
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        results = self.query_one(ResultList)
+        if results.row_count:
+            results.focus()
+
+    @on(ResultList.Selected, "#results")
+    def _chosen(self, event: ResultList.Selected) -> None:
+        hit = self.query_one(ResultList).current
+        if hit is not None:
+            self.dismiss(
+                SearchChoice(hit.article_id, tuple(parse_query(self.query_one(Input).value).highlight_terms()))
+            )
+
+    def refresh_text(self) -> None:
+        self.query_one(ResultList).refresh()

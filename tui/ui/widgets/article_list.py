@@ -1,0 +1,56 @@
+"""The article list: two lines an article (title; date and byline), newest first."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.strip import Strip
+
+from tui.core.model import Article
+from tui.core.text import fit
+from tui.ui.widgets.row_list import Cell, RowList
+
+
+class ArticleList(RowList):
+    DEFAULT_CSS = """
+    ArticleList { width: 1fr; min-width: 24; }
+    """
+
+    row_height = 2
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.articles: list[Article] = []
+        self.empty_text = "Loading..."
+
+    def show_articles(self, articles: list[Article], current_id: str | None = None) -> None:
+        self.articles = articles
+        cursor = 0
+        if current_id is not None:
+            cursor = next((i for i, a in enumerate(articles) if a.id == current_id), 0)
+        self.set_row_count(len(articles), cursor)
+
+    @property
+    def current(self) -> Article | None:
+        return self.articles[self.cursor] if self.articles else None
+
+    def select_article(self, article_id: str) -> bool:
+        for index, article in enumerate(self.articles):
+            if article.id == article_id:
+                self.move_cursor(index)
+                return True
+        return False
+
+    def row_lines(self, index: int, width: int) -> list[list[Cell]]:
+        article = self.articles[index]
+        meta = "  ".join(part for part in (article.date_text, self.app.present(article.byline, article)) if part)
+        return [
+            [Cell(" ", width=1), Cell(self.app.present(article.title, article), "row-list--strong")],
+            [Cell(" ", width=1), Cell(meta, "row-list--dim")],
+        ]
+
+    def render_line(self, y: int) -> Strip:
+        if not self.articles and y == 1:
+            width = self.line_width
+            style = self.base_style + self.get_component_rich_style("row-list--dim", partial=True)
+            return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
+        return super().render_line(y)

@@ -1,0 +1,54 @@
+"""Search results, listed like the article list, with the matches marked."""
+
+from __future__ import annotations
+
+from tui.chinese.normalize import find_spans
+from tui.core.model import Newsroom
+from tui.search.index import Hit
+from tui.ui.widgets.reader import HighlightTerms
+from tui.ui.widgets.row_list import Cell, RowList
+
+
+class ResultList(RowList):
+    DEFAULT_CSS = """
+    ResultList { height: 1fr; }
+    """
+
+    row_height = 3
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[Hit] = []
+        self.terms: HighlightTerms = ()
+        self.newsroom: Newsroom | None = None
+
+    def show_hits(self, hits: list[Hit], terms: HighlightTerms, newsroom: Newsroom) -> None:
+        self.hits, self.terms, self.newsroom = hits, terms, newsroom
+        self.set_row_count(len(hits))
+
+    @property
+    def current(self) -> Hit | None:
+        return self.hits[self.cursor] if self.hits else None
+
+    def row_lines(self, index: int, width: int) -> list[list[Cell]]:
+        hit = self.hits[index]
+        article = self.newsroom.article(hit.article_id) if self.newsroom else None
+        if article is None:
+            return [[Cell(" " + hit.article_id)], [Cell("")], [Cell("")]]
+        present = self.app.present
+        # Marks are found again in the text as shown, so they land on the right
+        # characters in whichever script is on.
+        title = present(article.title, article)
+        snippet = present(hit.snippet, article)
+        section = self.newsroom.section(article.section)
+        # A pinyin match says what it matched (質量 zhìliàng), so a reader who
+        # typed Latin knows what was found; before the byline, which may be cut.
+        label = present(section.label) if section else ""
+        meta = "  ".join(
+            p for p in (article.date_text, label, present(hit.pinyin, article), present(article.byline, article)) if p
+        )
+        return [
+            [Cell(" ", width=1), Cell(title, "row-list--strong", marks=tuple(find_spans(title, self.terms)))],
+            [Cell(" ", width=1), Cell(meta, "row-list--dim")],
+            [Cell("   ", width=3), Cell(snippet, marks=tuple(find_spans(snippet, self.terms)))],
+        ]
