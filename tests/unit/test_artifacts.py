@@ -178,3 +178,29 @@ def test_common_chinese_text_never_looks_like_gbk_mojibake():
         for _ in range(1000)
     ]
     assert [a for a in find_artifacts("\n".join(lines)) if a.kind == "mojibake"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The placeholders official forms and notices leave for a name, a number or a date.
+        "茲證明××××同志於××××年××月××日起在我單位工作。",
+        "兹证明××××同志于××××年××月××日起在我单位工作。",
+        "申請人姓名：××××；身份證號碼：××××××××。",
+        "他沉默了很久，才說：「我……」又是一陣······",
+        "他沉默了很久，才说：“我······”又是一阵······",
+        "××××××",
+        "······",
+        "某某公司（以下簡稱××）於2010年××月發布公告······詳見附件。",
+    ],
+)
+def test_form_placeholders_and_dotted_ellipses_are_not_mojibake(text):
+    assert find_artifacts(text) == []
+
+
+def test_real_mojibake_beside_placeholders_is_still_flagged():
+    damaged = "质量问题".encode("gbk").decode("latin-1")
+    found = find_artifacts(f"××××年××月：{damaged}······")
+    assert [a.kind for a in found] == ["mojibake"] and "质量问题" in found[0].message
+    utf8_as_latin1 = "质量工作".encode().decode("latin-1")
+    assert [a.kind for a in find_artifacts(f"××××{utf8_as_latin1}")] == ["mojibake"]

@@ -145,6 +145,33 @@ def test_big5_imports_what_big5_can_carry():
     assert big5.articles[0].subtitle == "質量是基礎 安全是底線\u3000抓好質量工作是永恆的主題"
 
 
+def test_a_hong_kong_big5_hkscs_page_with_恒_imports():
+    # 恒 is not in Big5 but is in HKSCS, as Hong Kong sites write it.
+    text = repair_romanization(seed_text())[0]
+    assert "恒" in text
+    hkscs = import_page(text.encode("big5hkscs"), "seed-hk.txt", year=2010)
+    utf8 = import_page(text.encode("utf-8"), "seed.txt", year=2010)
+    assert hkscs.encoding == "Big5-HKSCS"
+    assert [as_record(d) for d in hkscs.articles] == [as_record(d) for d in utf8.articles]
+    assert hkscs.articles[0].subtitle.endswith("抓好質量工作是永恒的主題")
+
+
+def test_a_cp950_page_imports():
+    # Microsoft's Big5 (cp950) adds characters such as 碁 and 銹 that Big5 lacks.
+    page = (
+        "臺北棋院舉辦碁聖戰\n"
+        "2010年9月27日，臺北棋院在市中心舉辦第三屆碁聖戰，共有六十四位棋士參賽。"
+        "主辦單位表示，比賽場地的鐵門已經生銹，明年將另覓場地。\n"
+    )
+    data = page.encode("cp950")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("big5")
+    result = import_page(data, "tw.txt")
+    assert result.encoding in ("cp950", "Big5-HKSCS")  # both decode these bytes to the same text
+    assert [(d.title, d.paragraphs) for d in result.articles] == [("臺北棋院舉辦碁聖戰", [page.split("\n")[1]])]
+    assert decode_page(data)[0] == page
+
+
 def test_gb18030_only_characters_and_gb2312_simplified_text_are_named():
     gb18030 = import_page("新聞標題\n姓氏𠮷的來歷。\n".encode("gb18030"), "p.txt")
     assert gb18030.encoding == "GB18030" and gb18030.articles[0].paragraphs == ["姓氏𠮷的來歷。"]
@@ -375,6 +402,8 @@ def test_import_arguments_parse_and_reject_bad_years():
 def test_decode_page_names_what_it_used():
     assert decode_page("質量".encode()) == ("質量", "UTF-8")
     assert decode_page("質量".encode("big5") * 20)[1] == "Big5"
+    # Big5 text is named Big5 even when its bytes are also valid Big5-HKSCS and cp950.
+    assert decode_page("王岐山在質量工作座談會上指出，質量是基礎。".encode("big5") * 5)[1] == "Big5"
 
 
 def test_short_unpunctuated_lines_with_no_body_after_them_are_the_body():

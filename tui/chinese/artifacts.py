@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -151,6 +152,9 @@ _GBK_CANDIDATE = re.compile(
     "\u3220-\u32a3\ufe30-\ufe6b\uff01-\uffe5\ue000-\uf8ff]{2,}"
 )
 _PUNCTUATION = re.compile("[，。、；：？！（）“”《》「」]")
+# Forms write ×××× for a name or number left out, and ······ is a common way to
+# type an ellipsis: both are Latin-1 characters, so runs of them look like bytes.
+_PLACEHOLDERS = re.compile("×{2,}|·{2,}")
 _GBK_MIN_CHARS = 2  # ideographs recovered; two already rule out chance (see tests)
 
 
@@ -174,23 +178,35 @@ def _utf8_inside(data: bytes) -> list[tuple[int, int, str]]:
     return stretches
 
 
+def _runs_between_placeholders(pattern: re.Pattern, line: str) -> Iterator[tuple[int, str]]:
+    """(start, text) of each match of `pattern`, with form placeholders (××××, ······) cut out."""
+    for run in pattern.finditer(line):
+        start = run.start()
+        for placeholder in _PLACEHOLDERS.finditer(line, run.start(), run.end()):
+            if pattern.fullmatch(line, start, placeholder.start()):
+                yield start, line[start : placeholder.start()]
+            start = placeholder.end()
+        if pattern.fullmatch(line, start, run.end()):
+            yield start, line[start : run.end()]
+
+
 def _latin1_mojibake(line: str) -> list[tuple[int, str, str, str]]:
     """UTF-8 or GBK shown as Latin-1/cp1252: (column index, damaged text, probable original, how)."""
     found = []
-    for run in _LATIN_RUN.finditer(line):
-        data = bytes(_CP1252_BYTE[c] for c in run.group())
+    for start, damaged in _runs_between_placeholders(_LATIN_RUN, line):
+        data = bytes(_CP1252_BYTE[c] for c in damaged)
         original = "".join(text for _, _, text in _utf8_inside(data))
         if original and any(ord(c) >= 0x100 for c in original):
-            found.append((run.start(), run.group(), original, "UTF-8 text decoded as Latin-1/cp1252"))
-        elif original and re.search("[ÃÂ][\x80-\xbf\u0152-\u2122]", run.group()):
-            found.append((run.start(), run.group(), original, "UTF-8 text decoded as Latin-1/cp1252"))  # é -> Ã©
-    for run in _GBK_AS_LATIN.finditer(line):
+            found.append((start, damaged, original, "UTF-8 text decoded as Latin-1/cp1252"))
+        elif original and re.search("[ÃÂ][\x80-\xbf\u0152-\u2122]", damaged):
+            found.append((start, damaged, original, "UTF-8 text decoded as Latin-1/cp1252"))  # é -> Ã©
+    for start, damaged in _runs_between_placeholders(_GBK_AS_LATIN, line):
         try:
-            original = run.group().encode("latin-1").decode("gbk")
+            original = damaged.encode("latin-1").decode("gbk")
         except UnicodeError:
             continue
         if len(original) >= 2 and all(_IDEOGRAPH_RE.match(c) for c in original):
-            found.append((run.start(), run.group(), original, "GBK text decoded as Latin-1"))
+            found.append((start, damaged, original, "GBK text decoded as Latin-1"))
     return found
 
 

@@ -1,7 +1,7 @@
 """`newsroom import`: scraped news pages (plain text or HTML) into content files.
 
-A page is decoded (BOM, then strict UTF-8, then GB18030/GBK or Big5 as
-charset-normalizer judges), cleaned of bracketed romanization, and split into
+A page is decoded (BOM, then strict UTF-8, then GB18030/GBK, Big5, Big5-HKSCS
+or cp950 as charset-normalizer judges), cleaned of bracketed romanization, and split into
 articles: a headline, deck lines (the subtitle), a photo caption with its
 credit, date lines, then the body, until the next headline or a "read more"
 marker. Other scraping damage is never guessed at: it is reported with the
@@ -50,8 +50,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16LE (BOM)"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16BE (BOM)"),
 )
-# The legacy encodings Chinese pages come in. GB18030 decodes GBK and GB2312 too.
-LEGACY_ENCODINGS = ("gb18030", "big5")
+# The legacy encodings Chinese pages come in. GB18030 decodes GBK and GB2312 too;
+# Hong Kong sites write Big5-HKSCS (恒, 峯 and the Cantonese characters), Taiwanese
+# ones often cp950 (Big5 with Microsoft's additions, such as 碁, 銹 and €).
+LEGACY_ENCODINGS = ("gb18030", "big5", "cp950", "big5hkscs")
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -75,7 +77,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if best is None:
-        raise PageError("cannot tell the encoding: not UTF-8, UTF-16, GB18030/GBK or Big5")
+        raise PageError("cannot tell the encoding: not UTF-8, UTF-16, GB18030/GBK, Big5, Big5-HKSCS or cp950")
     codec = codecs.lookup(best.encoding).name
     try:
         text = data.decode(codec)
@@ -95,7 +97,13 @@ def _legacy_name(data: bytes, codec: str) -> str:
             except UnicodeDecodeError:
                 continue
         return "GB18030"
-    return {"big5": "Big5"}.get(codec, codec)
+    if codec in ("big5hkscs", "cp950"):
+        try:  # both extend Big5: a page within plain Big5 is named so
+            data.decode("big5")
+            return "Big5"
+        except UnicodeDecodeError:
+            pass
+    return {"big5": "Big5", "big5hkscs": "Big5-HKSCS"}.get(codec, codec)
 
 
 def _newlines(text: str) -> str:
