@@ -142,21 +142,46 @@ async def test_chooser_picks_any_mode():
         assert app.script_mode is ScriptMode.TAIWAN and not isinstance(app.screen, ScriptChooser)
 
 
+async def choose_in_palette(app, pilot, words: str) -> None:
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await pilot.press(*words)
+    for _ in range(300):  # the palette searches asynchronously: wait for its hits
+        if app.screen.query_one(CommandList).option_count:
+            break
+        await pilot.pause(0.05)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_command_palette_sets_the_mode():
     app = sample_app("--script", "original")
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"hongkong")
-        from textual.command import CommandList
+        await choose_in_palette(app, pilot, "hongkong")
+        assert app.script_mode is ScriptMode.HONGKONG
 
-        for _ in range(300):  # the palette searches asynchronously: wait for its hits
-            if app.screen.query_one(CommandList).option_count:
+
+async def test_the_search_screen_follows_a_script_chosen_in_the_palette():
+    from tui.ui.screens.search import SearchScreen
+    from tui.ui.widgets.result_list import ResultList
+
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash", *"質量")
+        results = app.screen.query_one(ResultList)
+        for _ in range(300):
+            if results.row_count:
                 break
             await pilot.pause(0.05)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.script_mode is ScriptMode.HONGKONG
+        assert isinstance(app.screen, SearchScreen) and masthead(app).mode == "原文"
+        await choose_in_palette(app, pilot, "simplified")
+        assert isinstance(app.screen, SearchScreen)
+        assert app.script_mode is ScriptMode.SIMPLIFIED
+        assert masthead(app).mode == "简体" and masthead(app).title == "质量新闻"
+        assert "王岐山在质量工作座谈会上指出" in " ".join(screen_rows(results))
 
 
 async def test_remembered_mode_survives_a_restart():

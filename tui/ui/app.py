@@ -34,9 +34,7 @@ from tui.ui.screens.problems import ProblemsScreen
 from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.screens.search import SearchChoice, SearchScreen
 from tui.ui.widgets.article_list import ArticleList
-from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import Reader
-from tui.ui.widgets.section_menu import SectionMenu
 
 
 @dataclass
@@ -75,10 +73,17 @@ class NewsroomApp(App[None]):
         Binding("p", "problems", "Problems", id="problems"),
     ]
 
-    # repaint=False: a change repaints the panes that show content (the watchers do),
-    # not the whole screen, footer and all, as an app reactive would by default.
+    # Display state lives here and flows down: every widget that shows content text
+    # watches `display_mode` and every masthead watches the masthead_* values, on
+    # whatever screen it is. repaint=False: a change repaints the widgets that follow
+    # it, not the whole screen, footer and all, as an app reactive would by default.
     script_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False, repaint=False)
     showing_original: reactive[bool] = reactive(False, init=False, repaint=False)
+    # The mode content is shown in now: the script mode, or ORIGINAL while `o` is on.
+    display_mode: reactive[ScriptMode] = reactive(ScriptMode.ORIGINAL, init=False, repaint=False)
+    masthead_title: reactive[str] = reactive("", init=False, repaint=False)
+    masthead_status: reactive[str] = reactive("", init=False, repaint=False)
+    masthead_mode: reactive[str] = reactive("", init=False, repaint=False)
 
     def __init__(
         self,
@@ -111,6 +116,9 @@ class NewsroomApp(App[None]):
         self.converter = ScriptConverter(glossary)
         self.presenter = Presenter(self.converter, script)
         self.set_reactive(NewsroomApp.script_mode, script)
+        self.set_reactive(NewsroomApp.display_mode, script)
+        self.set_reactive(NewsroomApp.masthead_title, clean_line(config.title))
+        self.set_reactive(NewsroomApp.masthead_mode, script.label)
 
     async def on_mount(self) -> None:
         if self.config.keys:
@@ -167,7 +175,7 @@ class NewsroomApp(App[None]):
         prepare_search(with_pinyin=False)
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.browse.query_one(Masthead).status = f"Indexing {message.done}/{message.total}"
+        self.masthead_status = f"Indexing {message.done}/{message.total}"
 
     def on_index_note(self, message: IndexNote) -> None:
         self.notify(clean_line(message.text), title="Search index", severity="warning", markup=False)
@@ -282,20 +290,18 @@ class NewsroomApp(App[None]):
 
     # --- script mode ------------------------------------------------------------------
 
-    @property
-    def display_mode(self) -> ScriptMode:
-        return ScriptMode.ORIGINAL if self.showing_original else self.script_mode
-
     def present(self, text: str, article: Article | None = None) -> str:
         """Content text as it is shown now, in the current script mode."""
         return self.presenter(text, article)
 
     def set_script_mode(self, mode: ScriptMode) -> None:
-        self.showing_original = False
+        # Quietly, so that leaving the original view and changing the script repaint once.
+        self.set_reactive(NewsroomApp.showing_original, False)
         self.script_mode = mode
+        self._follow_display_state()
 
     def watch_script_mode(self, mode: ScriptMode) -> None:
-        self._repaint()
+        self._follow_display_state()
         if self.remember:
             self._unsaved_script = mode.value
             self.save_state()
@@ -317,33 +323,33 @@ class NewsroomApp(App[None]):
         self._write_state()  # a choice made just before quitting is kept too
 
     def watch_showing_original(self) -> None:
-        self._repaint()
+        self._follow_display_state()
 
-    def _repaint(self) -> None:
-        self.presenter.mode = self.display_mode
-        self.browse.refresh_text()
-        if isinstance(self.screen, SearchScreen):
-            self.screen.refresh_text()
+    def _follow_display_state(self) -> None:
+        """Derive what is shown from the script mode and the original view; the
+        presenter changes first, so the widgets watching `display_mode` present anew."""
+        mode = ScriptMode.ORIGINAL if self.showing_original else self.script_mode
+        self.presenter.mode = mode
+        label = self.script_mode.label
+        self.masthead_mode = f"{label} > 原文" if self.showing_original else label
+        self.display_mode = mode
         self.update_status()
 
     # --- status -----------------------------------------------------------------------
 
     def update_status(self) -> None:
-        masthead = self.browse.query_one(Masthead)
-        mode = self.script_mode.label
-        masthead.mode = f"{mode} > 原文" if self.showing_original else mode
         newsroom = self.newsroom
         if newsroom is None:
             return
-        masthead.title = self.present(newsroom.title)
+        self.masthead_title = self.present(newsroom.title)
         if not newsroom.complete:
-            masthead.status = "Loading..."
+            self.masthead_status = "Loading..."
             return
         parts = [f"{len(newsroom.articles)} articles"]
         if newsroom.problems:
             count = len(newsroom.problems)
             parts.append(f"{count} problem{'s' if count != 1 else ''} (p)")
-        masthead.status = "  ".join(parts)
+        self.masthead_status = "  ".join(parts)
 
     # --- actions --------------------------------------------------------------------
 
@@ -364,7 +370,7 @@ class NewsroomApp(App[None]):
     def action_search(self) -> None:
         if isinstance(self.screen, SearchScreen) or self.newsroom is None:
             return
-        section = self.browse.query_one(SectionMenu).current
+        section = self.browse.current_section
         scope = None if section is None or section.front_page else section.id
 
         def chosen(choice: SearchChoice | None) -> None:

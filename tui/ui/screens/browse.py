@@ -16,7 +16,7 @@ from textual.widgets import Footer
 
 from tui.core.document import can_open, find_links
 from tui.core.loader import ContentError, load_body
-from tui.core.model import Article, Newsroom
+from tui.core.model import Article, Newsroom, Section
 from tui.ui.screens.links import LinksScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.masthead import Masthead
@@ -52,11 +52,12 @@ class BrowseScreen(Screen):
         return [self.query_one(SectionMenu), self.query_one(ArticleList), self.query_one(Reader)]
 
     def on_mount(self) -> None:
-        self.query_one(Reader).convert = lambda text: self.app.present(text, self.query_one(Reader).article)
         self.query_one(Reader).show_hint("Loading...")
-        self.query_one(Masthead).title = self.app.config.title
         self._focus_pane(0)
-        self.app.update_status()
+
+    @property
+    def current_section(self) -> Section | None:
+        return self.query_one(SectionMenu).current
 
     # --- data from the app ------------------------------------------------------
 
@@ -142,15 +143,6 @@ class BrowseScreen(Screen):
             reader.show_article(article, load_body(article))
         except (ContentError, OSError) as error:
             reader.show_article(article, "", f"This article cannot be read now: {error}")
-
-    def refresh_text(self) -> None:
-        """Everything that shows content repaints in the current script mode."""
-        for pane in self.panes:
-            if isinstance(pane, Reader):
-                pane.refresh_text()
-            else:
-                pane.refresh()
-        self.query_one(Masthead).refresh()
 
     # --- messages from the panes ------------------------------------------------
 

@@ -66,9 +66,6 @@ class SearchScreen(Screen[SearchChoice | None]):
 
     def on_mount(self) -> None:
         self.load_pinyin()
-        masthead = self.query_one(Masthead)
-        browse_masthead = self.app.browse.query_one(Masthead)
-        masthead.title, masthead.mode = browse_masthead.title, browse_masthead.mode
         self.query_one(Input).focus()
         self._search()
 
@@ -135,6 +132,3 @@ class SearchScreen(Screen[SearchChoice | None]):
             self.dismiss(
                 SearchChoice(hit.article_id, tuple(parse_query(self.query_one(Input).value).highlight_terms()))
             )
-
-    def refresh_text(self) -> None:
-        self.query_one(ResultList).refresh()

@@ -27,6 +27,21 @@ class Masthead(Widget):
     status: reactive[str] = reactive("")
     mode: reactive[str] = reactive("")
 
+    def on_mount(self) -> None:
+        # Every masthead, on every screen, follows the app's display state.
+        self.watch(self.app, "masthead_title", self._follow_title)
+        self.watch(self.app, "masthead_status", self._follow_status)
+        self.watch(self.app, "masthead_mode", self._follow_mode)
+
+    def _follow_title(self, title: str) -> None:
+        self.title = title
+
+    def _follow_status(self, status: str) -> None:
+        self.status = status
+
+    def _follow_mode(self, mode: str) -> None:
+        self.mode = mode
+
     def render(self) -> RenderResult:
         # Content(...) never parses markup: the title comes from config and content.
         width = self.size.width

@@ -7,7 +7,7 @@ lines on screen are turned into strips.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -26,7 +26,6 @@ from tui.core.model import Article
 from tui.core.text import cell_len
 from tui.ui.widgets.line_style import PassStyle
 
-Convert = Callable[[str], str]
 MAX_BODY_CHARS = 1_000_000
 HighlightTerms = Sequence[Sequence[str]]  # each term as its folded forms, from a Query
 
@@ -134,7 +133,6 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         self._laid_out: dict[tuple[int, tuple[str, ...], int], list[Line]] = {}
         self._layout_width = -1
         self._hint = "Choose an article: arrows to move, enter to open."
-        self.convert: Convert = lambda text: text
         self.terms: HighlightTerms = ()
 
     # --- content --------------------------------------------------------------
@@ -159,6 +157,12 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     def show_hint(self, hint: str) -> None:
         self._hint = hint
         self.show_article(None)
+
+    def _on_mount(self, event: events.Mount) -> None:
+        self.watch(self.app, "display_mode", self.refresh_text, init=False)
+
+    def _present(self, text: str) -> str:
+        return self.app.present(text, self.article)
 
     def refresh_text(self) -> None:
         """Re-lay the article after the script mode or highlights changed, keeping the place."""
@@ -205,7 +209,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         self.refresh()
 
     def _lay_out(self, number: int, paragraph: Paragraph, width: int) -> list[Line]:
-        runs = [Run(self.convert(run.text), run.style) for run in paragraph.runs]
+        runs = [Run(self._present(run.text), run.style) for run in paragraph.runs]
         text = "".join(run.text for run in runs)
         key = (number, tuple(run.text for run in runs), width)
         if key not in self._laid_out:

@@ -105,6 +105,13 @@ class RowList(PassStyle, ScrollView, can_focus=True):
         """The `row_height` lines of row `index`, as cells. Subclasses override."""
         raise NotImplementedError
 
+    def _on_mount(self, event: events.Mount) -> None:
+        # Rows show content text: they repaint when the app's display mode changes.
+        self.watch(self.app, "display_mode", self._display_mode_changed, init=False)
+
+    def _display_mode_changed(self) -> None:
+        self.refresh()
+
     # --- rendering --------------------------------------------------------------
 
     _row_memo: tuple[int, int, list[list[Cell]]] | None = None
