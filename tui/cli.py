@@ -211,9 +211,9 @@ def _lookup(args: argparse.Namespace) -> int:
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     with SearchIndex.open(config) as index:
-        for note in index.notes:
-            print(f"newsroom: search index: {note}", file=sys.stderr)
         newsroom = index.refresh()
+        for note in index.notes:  # the shell's user is the operator: paths and errors included
+            print(f"newsroom: {note.full}", file=sys.stderr)
         if args.command == "search":
             return _search(args, index, newsroom, present)
     console = _console()

@@ -14,7 +14,7 @@ from tests.conftest import SEED_PAGE
 from tui.chinese.normalize import fold_text
 from tui.core import loader
 from tui.core.config import Config, SectionConfig
-from tui.search.index import SCHEMA_VERSION, SearchIndex, default_path
+from tui.search.index import SCHEMA_VERSION, IndexDamaged, SearchIndex, default_path
 
 T2S = opencc.OpenCC("t2s", include_tofu_risk_dictionaries=False)
 SEED = SEED_PAGE
@@ -209,7 +209,10 @@ def test_damage_while_open_is_not_fatal(content):
     index = open_index(content)
     index.refresh()
     index._db.execute("DROP TABLE files")  # simulate a broken index under our feet
-    assert index.search("質量") == []
+    with pytest.raises(IndexDamaged):  # said, never an empty answer
+        index.search("質量")
+    with pytest.raises(IndexDamaged):  # and again, until it is rebuilt
+        index.search("質量")
     assert len(index.refresh().articles) == 3
     assert ids(index.search("王岐山"))
 

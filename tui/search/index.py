@@ -30,13 +30,18 @@ stops at the LIMIT instead of sorting every match. Candidates are verified on
 the folded text (exact substring), so results never depend on tokenizer
 corner cases (ASCII symbols, which the tokenizer drops).
 
-The journal is the classic rollback one, not WAL: with a single connection
-WAL adds no concurrency, and it writes every page twice (cold build of 10k
-articles: 8.9 s wall with DELETE against 13 s with WAL, same CPU).
+The journal is the classic rollback one, not WAL: WAL writes every page twice
+(cold build of 10k articles: 8.9 s wall with DELETE against 13 s with WAL,
+same CPU), and its -wal and -shm files go with the path, so a file renamed
+into place would meet the old file's. Readers wait out a writer's commit
+(BUSY_TIMEOUT); a whole build goes to a new file that no reader waits on.
 
-The cache is disposable: a corrupt or old-version index is deleted and
-rebuilt; a locked one (another instance is writing) or an unwritable cache dir
-falls back to an in-memory index. Nothing here is ever fatal.
+The cache is disposable and shared (sharing.py): a damaged or old-version
+index is rebuilt beside the old file and renamed into place, never deleted
+under another process; an unusable cache dir falls back to an in-memory
+index. Nothing here is ever fatal: damage found while searching raises
+IndexDamaged, so the caller can say so and search its loaded articles
+while `update()` rebuilds.
 
 Thread safety: one connection (check_same_thread=False) guarded by a lock.
 `refresh()` may run in one worker thread while `search()` runs in another;
@@ -50,6 +55,7 @@ then build the full `newsroom()` or `refresh()` in a worker.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -62,6 +68,7 @@ import subprocess
 import sys
 import threading
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +82,17 @@ from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
 from tui.core.model import Article, Newsroom, Problem
+from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
+from tui.search.sharing import SwapLock, build_path, file_identity, remove_abandoned_builds, writer_lock
 
 SCHEMA_VERSION = 6
+BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
+# An update that re-reads more than this share of the files (and at least REBUILD_MIN)
+# builds a new file instead of rewriting the old one in place.
+REBUILD_SHARE = 0.5
+REBUILD_MIN = 100
 PARALLEL_FILES = 2000  # fewer files than this are read in-process: a worker takes ~0.5 s to start
 MAX_WORKERS = 4
 SNIPPET_BEFORE = 16  # characters of context before the first match
@@ -152,76 +166,168 @@ class Hit:
     pinyin_rank: int = 0
 
 
+class IndexUnavailable(Exception):
+    """The index cannot answer now: search the loaded articles instead."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index file is damaged: `update(rebuild=True)` builds a new one beside it."""
+
+
+class IndexBusy(IndexUnavailable):
+    """Another process kept the index locked for longer than the busy timeout."""
+
+
+class Note(str):
+    """What recovery did, in words fit for anyone (no paths: a kiosk visitor may
+    read them); `detail` adds the paths and errors, for the operator."""
+
+    detail: str
+
+    def __new__(cls, text: str, detail: str = "") -> Note:
+        note = super().__new__(cls, text)
+        note.detail = detail
+        return note
+
+    @property
+    def full(self) -> str:
+        return f"{self} ({self.detail})" if self.detail else str(self)
+
+
+def _busy(error: Exception) -> bool:
+    """SQLite's "database is locked" and friends: wait and retry, never damage."""
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
 class SearchIndex:
-    """A content dir's articles and their search index, kept in SQLite."""
+    """A content dir's articles and their search index, kept in SQLite.
+
+    The file is shared with other processes as sharing.py describes. `_state`
+    says what `_db` is: "ok" (the index file at `path`), "building" (a new
+    file this process is filling), "memory" (no file: the cache dir is
+    unusable), or no usable file yet — "missing", "stale" (another version's)
+    or "damaged" — where `_db` is an empty placeholder until `update()` builds.
+    """
 
     def __init__(self, config: Config, path: Path | None):
         self.config = config
         self.content_dir = Path(config.content_dir)
         self._root = os.path.join(str(self.content_dir), "")  # article paths are this plus the relative path
         self.path = path  # None: in memory
-        self.notes: list[str] = []  # what recovery did, for a status line or log
+        self.notes: list[Note] = []  # what recovery did, for a status line or log
         self._lock = threading.RLock()  # guards the connection
         self._refreshing = threading.Lock()  # one refresh at a time
+        self._state = "memory"
+        self._identity: tuple[int, int] | None = None  # the file _db reads, while "ok"
+        self._seen: tuple[int, int] | None = None  # the file at the path when last looked at
+        self._damaged: tuple[int, int] | None = None  # a file found damaged while in use
+        self._reading_depth = 0
+        self._swap: SwapLock | None = None
         self._db = self._connect()
 
     # -- opening and recovering -------------------------------------------
 
     @classmethod
     def open(cls, source: Config | str | os.PathLike, path: str | os.PathLike | None = None) -> SearchIndex:
-        """Open (or create) the index for a Config or a content dir."""
+        """Open the index for a Config or a content dir (building nothing yet: see `update`)."""
         config = source if isinstance(source, Config) else for_content_dir(Path(source))
         return cls(config, Path(path) if path is not None else default_path(config.content_dir))
+
+    @property
+    def in_memory(self) -> bool:
+        """True if there is no index file (the cache dir is unusable): every process builds its own."""
+        return self.path is None
+
+    @property
+    def ready(self) -> bool:
+        """True if the index holds a complete build to answer from."""
+        return self._state in ("ok", "memory")
+
+    def _note(self, text: str, detail: str = "") -> None:
+        self.notes.append(Note(text, detail))
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is not None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                return self._open_file()
-            except sqlite3.OperationalError as error:
-                if "locked" in str(error) or "busy" in str(error):
-                    self.notes.append(f"index in use by another process ({error}); using a memory index")
-                else:
-                    self.notes.append(f"cannot write the index at {self.path} ({error}); using a memory index")
+                self._swap = SwapLock(self.path)
+                self._swap.shared()
+                try:
+                    self._attach()
+                finally:
+                    self._swap.release()
+                return self._db
             except OSError as error:
-                self.notes.append(f"cannot create {self.path.parent} ({error.strerror or error}); using a memory index")
+                self._note(
+                    "the search index cannot be kept on disk; using a memory index",
+                    f"cannot use {self.path.parent}: {error.strerror or error}",
+                )
+                if self._swap is not None:
+                    self._swap.close()
+                    self._swap = None
             self.path = None
+        self._state = "memory"
+        return self._placeholder()
+
+    def _placeholder(self) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:", check_same_thread=False)
         self._create(db)
         return db
 
-    def _open_file(self) -> sqlite3.Connection:
-        """Open the file, rebuilding it if it is corrupt or from another version."""
+    def _open_file(self, path: Path) -> sqlite3.Connection:
+        # mode=rw: a missing file is an error, never an empty database made at the path.
+        uri = "file:" + urllib.parse.quote(str(path)) + "?mode=rw"
+        db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        db.execute("PRAGMA synchronous=OFF")  # a cache: a file damaged by a crash is found and rebuilt
+        return db
+
+    def _attach(self) -> None:
+        """Point `_db` at the file now at `path` (or a placeholder if it is missing or unusable).
+
+        Called holding the swap lock or the writer lock: either way the file at
+        the path cannot be swapped meanwhile.
+        """
         assert self.path is not None
-        for _attempt in range(2):
-            db = sqlite3.connect(self.path, check_same_thread=False, timeout=2.0)
+        identity = file_identity(self.path)
+        news = identity != self._seen  # say what is wrong with a file once, not on every look
+        db = None
+        state = "missing"
+        if identity is not None:
             try:
+                db = self._open_file(self.path)
                 if self._usable(db):
-                    return db
-                db.close()
-                self.notes.append(f"index {self.path.name} is from another version; rebuilding")
+                    state = "ok"
+                else:
+                    state = "stale"
+                    if news:
+                        self._note("the search index is from another version; it will be rebuilt", str(self.path))
             except sqlite3.DatabaseError as error:
+                if db is not None:
+                    db.close()
+                if _busy(error):
+                    raise IndexBusy(str(error)) from error
+                state = "damaged"
+                if news:
+                    self._note("the search index is damaged; it will be rebuilt", f"{self.path}: {error}")
+            if state != "ok" and db is not None:
                 db.close()
-                if isinstance(error, sqlite3.OperationalError) and (
-                    "locked" in str(error)
-                    or "busy" in str(error)
-                    or "unable to open" in str(error)
-                    or "readonly" in str(error)
-                ):
-                    raise
-                self.notes.append(f"index {self.path.name} is damaged ({error}); rebuilding")
-            self._delete_files()
-        raise sqlite3.OperationalError("cannot create a usable index")
+                db = None
+        old = getattr(self, "_db", None)
+        self._db = db if db is not None else self._placeholder()
+        self._state = state
+        self._seen = identity
+        self._identity = identity if state == "ok" else None
+        if self._damaged != identity:
+            self._damaged = None
+        if old is not None:
+            old.close()
 
     def _usable(self, db: sqlite3.Connection) -> bool:
-        """Set the connection up; False if the file holds another version's index."""
-        db.execute("PRAGMA journal_mode=DELETE")  # one connection: WAL buys no concurrency here, and doubles the writes
-        db.execute("PRAGMA synchronous=OFF")  # a cache: a file damaged by a crash is found and rebuilt
+        """False if the file holds another version's index (raises if it is no index at all)."""
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-            self._create(db)
-            return True
         if version != SCHEMA_VERSION:
+            if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                raise sqlite3.DatabaseError("empty file")  # truncated, or never finished
             return False
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if meta.get("fold") != _fold_stamp() or meta.get("content_dir") != str(self.content_dir.resolve()):
@@ -238,29 +344,47 @@ class SearchIndex:
             )
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _delete_files(self) -> None:
-        assert self.path is not None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.remove(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
-
-    def _reset(self, error: Exception) -> None:
-        """The index broke while in use: start again from an empty one."""
-        self.notes.append(f"index damaged while in use ({error}); rebuilding")
+    @contextlib.contextmanager
+    def _reading(self):
+        """The connection, for reading: the file at the path, swapped to if another
+        process renamed a new one into place (see sharing.py). Raises IndexDamaged
+        while the file in use is known to be damaged."""
         with self._lock:
+            outermost = self._reading_depth == 0
+            if outermost and self._swap is not None and self._state != "building":
+                self._swap.shared()
             try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-            if self.path is not None:
-                self._delete_files()
-            self._db = self._connect()
+                if outermost and self._swap is not None and self._state != "building":
+                    identity = file_identity(self.path)  # type: ignore[arg-type]
+                    if identity != self._seen:
+                        self._attach()
+                    if self._damaged is not None and self._damaged == identity:
+                        raise IndexDamaged("the search index is damaged")
+                self._reading_depth += 1
+                try:
+                    yield self._db
+                except sqlite3.DatabaseError as error:
+                    raise self._failed(error) from error
+                finally:
+                    self._reading_depth -= 1
+            finally:
+                if outermost and self._swap is not None:
+                    self._swap.release()
+
+    def _failed(self, error: sqlite3.DatabaseError) -> IndexUnavailable:
+        """What a failed read means: busy (wait next time), or damage (rebuild)."""
+        if _busy(error):
+            return IndexBusy(str(error))
+        if self._state == "ok":
+            self._damaged = self._identity
+        self._note("the search index is damaged; it will be rebuilt", f"{self.path or 'memory'}: {error}")
+        return IndexDamaged(str(error))
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._swap is not None:
+                self._swap.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -277,32 +401,116 @@ class SearchIndex:
         total)` counts the files being (re)read.
         """
         self.update(progress)
-        return self.newsroom()
+        try:
+            return self.newsroom()
+        except IndexDamaged:  # damaged between the update and now: once more, from a new file
+            self.update(progress)
+            return self.newsroom()
 
     def update(self, progress: ProgressCallback | None = None) -> bool:
-        """`refresh()` without building the Newsroom: True if anything changed."""
-        with self._refreshing:
-            try:
-                return self._refresh(progress)
-            except sqlite3.DatabaseError as error:
-                self._reset(error)
-                return self._refresh(progress)
+        """`refresh()` without building the Newsroom: True if anything changed.
 
-    def _refresh(self, progress: ProgressCallback | None) -> bool:
-        on_disk: dict[str, tuple[Path, int, int]] = {}
-        prefix = os.path.join(str(self.content_dir), "")  # relative_to() is the slow part of a warm scan
-        for path in loader.iter_content_files(self.content_dir):
+        A file found damaged while in use is replaced by a new build (unless
+        another process has replaced it already). While another process
+        writes, this waits, then does what is left.
+        """
+        with self._refreshing:
+            if self.path is None:
+                return self._refresh(progress, scan(self.content_dir))
+            listing = scan(self.content_dir)
+            if self._fresh(listing):
+                return False  # nothing to write: no lock taken
             try:
-                stat = os.stat(path)
-            except OSError:
-                stat = None  # a dangling symlink: reading it reports the problem
-            text = str(path)
-            rel = (
-                text[len(prefix) :].replace(os.sep, "/")
-                if text.startswith(prefix)
-                else path.relative_to(self.content_dir).as_posix()
-            )
-            on_disk[rel] = (path, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1)
+                with writer_lock(self.path):
+                    return self._update_file(progress, listing)
+            except OSError as error:  # no lock file: a read-only cache dir
+                if self.ready:
+                    self._note(
+                        "the search index cannot be updated; answering from the last one",
+                        f"{self.path}: {error.strerror or error}",
+                    )
+                    return False
+                self._note(
+                    "the search index cannot be kept on disk; using a memory index",
+                    f"{self.path}: {error.strerror or error}",
+                )
+                with self._lock:
+                    self.path, self._state, self._identity = None, "memory", None
+                    old, self._db = self._db, self._placeholder()
+                    old.close()
+                return self._refresh(progress, listing)
+
+    def _fresh(self, listing: Listing) -> bool:
+        """True if the index already describes exactly these files (one small read)."""
+        try:
+            with self._reading() as db:
+                if self._state != "ok":
+                    return False
+                row = db.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+        except IndexUnavailable:
+            return False
+        return row is not None and row[0] == listing.digest
+
+    def _update_file(self, progress: ProgressCallback | None, listing: Listing) -> bool:
+        """Under the writer lock: top up the file in place, or build a new one."""
+        with self._lock:
+            # Only a writer swaps files, and we are it: what the path names now stays.
+            if file_identity(self.path) != self._seen:  # type: ignore[arg-type]
+                self._attach()
+        if self._state == "ok" and self._damaged != self._identity:
+            try:
+                changed = self._refresh(progress, listing, in_place=True)
+                if changed is not None:
+                    return changed
+            except sqlite3.DatabaseError as error:
+                if _busy(error):
+                    self._note("the search index is busy; it will be brought up to date later", str(error))
+                    return False
+                self._note("the search index is damaged; rebuilding it", f"{self.path}: {error}")
+        self._build(progress, listing)
+        return True
+
+    def _build(self, progress: ProgressCallback | None, listing: Listing) -> None:
+        """A whole new index in a file beside the old one, renamed into place when done."""
+        assert self.path is not None and self._swap is not None
+        remove_abandoned_builds(self.path)
+        target = build_path(self.path)
+        db = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        db.execute("PRAGMA journal_mode=MEMORY")  # nobody else opens a build: no journal file needed
+        db.execute("PRAGMA synchronous=OFF")
+        self._create(db)
+        with self._lock:
+            old, self._db, self._state, self._identity = self._db, db, "building", None
+            old.close()
+        try:
+            self._refresh(progress, listing)
+            with self._lock:
+                db.close()
+                self._swap.exclusive()
+                try:
+                    # A journal at the path now is a dead writer's (we hold the writer lock):
+                    # left there, the next reader would roll it into the new file.
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(f"{self.path}-journal")
+                    os.replace(target, self.path)
+                    self._attach()
+                finally:
+                    self._swap.release()
+        except BaseException:
+            with self._lock:
+                with contextlib.suppress(sqlite3.Error):
+                    db.close()
+                with contextlib.suppress(OSError):
+                    os.remove(target)
+                if self._state == "building":
+                    self._db, self._state, self._seen = self._placeholder(), "missing", None
+            raise
+
+    def _refresh(self, progress: ProgressCallback | None, listing: Listing, in_place: bool = False) -> bool | None:
+        """Read what changed into `_db`; True if anything did. `in_place`: None
+        (nothing written) if so much changed that a new file is better: readers
+        keep the whole old index meanwhile, and the new one is compact."""
+        on_disk = listing.files
         with self._lock:
             known = {
                 rel: (row_id, size, mtime)
@@ -312,11 +520,14 @@ class SearchIndex:
         todo = [
             rel for rel, (_, size, mtime) in on_disk.items() if known.get(rel, (None, None, None))[1:] != (size, mtime)
         ]
+        if in_place and len(todo) >= REBUILD_MIN and len(todo) > len(known) * REBUILD_SHARE:
+            return None
         if gone:
             with self._lock, self._db:
                 self._forget(gone)
         batches = [
-            [(rel, *on_disk[rel]) for rel in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)
+            [(rel, Path(on_disk[rel][0]), *on_disk[rel][1:]) for rel in todo[start : start + BATCH]]
+            for start in range(0, len(todo), BATCH)
         ]
         if len(todo) > 1000:  # a big build rewrites FTS segments often: give it 32 MB of pages, for now
             with self._lock:
@@ -334,6 +545,8 @@ class SearchIndex:
                 self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             with self._lock:
                 self._db.execute("PRAGMA cache_size=-2000")  # SQLite's default again: the app stays small
+        with self._lock, self._db:  # what the index now describes: the next lookup's freshness check
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing.digest,))
         return bool(gone or todo)
 
     def _forget(self, row_ids: list[int]) -> None:
@@ -373,30 +586,27 @@ class SearchIndex:
         """The Newsroom as last indexed, without touching the content dir.
 
         Fast enough for first paint; call `refresh()` afterwards (in a worker)
-        to pick up changes.
+        to pick up changes. Raises IndexDamaged if the file is found damaged
+        (`update()` then rebuilds it).
         """
         articles: list[Article] = []
         problems: list[Problem] = []
         seen: dict[str, str] = {}
-        try:
-            with self._lock:
-                # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
-                for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
-                    rel = row[0]
-                    if row[-1] is not None:
-                        problems.extend(
-                            Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1])
-                        )
-                    if row[1] is None:
-                        continue
-                    if row[1] in seen:
-                        problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
-                        continue
-                    seen[row[1]] = rel
-                    articles.append(self._article(row))
-        except sqlite3.DatabaseError as error:
-            self._reset(error)
-            return loader.assemble(self.config, [], [])
+        with self._reading() as db:
+            # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
+            for row in db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
+                rel = row[0]
+                if row[-1] is not None:
+                    problems.extend(
+                        Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1])
+                    )
+                if row[1] is None:
+                    continue
+                if row[1] in seen:
+                    problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
+                    continue
+                seen[row[1]] = rel
+                articles.append(self._article(row))
         return loader.assemble(self.config, articles, problems)
 
     def _article(self, row: tuple) -> Article:
@@ -443,15 +653,11 @@ class SearchIndex:
         """The newest articles as last indexed: enough for a first paint while
         `newsroom()` or `refresh()` runs in a worker. Order is by date only."""
         clause, params = ("AND section = ?", [section]) if section is not None else ("", [])
-        try:
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM files WHERE article_id IS NOT NULL {clause} ORDER BY id DESC LIMIT ?",
-                    (*params, limit),
-                ).fetchall()
-        except sqlite3.DatabaseError as error:
-            self._reset(error)
-            return []
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM files WHERE article_id IS NOT NULL {clause} ORDER BY id DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
         return [self._article(row) for row in rows]
 
     # -- searching ----------------------------------------------------------
@@ -461,16 +667,15 @@ class SearchIndex:
 
         `section` limits the search to one section (None: every section).
         A query with only filters or exclusions lists matching articles.
+        Raises IndexUnavailable (damaged, or busy past the timeout): then
+        search the loaded articles instead (scan.py) and `update()`.
         """
         if isinstance(query, str):
             query = parse_query(query)
         if query.is_empty or limit <= 0:
             return []
-        try:
+        with self._reading():  # one file throughout, even if another process swaps in a new one
             return self._search(query, limit, section)
-        except sqlite3.DatabaseError as error:
-            self._reset(error)
-            return []
 
     def _search(self, query: Query, limit: int, section: str | None) -> list[Hit]:
         sections = set(query.filters.sections) if query.filters.sections else None
@@ -901,4 +1106,4 @@ def _original_index(text: str, folded_index: int, chunk: int = 64) -> int:
     return len(text)
 
 
-__all__ = ["Hit", "SearchIndex", "default_path"]
+__all__ = ["Hit", "IndexBusy", "IndexDamaged", "IndexUnavailable", "Note", "SearchIndex", "default_path"]

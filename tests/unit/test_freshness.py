@@ -1,0 +1,71 @@
+"""The freshness walk lists exactly the loader's content files, and its digest moves with any change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.conftest import write_article
+from tui.core import loader
+from tui.search.freshness import scan
+
+
+def tree(root: Path) -> Path:
+    for rel in (
+        "首頁.md",
+        "a.md",
+        "c.MD",
+        "z.markdown",
+        "b/x.md",
+        "b/deep/y.md",
+        "b/w.md",
+        "news/2010/質量.md",
+        "_drafts/hidden.md",
+        ".git/ignored.md",
+        "news/.hidden.md",
+        "news/_kept.md",
+    ):
+        write_article(root, rel)
+    (root / "notes.txt").write_text("not content", encoding="utf-8")
+    (root / "folder.md").mkdir()  # a folder with a content suffix is no file
+    (root / "news" / "link.md").symlink_to(root / "a.md")
+    (root / "news" / "dangling.md").symlink_to(root / "missing.md")
+    (root / "linked").symlink_to(root / "b", target_is_directory=True)  # not followed
+    return root
+
+
+def loader_files(root: Path) -> list[str]:
+    return [path.relative_to(root).as_posix() for path in loader.iter_content_files(root)]
+
+
+def test_the_walk_lists_what_the_loader_reads_in_its_order(tmp_path):
+    root = tree(tmp_path / "content")
+    listing = scan(root)
+    assert list(listing.files) == loader_files(root)
+    assert "news/2010/質量.md" in listing.files and "news/_kept.md" in listing.files
+    full, size, mtime = listing.files["b/x.md"]
+    assert full == str(root / "b" / "x.md")
+    assert size == (root / "b" / "x.md").stat().st_size and mtime == (root / "b" / "x.md").stat().st_mtime_ns
+    assert listing.files["news/dangling.md"][1:] == (-1, -1)
+    assert listing.files["news/link.md"][1] == (root / "a.md").stat().st_size
+
+
+def test_the_digest_changes_with_any_file_and_only_then(tmp_path):
+    root = tree(tmp_path / "content")
+    first = scan(root).digest
+    assert scan(root).digest == first
+    path = root / "b" / "deep" / "y.md"
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+    touched = scan(root).digest
+    assert touched != first
+    write_article(root, "b/new.md")
+    added = scan(root).digest
+    assert added not in (first, touched)
+    (root / "b" / "new.md").unlink()
+    assert scan(root).digest == touched
+
+
+def test_a_missing_content_dir_is_an_empty_listing(tmp_path):
+    listing = scan(tmp_path / "nowhere")
+    assert listing.files == {}
