@@ -41,7 +41,7 @@ index is rebuilt beside the old file and renamed into place, never deleted
 under another process; an unusable cache dir falls back to an in-memory
 index. Nothing here is ever fatal: damage found while searching raises
 IndexDamaged, so the caller can say so and search its loaded articles
-while `update()` rebuilds.
+(scan.py) while `update()` rebuilds.
 
 Thread safety: one connection (check_same_thread=False) guarded by a lock.
 `refresh()` may run in one worker thread while `search()` runs in another;
@@ -167,7 +167,7 @@ class Hit:
 
 
 class IndexUnavailable(Exception):
-    """The index cannot answer now: search the loaded articles instead."""
+    """The index cannot answer now: search the loaded articles instead (scan.py)."""
 
 
 class IndexDamaged(IndexUnavailable):

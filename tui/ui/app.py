@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import io
 import threading
@@ -26,7 +27,9 @@ from tui.core.loader import assemble
 from tui.core.model import Article, Newsroom
 from tui.core.state import update_state
 from tui.core.text import clean_line
-from tui.search.index import SearchIndex
+from tui.search.index import Hit, IndexBusy, IndexUnavailable, SearchIndex
+from tui.search.query import Query
+from tui.search.scan import ScanSearch
 from tui.ui.screens.browse import BrowseScreen
 from tui.ui.screens.commands import NewsroomCommands
 from tui.ui.screens.help import HelpScreen
@@ -53,6 +56,17 @@ class IndexNote(Message):
     """Something the index had to recover from (never fatal)."""
 
     text: str
+
+
+@dataclass
+class SearchFallback(Message):
+    """The index could not answer a search: the loaded articles answer until it is rebuilt."""
+
+    busy: bool
+
+
+class IndexRebuilt(Message):
+    """The index answers searches again."""
 
 
 PREVIEW_ARTICLES = 200
@@ -113,6 +127,9 @@ class NewsroomApp(App[None]):
         self.attracting = False
         self.newsroom: Newsroom | None = None
         self.index: SearchIndex | None = None
+        # Set while the index cannot answer: searches read the loaded articles instead.
+        self.search_fallback: ScanSearch | None = None
+        self._fallback_lock = threading.Lock()
         self.converter = ScriptConverter(glossary)
         self.presenter = Presenter(self.converter, script)
         self.set_reactive(NewsroomApp.script_mode, script)
@@ -144,11 +161,15 @@ class NewsroomApp(App[None]):
         self.index = index
         for note in index.notes:
             self.post_message(IndexNote(note))
-        newest = index.latest(PREVIEW_ARTICLES)
-        if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
-            self.post_message(NewsroomLoaded(self._preview(newest)))
-        if newest:
-            self.post_message(NewsroomLoaded(index.newsroom()))
+        noted = len(index.notes)
+        try:
+            newest = index.latest(PREVIEW_ARTICLES)
+            if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
+                self.post_message(NewsroomLoaded(self._preview(newest)))
+            if newest:
+                self.post_message(NewsroomLoaded(index.newsroom()))
+        except IndexUnavailable:
+            newest = []  # damaged: the update below builds a new index
         shown_at = time.monotonic() if newest else None
 
         def progress(done: int, total: int) -> None:
@@ -157,12 +178,60 @@ class NewsroomApp(App[None]):
             # A first build can take a while: show what is indexed so far, now and then.
             if shown_at is None or time.monotonic() - shown_at > PREVIEW_EVERY_SECONDS:
                 if shown_at is None or not self.newsroom or not self.newsroom.complete:
-                    self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
+                    with contextlib.suppress(IndexUnavailable):
+                        self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
                 shown_at = time.monotonic()
 
         # Build the newsroom again only if a file changed, or if none was shown yet.
-        if index.update(progress=progress) or not newest:
+        changed = index.update(progress=progress)
+        for note in index.notes[noted:]:
+            self.post_message(IndexNote(note))
+        if changed or not newest:
             self.post_message(NewsroomLoaded(index.newsroom()))
+
+    def search_articles(self, query: Query, limit: int, section: str | None) -> tuple[list[Hit], bool]:
+        """Hits for a search (from any thread), and whether the loaded articles gave them
+        because the index cannot answer: never an empty answer for a broken index."""
+        fallback = self.search_fallback
+        if fallback is None and self.index is not None:
+            try:
+                return self.index.search(query, limit=limit, section=section), False
+            except IndexUnavailable as error:
+                fallback = self._fall_back(isinstance(error, IndexBusy))
+        if fallback is None:
+            return [], False
+        return fallback.search(query, limit=limit, section=section), True
+
+    def _fall_back(self, busy: bool) -> ScanSearch | None:
+        with self._fallback_lock:
+            if self.search_fallback is None and self.newsroom is not None:
+                self.search_fallback = ScanSearch(self.newsroom)
+                self.post_message(SearchFallback(busy))
+            return self.search_fallback
+
+    def on_search_fallback(self, message: SearchFallback) -> None:
+        why = "busy" if message.busy else "damaged"
+        self.notify(
+            f"The search index is {why}: searching the loaded articles until it is rebuilt.",
+            title="Search index",
+            severity="warning",
+            markup=False,
+        )
+        self.rebuild_index()
+
+    @work(thread=True, exclusive=True, group="rebuild", exit_on_error=False)
+    def rebuild_index(self) -> None:
+        """Build a new index beside the damaged one (see SearchIndex.update), then use it."""
+        index = self.index
+        if index is None:
+            return
+        index.update()
+        if index.ready:
+            self.post_message(IndexRebuilt())
+
+    def on_index_rebuilt(self, message: IndexRebuilt) -> None:
+        self.search_fallback = None
+        self.notify("The search index is rebuilt.", title="Search index", markup=False)
 
     def _preview(self, newest: list[Article]) -> Newsroom:
         return replace(assemble(self.config, newest, []), complete=False)

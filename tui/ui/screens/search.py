@@ -43,6 +43,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         scoped: bool
         hits: list[Hit]
         warnings: tuple[str, ...]
+        scanned: bool = False  # the loaded articles answered: the index is being rebuilt
 
     def __init__(self, section_id: str | None, section_label: str, query: str = "") -> None:
         super().__init__()
@@ -88,8 +89,8 @@ class SearchScreen(Screen[SearchChoice | None]):
         if index is None or query.is_empty:
             self.post_message(self.Results(text, scoped, [], query.warnings))
             return
-        hits = index.search(query, limit=RESULT_LIMIT, section=self.section_id if scoped else None)
-        self.post_message(self.Results(text, scoped, hits, query.warnings))
+        hits, scanned = self.app.search_articles(query, RESULT_LIMIT, self.section_id if scoped else None)
+        self.post_message(self.Results(text, scoped, hits, query.warnings, scanned))
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.text != self.query_one(Input).value or message.scoped != self.scoped:
@@ -105,6 +106,8 @@ class SearchScreen(Screen[SearchChoice | None]):
         status = f"{count}{more} result{'s' if count != 1 else ''}{where}"
         if self.app.index is None:
             status = "The index is still being built..."
+        elif message.scanned:
+            status += " (from the loaded articles: the index is being rebuilt)"
         self._set_status("  ".join((status, *message.warnings)))
 
     def _set_status(self, text: str) -> None:
