@@ -65,6 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("section", nargs="?", help="section id (default: the front page)")
     listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.add_argument("--unread", action="store_true", help="only articles not read in the app yet")
     _add_common(listing, suppress=True)
 
     search = commands.add_parser("search", help="print ranked search hits (exit status 1 when nothing matches)")
@@ -222,9 +223,10 @@ def _lookup(args: argparse.Namespace) -> int:
         if newsroom.section(section) is None:
             known = ", ".join(s.id or '""' for s in newsroom.sections)
             return _error(f"no section {section!r} (sections: {known})")
-        articles = newsroom.articles_in(section)[: args.limit]
+        articles = lookup.read_filter(newsroom.articles_in(section), config, unread=args.unread)[: args.limit]
         if not articles and not args.json:
-            print(f"newsroom: no articles in section {section!r}", file=sys.stderr)
+            what = "unread articles" if args.unread else "articles"
+            print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
             return 1
         if args.json:
             lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])

@@ -201,3 +201,19 @@ def test_python_m_tui_is_the_same_command():
         timeout=60,
     )
     assert done.returncode == 0 and "王岐山在質量工作座談會上指出" in done.stdout
+
+
+def test_list_unread_leaves_out_what_the_app_read(capsys):
+    from tui.core.config import load
+    from tui.core.reading import ReadingState, reading_dir
+
+    state = ReadingState.open(reading_dir(load(SAMPLE_CONFIG).content_dir))
+    state.set_read([WANG_ID])
+    state.flush()
+    code, out, _ = run(capsys, "list", "--unread", "--json")
+    ids = [record["id"] for record in json.loads(out)]
+    assert code == 0 and WANG_ID not in ids and len(ids) == 2
+    code, out, err = run(capsys, "list", "meetings", "--unread")
+    assert code == 1 and out == "" and "no unread articles in section 'meetings'" in err
+    code, out, _ = run(capsys, "list", "meetings")  # without --unread: everything
+    assert code == 0 and WANG_ID in out

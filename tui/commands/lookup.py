@@ -18,8 +18,10 @@ from rich.text import Text
 
 from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
+from tui.core.config import Config
 from tui.core.document import parse_markdown
 from tui.core.model import Article, Newsroom
+from tui.core.reading import ReadingState, reading_dir
 from tui.search.index import Hit
 
 Present = Callable[[str, "Article | None"], str]
@@ -42,6 +44,14 @@ def article_record(article: Article, newsroom: Newsroom, present: Present) -> di
         "tags": [present(tag, article) for tag in article.tags],
         "path": article.path,
     }
+
+
+def read_filter(articles: list[Article], config: Config, unread: bool = False) -> list[Article]:
+    """`list --unread`: the articles the app has not seen read (its state, read only)."""
+    if not unread:
+        return articles
+    reading = ReadingState.open(reading_dir(config.content_dir))
+    return [article for article in articles if not reading.is_read(article.id)]
 
 
 def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:

@@ -66,12 +66,13 @@ class Config:
     glossary_file: Path | None = None
     kiosk: KioskConfig = KioskConfig()
     keys: dict[str, str] = field(default_factory=dict)
+    watch: bool = True  # follow changes to the content folder while the app is open
 
 
 # The schema: table -> key -> (type, required). Unknown keys are errors, so a
 # typo never silently does nothing.
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "newsroom": {"title": (str, False), "content_dir": (str, True), "script": (str, False)},
+    "newsroom": {"title": (str, False), "content_dir": (str, True), "script": (str, False), "watch": (bool, False)},
     "sections": {"id": (str, True), "label": (str, True), "front_page": (bool, False)},
     "script": {"glossary": (dict, False), "glossary_file": (str, False)},
     "kiosk": {
@@ -267,6 +268,7 @@ def _build(path: Path, raw_text: str, data: dict) -> Config:
         glossary_file=base / glossary_file if glossary_file else None,
         kiosk=KioskConfig(**kiosk_table),
         keys=dict(keys),
+        watch=newsroom.get("watch", True),
     )
 
 

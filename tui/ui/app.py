@@ -25,6 +25,7 @@ from tui.chinese.script import Glossary, ScriptConverter, ScriptMode
 from tui.core.config import Config, KioskConfig
 from tui.core.loader import assemble
 from tui.core.model import Article, Newsroom
+from tui.core.reading import ReadingState, reading_dir
 from tui.core.state import update_state
 from tui.core.text import clean_line
 from tui.search.index import Hit, IndexBusy, IndexUnavailable, SearchIndex
@@ -38,6 +39,7 @@ from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.screens.search import SearchChoice, SearchScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.section_menu import SAVED
 
 
 @dataclass
@@ -98,6 +100,10 @@ class NewsroomApp(App[None]):
     masthead_title: reactive[str] = reactive("", init=False, repaint=False)
     masthead_status: reactive[str] = reactive("", init=False, repaint=False)
     masthead_mode: reactive[str] = reactive("", init=False, repaint=False)
+    # Read and saved articles live in `self.reading`; this counts its changes, so the
+    # lists and the menu that show them know when to repaint.
+    reading_version: reactive[int] = reactive(0, init=False, repaint=False)
+    unread_only: reactive[bool] = reactive(False, init=False, repaint=False)
 
     def __init__(
         self,
@@ -113,6 +119,11 @@ class NewsroomApp(App[None]):
         self.open_id = open_id
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.remember = self.kiosk is None  # a kiosk writes no state
+        # Read and saved articles: a kiosk keeps them for this run only.
+        self.reading = ReadingState(reading_dir(config.content_dir) if self.remember else None)
+        self._unread: dict[str, int] = {}  # section id -> unread articles, for the menu
+        self._totals: dict[str, int] = {}  # section id -> articles
+        self.last_marked_read: list[str] = []  # what `M` marked, for undo
         self._unsaved_script: str | None = None
         self._typed_ahead: deque[events.Key] = deque()
         self._released_keys: set[int] = set()
@@ -157,17 +168,20 @@ class NewsroomApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         """Paint from the index at once, then bring it up to date with the files."""
+        self.reading.load()  # before the first paint, so it shows what was read
         index = SearchIndex.open(self.config)
         self.index = index
         for note in index.notes:
             self.post_message(IndexNote(note))
         noted = len(index.notes)
+        settled = None
         try:
             newest = index.latest(PREVIEW_ARTICLES)
             if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
                 self.post_message(NewsroomLoaded(self._preview(newest)))
             if newest:
-                self.post_message(NewsroomLoaded(index.newsroom()))
+                settled = index.newsroom()
+                self.post_message(NewsroomLoaded(settled))
         except IndexUnavailable:
             newest = []  # damaged: the update below builds a new index
         shown_at = time.monotonic() if newest else None
@@ -187,7 +201,10 @@ class NewsroomApp(App[None]):
         for note in index.notes[noted:]:
             self.post_message(IndexNote(note))
         if changed or not newest:
-            self.post_message(NewsroomLoaded(index.newsroom()))
+            settled = index.newsroom()
+            self.post_message(NewsroomLoaded(settled))
+        if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
+            self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
 
     def search_articles(self, query: Query, limit: int, section: str | None) -> tuple[list[Hit], bool]:
         """Hits for a search (from any thread), and whether the loaded articles gave them
@@ -252,6 +269,7 @@ class NewsroomApp(App[None]):
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
         first = self.newsroom is None
         newsroom = self.newsroom = message.newsroom
+        self._count_unread()
         self.browse.show_newsroom(newsroom)
         if newsroom.complete:
             # The newsroom's objects live as long as the app: keep the cyclic garbage
@@ -390,6 +408,7 @@ class NewsroomApp(App[None]):
 
     def on_unmount(self) -> None:
         self._write_state()  # a choice made just before quitting is kept too
+        self.reading.flush()
 
     def watch_showing_original(self) -> None:
         self._follow_display_state()
@@ -418,7 +437,73 @@ class NewsroomApp(App[None]):
         if newsroom.problems:
             count = len(newsroom.problems)
             parts.append(f"{count} problem{'s' if count != 1 else ''} (p)")
+        if self.unread_only:
+            parts.append("unread only")
         self.masthead_status = "  ".join(parts)
+
+    # --- read and saved articles ------------------------------------------------------
+
+    def section_counts(self, section_id: str) -> tuple[int, int] | None:
+        """(unread, all) articles of a section, or None while they are not known."""
+        if section_id not in self._totals:
+            return None
+        return self._unread.get(section_id, 0), self._totals[section_id]
+
+    def _count_unread(self) -> None:
+        newsroom, read = self.newsroom, self.reading.read
+        self._unread, self._totals = {}, {}
+        if newsroom is None or not newsroom.complete:
+            return  # a first-paint preview holds only the newest articles: its counts would mislead
+        for section in newsroom.sections:
+            articles = newsroom.articles_in(section.id)
+            self._totals[section.id] = len(articles)
+            self._unread[section.id] = sum(1 for article in articles if article.id not in read)
+        self._count_saved()
+
+    def _count_saved(self) -> None:
+        if self.newsroom is None or not self.newsroom.complete:
+            return
+        saved = [article_id for article_id in self.reading.saved if self.newsroom.article(article_id)]
+        self._totals[SAVED.id] = len(saved)
+        self._unread[SAVED.id] = sum(1 for article_id in saved if not self.reading.is_read(article_id))
+
+    def mark_read(self, article_ids: list[str], read: bool = True) -> list[str]:
+        """Mark articles read or unread; returns those that changed."""
+        changed = self.reading.set_read(article_ids, read)
+        if not changed:
+            return changed
+        newsroom = self.newsroom
+        if newsroom is not None and self._totals:
+            front = newsroom.front_page.id
+            step = -1 if read else 1
+            for article_id in changed:
+                article = newsroom.article(article_id)
+                if article is None:
+                    continue
+                for section_id in {article.section, front}:
+                    if section_id in self._unread:
+                        self._unread[section_id] += step
+                if self.reading.is_saved(article_id):
+                    self._unread[SAVED.id] += step
+        self._reading_changed()
+        return changed
+
+    def _reading_changed(self) -> None:
+        self.reading_version += 1
+        self.save_reading()
+
+    @work(thread=True, group="reading", exit_on_error=False)
+    def save_reading(self) -> None:
+        """Off the UI thread: the lock another app holds may keep it waiting."""
+        self.reading.flush()
+
+    def watch_unread_only(self) -> None:
+        self.update_status()
+
+    def key_for(self, binding_id: str, default: str) -> str:
+        """How a key is shown, remapped or not (for messages that name one)."""
+        key = self.config.keys.get(binding_id, default).split(",")[0].strip()
+        return self.get_key_display(Binding(key, ""))
 
     # --- actions --------------------------------------------------------------------
 

@@ -31,6 +31,11 @@ class BrowseScreen(Screen):
         Binding("tab", "pane(1)", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "pane(-1)", "Previous pane", show=False, id="previous_pane"),
         Binding("escape", "back", "Back", id="back"),
+        # On the highlighted article, or the open one while the reader has focus.
+        Binding("m", "toggle_read", "Mark read / unread", show=False, id="toggle_read"),
+        Binding("M", "mark_section_read", "Mark the section read", show=False, id="mark_section_read"),
+        Binding("U", "undo_mark_read", "Undo marking the section read", show=False, id="undo_mark_read"),
+        Binding("u", "unread_only", "Only unread articles, and back", show=False, id="unread_only"),
     ]
 
     def __init__(self) -> None:
@@ -54,6 +59,7 @@ class BrowseScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(Reader).show_hint("Loading...")
         self._focus_pane(0)
+        self.watch(self.app, "unread_only", self._filter_changed, init=False)
 
     @property
     def current_section(self) -> Section | None:
@@ -66,7 +72,7 @@ class BrowseScreen(Screen):
         first = self.newsroom is None
         self.newsroom = newsroom
         menu, articles = self.query_one(SectionMenu), self.query_one(ArticleList)
-        articles.empty_text = "No articles in this section." if newsroom.complete else "Loading..."
+        self._set_empty_text()
         if first:
             self.query_one(Reader).show_hint("Choose an article: arrows to move, enter to open.")
             section_id, article_id = newsroom.front_page.id, None
@@ -127,7 +133,30 @@ class BrowseScreen(Screen):
     def _show_section(self, section_id: str, current_id: str | None = None) -> None:
         assert self.newsroom is not None
         self._section_id = section_id
-        self.query_one(ArticleList).show_articles(self.newsroom.articles_in(section_id), current_id)
+        articles = self._articles_in(section_id)
+        if self.app.unread_only:
+            # The current article stays listed even if read: the list must not jump away from it.
+            articles = [a for a in articles if not self.app.reading.is_read(a.id) or a.id == current_id]
+        self.query_one(ArticleList).show_articles(articles, current_id)
+
+    def _articles_in(self, section_id: str) -> list[Article]:
+        assert self.newsroom is not None
+        return self.newsroom.articles_in(section_id)
+
+    def _set_empty_text(self) -> None:
+        if self.newsroom is None or not self.newsroom.complete:
+            text = "Loading..."
+        elif self.app.unread_only:
+            text = f"No unread articles ({self.app.key_for('unread_only', 'u')}: all)."
+        else:
+            text = "No articles in this section."
+        self.query_one(ArticleList).empty_text = text
+
+    def _filter_changed(self) -> None:
+        self._set_empty_text()
+        if self.newsroom is not None and self._section_id is not None:
+            current = self.query_one(ArticleList).current
+            self._show_section(self._section_id, current.id if current else None)
 
     def _open(self, article: Article | None, terms: HighlightTerms = ()) -> None:
         reader = self.query_one(Reader)
@@ -136,6 +165,7 @@ class BrowseScreen(Screen):
             reader.show_article(None)
             return
         if article.id == self._shown_article:
+            self._mark_opened()
             return
         self._shown_article = article.id
         reader.highlight(terms)
@@ -143,6 +173,14 @@ class BrowseScreen(Screen):
             reader.show_article(article, load_body(article))
         except (ContentError, OSError) as error:
             reader.show_article(article, "", f"This article cannot be read now: {error}")
+        self._mark_opened()
+
+    def _mark_opened(self) -> None:
+        """An article is read once it is open in the reader with the reader in focus;
+        the preview beside the list (wide layout) and attract mode read nothing."""
+        reader = self.query_one(Reader)
+        if reader.article is not None and self.focused is reader:
+            self.app.mark_read([reader.article.id])
 
     # --- messages from the panes ------------------------------------------------
 
@@ -211,6 +249,7 @@ class BrowseScreen(Screen):
         # Focus now, not after a refresh (Widget.focus defers it): keys typed ahead,
         # as they arrive together over a slow SSH link, must reach the new pane.
         self.set_focus(panes[index])
+        self._mark_opened()
 
     def _focused_pane(self) -> int:
         focused = self.focused
@@ -229,6 +268,55 @@ class BrowseScreen(Screen):
         focused = self._focused_pane()
         for number, pane in enumerate(self.panes):
             pane.set_class(number == focused, "-active")
+        self._mark_opened()  # the reader clicked into
+
+    # --- read and saved -------------------------------------------------------------
+
+    def _target(self) -> Article | None:
+        """The article a key acts on: the open one while the reader has focus, else the highlighted one."""
+        reader = self.query_one(Reader)
+        if self.focused is reader and reader.article is not None:
+            return reader.article
+        return self.query_one(ArticleList).current
+
+    def action_toggle_read(self) -> None:
+        article = self._target()
+        if article is None:
+            self.app.bell()
+            return
+        read = not self.app.reading.is_read(article.id)
+        self.app.mark_read([article.id], read)
+        self.notify("Marked read." if read else "Marked unread.", markup=False, timeout=2)
+
+    def action_mark_section_read(self) -> None:
+        section = self.current_section
+        if section is None or self.newsroom is None:
+            return
+        label = self.app.present(section.label)
+        changed = self.app.mark_read([article.id for article in self._articles_in(section.id)])
+        if not changed:
+            self.notify(f"Nothing unread in {label}.", markup=False, timeout=3)
+            return
+        self.app.last_marked_read = changed
+        count = len(changed)
+        undo = self.app.key_for("undo_mark_read", "U")
+        self.notify(
+            f"Marked {count} article{'s' if count != 1 else ''} read in {label}. {undo}: undo",
+            markup=False,
+            timeout=8,
+        )
+
+    def action_undo_mark_read(self) -> None:
+        marked, self.app.last_marked_read = self.app.last_marked_read, []
+        changed = self.app.mark_read(marked, read=False)
+        if not changed:
+            self.app.bell()
+            return
+        count = len(changed)
+        self.notify(f"Marked {count} article{'s' if count != 1 else ''} unread again.", markup=False, timeout=3)
+
+    def action_unread_only(self) -> None:
+        self.app.unread_only = not self.app.unread_only
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")

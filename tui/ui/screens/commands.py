@@ -17,6 +17,11 @@ class NewsroomCommands(Provider):
             yield (f"Script: {mode.label} {mode.value}", partial(app.set_script_mode, mode), DESCRIPTIONS[mode])
         yield ("Script: choose...", app.action_choose_script, "pick a display script")
         yield ("Show original text", app.action_toggle_original, "toggle the original of what is on screen")
+        browse = app.browse
+        yield ("Mark read / unread", browse.action_toggle_read, "the highlighted or open article")
+        yield ("Mark the section read", browse.action_mark_section_read, "every article of the section (undo offered)")
+        yield ("Undo marking the section read", browse.action_undo_mark_read, "those articles are unread again")
+        yield ("Only unread articles", browse.action_unread_only, "list only unread articles, and back")
         yield ("Problems", app.action_problems, "files that could not be used")
         yield ("Keys", app.action_help, "every key binding")
 

@@ -1,4 +1,9 @@
-"""The article list: two lines an article (title; date and byline), newest first."""
+"""The article list: two lines an article (title; date and byline), newest first.
+
+An unread article's title is bold with a `*` before it, and a saved one has a
+`+` before its second line: ASCII marks, one cell wide in every terminal and
+locale, so they show under NO_COLOR and on a monochrome terminal too.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,20 @@ from tui.core.model import Article
 from tui.core.text import fit
 from tui.ui.widgets.row_list import Cell, RowList
 
+UNREAD_MARK = "*"
+SAVED_MARK = "+"
+
 
 class ArticleList(RowList):
     DEFAULT_CSS = """
-    ArticleList { width: 1fr; min-width: 24; }
+    ArticleList {
+        width: 1fr;
+        min-width: 24;
+        & > .article-list--unread { color: $text-accent; text-style: bold; }
+        & > .article-list--saved { color: $text-success; text-style: bold; }
+    }
     """
+    COMPONENT_CLASSES = {"article-list--unread", "article-list--saved"}
 
     row_height = 2
 
@@ -21,6 +35,9 @@ class ArticleList(RowList):
         super().__init__(id=id)
         self.articles: list[Article] = []
         self.empty_text = "Loading..."
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "reading_version", self.refresh, init=False)
 
     def show_articles(self, articles: list[Article], current_id: str | None = None) -> None:
         self.articles = articles
@@ -42,10 +59,21 @@ class ArticleList(RowList):
 
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
         article = self.articles[index]
+        reading = self.app.reading
+        unread = not reading.is_read(article.id)
+        saved = reading.is_saved(article.id)
         meta = "  ".join(part for part in (article.date_text, self.app.present(article.byline, article)) if part)
         return [
-            [Cell(" ", width=1), Cell(self.app.present(article.title, article), "row-list--strong")],
-            [Cell(" ", width=1), Cell(meta, "row-list--dim")],
+            [
+                Cell(UNREAD_MARK if unread else " ", "article-list--unread", width=1),
+                Cell(" ", width=1),
+                Cell(self.app.present(article.title, article), "row-list--strong" if unread else ""),
+            ],
+            [
+                Cell(SAVED_MARK if saved else " ", "article-list--saved", width=1),
+                Cell(" ", width=1),
+                Cell(meta, "row-list--dim"),
+            ],
         ]
 
     def render_line(self, y: int) -> Strip:

@@ -1,9 +1,23 @@
-"""The section menu: section labels with their article counts."""
+"""The section menu: section labels with their unread and total article counts,
+and 收藏 (Saved) at the end."""
 
 from __future__ import annotations
 
 from tui.core.model import Newsroom, Section
 from tui.ui.widgets.row_list import Cell, RowList
+
+# Not a folder of the newsroom: the reader's saved articles. Its id holds a control
+# character, which the loader strips from every real section id, so none can clash.
+SAVED = Section("\x00saved", "收藏")
+
+
+def short_count(number: int) -> str:
+    """A count in at most five cells: 12345 -> 12k (the menu is 16 cells wide)."""
+    if number < 10_000:
+        return str(number)
+    if number < 1_000_000:
+        return f"{number // 1000}k"
+    return f"{number // 1_000_000}M"
 
 
 class SectionMenu(RowList):
@@ -14,14 +28,12 @@ class SectionMenu(RowList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.sections: list[Section] = []
-        self._counts: list[int | None] = []
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "reading_version", self.refresh, init=False)
 
     def show_newsroom(self, newsroom: Newsroom, current: str | None = None) -> None:
         self.sections = list(newsroom.sections)
-        # A first-paint preview holds only the newest articles: its counts would mislead.
-        self._counts = [
-            len(newsroom.articles_in(section.id)) if newsroom.complete else None for section in self.sections
-        ]
         ids = [section.id for section in self.sections]
         self.set_row_count(len(self.sections), ids.index(current) if current in ids else 0)
 
@@ -35,6 +47,18 @@ class SectionMenu(RowList):
                 self.move_cursor(index)
 
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
-        count = "" if self._counts[index] is None else str(self._counts[index])
-        label = self.app.present(self.sections[index].label)
-        return [[Cell(" ", width=1), Cell(label), Cell(count, "row-list--dim", len(count)), Cell(" ", width=1)]]
+        section = self.sections[index]
+        label = self.app.present(section.label)
+        counts = self.app.section_counts(section.id)
+        if counts is None:
+            return [[Cell(" ", width=1), Cell(label), Cell(" ", width=1)]]
+        unread, total = short_count(counts[0]), "/" + short_count(counts[1])
+        return [
+            [
+                Cell(" ", width=1),
+                Cell(label),
+                Cell(unread, "row-list--strong" if counts[0] else "row-list--dim", len(unread)),
+                Cell(total, "row-list--dim", len(total)),
+                Cell(" ", width=1),
+            ]
+        ]
