@@ -257,6 +257,8 @@ def _search(args: argparse.Namespace, index, newsroom, present) -> int:
 
     query = parse_query(" ".join(args.query))
     if query.is_empty:
+        if query.warnings:  # since:9999-99-99 alone: say what was wrong with it
+            return _error("; ".join(query.warnings))
         return _error("give words to search for, e.g. newsroom search 質量")
     for warning in query.warnings:
         print(f"newsroom: {warning}", file=sys.stderr)

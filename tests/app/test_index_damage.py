@@ -10,6 +10,7 @@ from tests.app.test_browse import started
 from tests.app.test_search import result_titles, search_for
 from tests.conftest import write_article
 from tui.cli import build_app
+from tui.search.index import SearchIndex
 
 TITLES = ["質量工作座談會召開", "各地加強質量監管", "食品安全檢查"]
 
@@ -65,3 +66,40 @@ async def test_a_damaged_index_is_said_searched_around_and_rebuilt(tmp_path: Pat
         await until(pilot, lambda: result_titles(results) == [TITLES[2]])
         assert "from the loaded articles" not in status(app)
         assert "1 result" in status(app)
+
+
+def unusable_cache(tmp_path: Path, monkeypatch) -> Path:
+    blocker = tmp_path / "srv" / "cache"
+    blocker.parent.mkdir()
+    blocker.write_text("a file where the cache dir should be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    return blocker
+
+
+async def test_a_kiosk_without_a_cache_dir_builds_no_index_and_shows_no_paths(tmp_path: Path, monkeypatch):
+    blocker = unusable_cache(tmp_path, monkeypatch)
+    updates = []
+    real_update = SearchIndex.update
+    monkeypatch.setattr(SearchIndex, "update", lambda self, *a, **k: updates.append(self) or real_update(self, *a, **k))
+    app = build_app(["--content", str(newsroom(tmp_path / "content")), "--kiosk"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert len(app.newsroom.articles) == 3
+        assert updates == []  # no whole index built for one visitor
+        results = await search_for(app, pilot, "質量")
+        assert sorted(result_titles(results)) == sorted(TITLES[:2])
+        assert "from the loaded articles" in status(app)
+        assert notes(app)  # the visitor is told search is slower here...
+        for note in notes(app):  # ...but never where the server keeps anything
+            assert str(blocker.parent) not in note and "File exists" not in note
+
+
+async def test_the_local_user_sees_where_the_cache_is(tmp_path: Path, monkeypatch):
+    blocker = unusable_cache(tmp_path, monkeypatch)
+    app = build_app(["--content", str(newsroom(tmp_path / "content"))])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        assert app.index.in_memory and len(app.newsroom.articles) == 3
+        assert any(str(blocker) in note and "memory index" in note for note in notes(app))
+        results = await search_for(app, pilot, "食品")
+        assert result_titles(results) == [TITLES[2]]

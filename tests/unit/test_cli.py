@@ -217,3 +217,18 @@ def test_list_unread_leaves_out_what_the_app_read(capsys):
     assert code == 1 and out == "" and "no unread articles in section 'meetings'" in err
     code, out, _ = run(capsys, "list", "meetings")  # without --unread: everything
     assert code == 0 and WANG_ID in out
+
+
+# -- hostile input ---------------------------------------------------------------------
+
+
+def test_a_thousand_letter_pinyin_query_answers(capsys):
+    code, out, err = run(capsys, "search", "--", "a" * 1000)  # was a RecursionError
+    assert code == 1 and "no matches" in err and "first 256 characters" in err
+    code, out, err = run(capsys, "search", " ".join(["zhi"] * 400))
+    assert code == 1 and "Traceback" not in err
+
+
+def test_a_bad_date_alone_is_named(capsys):
+    code, _, err = run(capsys, "search", "since:9999-99-99")
+    assert code == 2 and "since:9999-99-99" in err and "not a date" in err

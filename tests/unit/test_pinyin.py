@@ -179,3 +179,33 @@ def test_highlight_form_is_never_folded_text():
     form = pinyin.parse("zhiliang").form
     assert form.startswith(pinyin.MARK)
     assert fold_text(form) != form  # folding drops the mark's control character
+
+
+# -- hostile input: bounded cost -----------------------------------------------------
+
+
+def test_a_thousand_letters_are_not_pinyin_and_cost_no_recursion():
+    assert pinyin.parse("a" * 1000) is None  # was a RecursionError (one frame a syllable)
+    assert pinyin.parse("zhiliang" * 125) is None
+    assert pinyin.parse(" ".join(["ma"] * 500)) is None
+
+
+def test_segmentation_works_from_the_end_without_recursion():
+    import inspect
+    import sys
+
+    # As long a run as parse() takes, with almost no stack to spare: no recursion.
+    run = "a" * pinyin._MAX_LETTERS
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 30)
+    try:
+        splits = pinyin._segment(run)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert splits and all(len(units) == pinyin._MAX_LETTERS for units in splits)
+
+
+def test_twelve_syllables_are_still_pinyin():
+    pattern = pinyin.parse("zhongguo" * 6)
+    assert pattern is not None and len(pattern.segmentations[0]) == 12
+    assert pinyin.parse("zhongguo" * 6 + "ren") is None  # thirteen: not what anyone types

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tui.search.query import parse_query
+from tui.search.query import MAX_QUERY_CHARS, parse_query
 
 
 def test_empty_query():
@@ -141,3 +141,18 @@ def test_a_filter_ends_a_run_of_syllables():
     query = parse_query("wang section:news qishan")
     assert [t.text for t in query.terms] == ["wang", "qishan"]
     assert query.filters.sections == ("news",)
+
+
+def test_a_bad_date_is_named():
+    query = parse_query("since:9999-99-99")
+    assert query.is_empty
+    assert query.warnings == ("since:9999-99-99 ignored: '9999-99-99' is not a date (use one such as 2010-09-27)",)
+
+
+def test_a_pasted_flood_is_cut_with_a_warning():
+    query = parse_query("a" * 1000)
+    assert len(query.terms) == 1 and query.terms[0].text == "a" * MAX_QUERY_CHARS
+    assert query.terms[0].pinyin is None
+    assert "first 256 characters" in query.warnings[0]
+    words = parse_query(" ".join(["ma"] * 500))  # many short syllables: one run, too long for pinyin
+    assert words.terms[0].text.startswith("ma ma ma") and words.terms[0].pinyin is None

@@ -41,6 +41,7 @@ _TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _INITIAL_LETTERS = frozenset("abcdefghjklmnopqrstwxyz")
 _MAX_SEGMENTATIONS = 4  # ways to split one input: xian -> xian; fangan -> fang'an, fan'gan
 _MAX_UNITS = 12  # longer input is not pinyin anyone types into a search box
+_MAX_LETTERS = _MAX_UNITS * 7  # the longest syllable with its tone digit (zhuang4) times _MAX_UNITS
 _INPUT = re.compile(r"[a-z\u00fc0-5'\u2019\u2018`\s\-]+")
 # Alternative spellings people type for ü.
 _ALIASES = {"lue": "lve", "nue": "nve"}
@@ -204,6 +205,8 @@ def parse(text: str) -> Pinyin | None:
         return None
     text = text.replace("\u00fc", "v")
     chunks = [chunk for chunk in _SEPARATORS.split(text) if chunk]
+    if sum(map(len, chunks)) > _MAX_LETTERS:
+        return None  # more letters than _MAX_UNITS syllables can hold: not pinyin
     per_chunk = [_segment(_respell(chunk)) for chunk in chunks]
     unfinished = False
     if per_chunk and not per_chunk[-1]:
@@ -237,28 +240,30 @@ def _respell(chunk: str) -> str:
 
 def _segment(chunk: str, unfinished: bool = False) -> list[tuple[Unit, ...]]:
     """Every split of a run of letters and tone digits into whole syllables,
-    fewest first; with `unfinished`, the last may be the start of one."""
-    syllables, longest, starts = data().syllables, data().longest, data().starts
+    fewest first; with `unfinished`, the last may be the start of one.
 
-    @functools.cache
-    def splits(start: int) -> tuple[tuple[Unit, ...], ...]:
-        if start == len(chunk):
-            return ((),)
+    Worked out from the end of the run backwards, one position at a time (no
+    recursion: a pasted run of a thousand letters must not exhaust the stack),
+    keeping a few splits per position.
+    """
+    syllables, longest, starts = data().syllables, data().longest, data().starts
+    length = len(chunk)
+    splits: list[tuple[tuple[Unit, ...], ...]] = [()] * (length + 1)  # splits of chunk[start:]
+    splits[length] = ((),)
+    for start in range(length - 1, -1, -1):
         found: list[tuple[Unit, ...]] = []
         if unfinished and chunk[start:] in starts and chunk[start:] not in syllables:
             found.append((Unit(chunk[start:], initial=True),))
-        for end in range(min(len(chunk), start + longest), start, -1):
+        for end in range(min(length, start + longest), start, -1):
             piece = chunk[start:end]
             if piece in syllables:
                 tone, after = 0, end
-                if after < len(chunk) and chunk[after].isdigit():
+                if after < length and chunk[after].isdigit():
                     tone, after = int(chunk[after]) or 5, after + 1
-                for rest in splits(after):
-                    found.append((Unit(piece, tone=tone), *rest))
+                found.extend((Unit(piece, tone=tone), *rest) for rest in splits[after])
         found.sort(key=len)
-        return tuple(found[: _MAX_SEGMENTATIONS * 2])
-
-    return list(splits(0))
+        splits[start] = tuple(found[: _MAX_SEGMENTATIONS * 2])
+    return list(splits[0])
 
 
 @functools.lru_cache(maxsize=256)

@@ -33,6 +33,7 @@ from tui.chinese.normalize import fold_text, variants
 from tui.chinese.pinyin import Pinyin
 
 FILTER_KEYS = ("section", "tag", "by", "since", "until")
+MAX_QUERY_CHARS = 256
 # A word: optional "-", optional "key:", then a quoted or bare value. An
 # unclosed quote runs to the end (the user is still typing).
 _WORD = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
@@ -123,7 +124,7 @@ def _date(key: str, value: str, warnings: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        warnings.append(f"{key}:{value} ignored: use a date such as 2010-09-27")
+        warnings.append(f"{key}:{value} ignored: {value!r} is not a date (use one such as 2010-09-27)")
         return None
 
 
@@ -137,6 +138,9 @@ def parse_query(text: str) -> Query:
     bylines: list[str] = []
     since = until = None
     warnings: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:  # a paste, not a search: its cost stays bounded
+        warnings.append(f"only the first {MAX_QUERY_CHARS} characters were searched for")
+        text = text[:MAX_QUERY_CHARS]
     run: list[Term] = []  # bare words that are whole syllables, not yet added
 
     def end_run() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import io
+import logging
 import threading
 import time
 from collections import deque
@@ -23,7 +24,7 @@ from tui.chinese.normalize import prepare as prepare_search
 from tui.chinese.presenter import Presenter
 from tui.chinese.script import Glossary, ScriptConverter, ScriptMode
 from tui.core.config import Config, KioskConfig
-from tui.core.loader import assemble
+from tui.core.loader import assemble, load_newsroom
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.core.state import update_state
@@ -170,6 +171,9 @@ class NewsroomApp(App[None]):
         """Paint from the index at once, then bring it up to date with the files."""
         self.reading.load()  # before the first paint, so it shows what was read
         index = SearchIndex.open(self.config)
+        if self.kiosk is not None and index.in_memory:
+            self._load_without_index()
+            return
         self.index = index
         for note in index.notes:
             self.post_message(IndexNote(note))
@@ -206,11 +210,19 @@ class NewsroomApp(App[None]):
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
 
+    def _load_without_index(self) -> None:
+        """A kiosk with no shared index (the cache dir is unusable): a visitor never builds
+        a whole index of their own. Read the articles, and search them as loaded."""
+        newsroom = load_newsroom(self.config, progress=lambda done, total: self.post_message(LoadProgress(done, total)))
+        self.search_fallback = ScanSearch(newsroom)
+        self.post_message(IndexNote("Search reads the articles one by one here: it may be slow."))
+        self.post_message(NewsroomLoaded(newsroom))
+
     def search_articles(self, query: Query, limit: int, section: str | None) -> tuple[list[Hit], bool]:
         """Hits for a search (from any thread), and whether the loaded articles gave them
         because the index cannot answer: never an empty answer for a broken index."""
         fallback = self.search_fallback
-        if fallback is None and self.index is not None:
+        if fallback is None and self.index is not None and self.newsroom is not None:
             try:
                 return self.index.search(query, limit=limit, section=section), False
             except IndexUnavailable as error:
@@ -264,7 +276,9 @@ class NewsroomApp(App[None]):
         self.masthead_status = f"Indexing {message.done}/{message.total}"
 
     def on_index_note(self, message: IndexNote) -> None:
-        self.notify(clean_line(message.text), title="Search index", severity="warning", markup=False)
+        # A kiosk visitor reads what happened, never the server's paths and errors (Note.detail).
+        text = message.text if self.kiosk is not None else getattr(message.text, "full", message.text)
+        self.notify(clean_line(str(text)), title="Search index", severity="warning", markup=False)
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
         first = self.newsroom is None
@@ -288,7 +302,11 @@ class NewsroomApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported."""
         if event.state == WorkerState.ERROR:
-            message = clean_line(f"{event.worker.name} failed: {event.worker.error}")  # may quote content
+            failure = f"{event.worker.name} failed: {event.worker.error}"
+            if self.kiosk is not None:  # the operator's log keeps the details; a visitor sees no paths
+                logging.getLogger("newsroom").error(failure)
+                failure = f"{event.worker.name} failed"
+            message = clean_line(failure)  # may quote content
             self.notify(message, severity="error", markup=False, timeout=10)
 
     # --- kiosk ---------------------------------------------------------------------------

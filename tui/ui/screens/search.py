@@ -43,7 +43,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         scoped: bool
         hits: list[Hit]
         warnings: tuple[str, ...]
-        scanned: bool = False  # the loaded articles answered: the index is being rebuilt
+        scanned: bool = False  # the loaded articles answered: the index could not
 
     def __init__(self, section_id: str | None, section_label: str, query: str = "") -> None:
         super().__init__()
@@ -84,9 +84,8 @@ class SearchScreen(Screen[SearchChoice | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, scoped: bool) -> None:
         """Runs off the UI thread; a newer keystroke's search supersedes this one."""
-        index = self.app.index
         query = parse_query(text)
-        if index is None or query.is_empty:
+        if query.is_empty:
             self.post_message(self.Results(text, scoped, [], query.warnings))
             return
         hits, scanned = self.app.search_articles(query, RESULT_LIMIT, self.section_id if scoped else None)
@@ -104,10 +103,10 @@ class SearchScreen(Screen[SearchChoice | None]):
         where = f" in {self.app.present(self.section_label)}" if self.scoped else ""
         more = "+" if count == RESULT_LIMIT else ""
         status = f"{count}{more} result{'s' if count != 1 else ''}{where}"
-        if self.app.index is None:
+        if self.app.index is None and not message.scanned:
             status = "The index is still being built..."
         elif message.scanned:
-            status += " (from the loaded articles: the index is being rebuilt)"
+            status += " (from the loaded articles)"
         self._set_status("  ".join((status, *message.warnings)))
 
     def _set_status(self, text: str) -> None:
