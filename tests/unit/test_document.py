@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tui.core.document import Block, Run, parse_markdown
+from tui.core.document import Block, Run, parse_markdown, summary_before_more
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (
@@ -368,3 +368,108 @@ def test_huge_single_line_keeps_every_character() -> None:
 def test_huge_markup_dense_body_is_still_parsed() -> None:
     blocks = parse_markdown("[" * 1_000_000)
     assert sum(len(block.text) for block in blocks) == 1_000_000
+
+
+# -- static-site bodies: GFM, footnotes, math, the summary divider -------------------
+
+
+def test_a_table_keeps_its_rows_cells_and_alignment() -> None:
+    table = only("| 名稱 | 数量 |\n|:--|--:|\n| **質量** | 27 |\n| 安全 |  |\n")
+    assert table.kind == "table" and table.aligns == ("left", "right")
+    assert table.rows == (
+        ((Run("名稱"),), (Run("数量"),)),
+        ((Run("質量", "bold"),), (Run("27"),)),
+        ((Run("安全"),), ()),
+    )
+
+
+def test_footnotes_are_numbered_in_order_of_reference_and_set_at_the_end() -> None:
+    body = "質量是基礎[^a]，安全是底線[^b]。\n\n[^b]: 第二個註。\n[^a]: 第一个注，[見此](https://a.cn/)。\n\n正文繼續。"
+    blocks = parse_markdown(body)
+    assert blocks[0] == Block(
+        "paragraph", (Run("質量是基礎"), Run("[1]", "note"), Run("，安全是底線"), Run("[2]", "note"), Run("。"))
+    )
+    assert [(b.kind, b.text) for b in blocks[1:]] == [
+        ("paragraph", "正文繼續。"),
+        ("rule", ""),
+        ("note", "第一个注，見此 <https://a.cn/>。"),
+        ("note", "第二個註。"),
+    ]
+    assert [b.marker for b in blocks[3:]] == ["[1] ", "[2] "]
+
+
+def test_task_lists_show_their_boxes() -> None:
+    assert [(b.marker, b.text) for b in parse_markdown("- [x] 已完成\n- [ ] 未完成\n1. [x] 第一步")] == [
+        ("- [x] ", "已完成"),
+        ("- [ ] ", "未完成"),
+        ("1. [x] ", "第一步"),
+    ]
+
+
+@pytest.mark.parametrize("body", ["~刪除線~ 正文", "~~刪除线~~ 正文"])
+def test_strikethrough_with_one_or_two_tildes(body: str) -> None:
+    assert only(body).runs[0].style == "strike" and only(body).text.replace("线", "線") == "刪除線 正文"
+
+
+def test_math_blocks_and_inline_math_are_set_as_code() -> None:
+    blocks = parse_markdown(
+        "質能方程 $E=mc^2$ 說明。\n\n$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n\n```math\na^2+b^2\n```"
+    )
+    assert blocks[0].runs[1] == Run("E=mc^2", "code")
+    assert [(b.kind, b.text) for b in blocks[1:]] == [("math", "\\int_0^1 x\\,dx = \\frac{1}{2}"), ("math", "a^2+b^2")]
+
+
+def test_github_alerts_are_labelled_quotes() -> None:
+    assert parse_markdown("> [!WARNING]\n> 注意安全。") == [
+        Block("quote", (Run("Warning", "bold"),), 1),
+        Block("quote", (Run("注意安全。"),), 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "這是摘要。\n<!--more-->\n---\n正文第一段。",
+        "這是摘要。\n\n<!--more-->\n---\n正文第一段。",
+        "這是摘要。\n\n<!-- more -->\n\n---\n\n正文第一段。",
+    ],
+)
+def test_the_summary_divider_is_invisible_and_makes_no_heading(body: str) -> None:
+    assert [(b.kind, b.text) for b in parse_markdown(body)] == [
+        ("paragraph", "這是摘要。"),
+        ("rule", ""),
+        ("paragraph", "正文第一段。"),
+    ]
+
+
+def test_the_summary_divider_inside_a_paragraph_or_code_block() -> None:
+    assert only("这是摘要。<!--more-->正文").text == "这是摘要。正文"
+    assert only("```\n<!--more-->\n```").text == "<!--more-->"
+
+
+def test_summary_before_more() -> None:
+    assert summary_before_more("王岐山**指出**，\n質量是基礎。\n\n<!--more-->\n\n正文。") == "王岐山指出，質量是基礎。"
+    assert summary_before_more("沒有分隔線的正文。") is None
+
+
+# -- hostile bodies: bounded cost ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 300_000,  # took 24 s in `show` before the unclosable-bracket rule
+        "![" * 150_000,
+        "[^" * 150_000,
+        "[" * 100_000 + "]",
+        "{{<" * 100_000,
+    ],
+    ids=["brackets", "image-brackets", "footnote-brackets", "brackets-closed-once", "shortcode-openers"],
+)
+def test_hostile_bracket_and_shortcode_runs_keep_every_character(body: str) -> None:
+    text = "".join(block.text for block in parse_markdown(body))
+    assert len(text) >= len(body) - 1  # every bracket still shown
+
+
+def test_many_summary_dividers_all_vanish() -> None:
+    assert parse_markdown("<!--more-->" * 20_000 + "正文") == [Block("paragraph", (Run("正文"),))]

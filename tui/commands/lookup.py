@@ -18,8 +18,9 @@ from rich.text import Text
 
 from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
+from tui.chinese.tables import FRAME, lay_out_table
 from tui.core.config import Config
-from tui.core.document import parse_markdown
+from tui.core.document import Block, Run, parse_markdown
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.search.index import Hit
@@ -124,8 +125,10 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
         if not width:
             console.print(Text(indent + text, style=style), soft_wrap=True)
             return
-        for start, end in wrap(text, max(10, width - len(indent))):
-            console.print(Text(indent + text[start:end], style=style), soft_wrap=True)
+        # Wrapped lines sit under the text, not under the marker: "- ", "3. ", "[1] ".
+        hanging = indent if not indent.strip() else " " * len(indent)
+        for number, (start, end) in enumerate(wrap(text, max(10, width - len(indent)))):
+            console.print(Text((indent if number == 0 else hanging) + text[start:end], style=style), soft_wrap=True)
 
     section = newsroom.section(article.section)
     paragraph(present(article.title, article), "bold")
@@ -141,14 +144,34 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
     paragraph(f"{present(section.label) if section else article.section}  {article.id}", "dim")
     for block in parse_markdown(body):
         console.print()
+        if block.kind == "table":
+            _print_table(console, block, width, lambda text: present(text, article))
+            continue
         text = present(block.text, article)
         if block.kind == "item":
             paragraph(text, indent="  " * block.level + block.marker)
+        elif block.kind == "note":
+            paragraph(text, "dim", block.marker)
         elif block.kind == "quote":
             paragraph(text, "italic", "| ")
         elif block.kind == "heading":
             paragraph(text, "bold")
+        elif block.kind in ("code", "math"):
+            paragraph(text, indent="  ")
         elif block.kind == "rule":
             console.print(Text("-" * 20, style="dim"))
         else:
             paragraph(text)
+
+
+_PRINT_STYLES = {FRAME: "dim", "bold": "bold", "italic": "italic", "code": "bold", "strike": "strike"}
+
+
+def _print_table(console: Console, block: Block, width: int, present: Callable[[str], str]) -> None:
+    """A table laid out to fit the terminal (as wide as it needs in a pipe), CJK by cells."""
+    rows = tuple(tuple(tuple(Run(present(run.text), run.style) for run in cell) for cell in row) for row in block.rows)
+    for line in lay_out_table(rows, block.aligns, width or None):
+        text = Text()
+        for run in line:
+            text.append(run.text, " ".join(_PRINT_STYLES[name] for name in run.style.split() if name in _PRINT_STYLES))
+        console.print(text, soft_wrap=True)

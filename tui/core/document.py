@@ -4,6 +4,11 @@ The body is untrusted: raw HTML stays literal text, links are shown as text
 plus URL (never clickable), images become captioned placeholders, and every
 piece of text passes through `clean()`. Widgets render the blocks; this module
 knows nothing about Textual.
+
+Bodies are read as static-site generators write them: GitHub-flavoured tables,
+footnotes, task lists, strikethrough and alerts, `$$` math (all through
+markdown-it's own plugins), Hugo and Zola shortcodes (`tui.core.shortcodes`),
+and Hugo's `<!--more-->` summary divider, which is never shown.
 """
 
 from __future__ import annotations
@@ -15,16 +20,20 @@ from functools import lru_cache
 from itertools import groupby
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.gfm import gfm_plugin
 
+from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
 
 BULLET = "- "
 IMAGE_LABEL = "[圖片]"
 
 # A fixed order so the same combination of styles always reads the same.
-_STYLE_ORDER = ("bold", "italic", "strike", "code", "link", "url", "image")
+_STYLE_ORDER = ("bold", "italic", "strike", "code", "link", "url", "image", "note")
 _STYLE_OF_TAG = {"em": "italic", "strong": "bold", "s": "strike"}
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -32,6 +41,13 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 # many characters per body (far more than any real article) the rest of the text
 # is shown plain, so a huge or hostile body still opens in about a second.
 INLINE_BUDGET = 300_000
+# Emphasis and links nested deeper than this inside one paragraph are shown as
+# written. markdown-it scans ahead once per level for every `[`, so this bounds
+# what a run of brackets costs (block nesting keeps its own, higher limit).
+INLINE_NESTING = 10
+# Hugo's summary divider: the text before it is the article's summary.
+_MORE = re.compile(r"[ \t]*<!--\s*more\s*-->[ \t]*", re.IGNORECASE)
+ALERT_LABELS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"}
 
 
 @dataclass(frozen=True)
@@ -42,34 +58,94 @@ class Run:
     style: str = ""  # space-separated names from _STYLE_ORDER; "" is plain
 
 
+Cell = tuple[Run, ...]
+
+
 @dataclass(frozen=True)
 class Block:
-    """One display block: a heading, paragraph, list item, quote, code block, rule or image."""
+    """One display block: a heading, paragraph, list item, quote, code block, math
+    block, rule, image, table or footnote ("note")."""
 
     kind: str
     runs: tuple[Run, ...]
     level: int = 0  # heading level; nesting depth of an item or a quote
-    marker: str = ""  # list marker of an item, e.g. "- " or "3. "
+    marker: str = ""  # list marker of an item, e.g. "- " or "3. "; a note's number, "[1] "
+    rows: tuple[tuple[Cell, ...], ...] = ()  # a table's rows of cells, the header row first
+    aligns: tuple[str, ...] = ()  # a table's column alignments: "left", "right" or "center"
 
     @property
     def text(self) -> str:
+        if self.rows:
+            return "\n".join(" | ".join("".join(run.text for run in cell) for cell in row) for row in self.rows)
         return "".join(run.text for run in self.runs)
 
 
-def _make_parser() -> MarkdownIt:
+def _make_parser(max_nesting: int) -> MarkdownIt:
     # commonmark's preset stops at 20 levels, which a list only 9 deep reaches;
     # 100 is markdown-it's own default and far from Python's recursion limit.
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 100})
-    try:
-        md.enable("strikethrough")
-    except ValueError:  # an older markdown-it without the rule
-        pass
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": max_nesting})
+    # Tables, ~strikethrough~, task lists, alerts, footnotes, bare URLs, $$ math.
+    md.use(gfm_plugin, dollarmath=True)
+    md.block.ruler.before("hr", "more", _more_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.inline.ruler.before("link", "unclosable_bracket", _unclosable_bracket)
+    md.inline.ruler.before("text", "more", _more_inline)
     md.core.ruler.at("inline", _inline_within_budget)
     return md
 
 
+def _more_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line of only `<!--more-->` ends the paragraph before it and shows nothing."""
+    if state.is_code_block(start):
+        return False
+    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    if not _MORE.fullmatch(line):
+        return False
+    if not silent:
+        state.push("more", "", 0).map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
+def _more_inline(state: StateInline, silent: bool) -> bool:
+    """`<!--more-->` inside a paragraph is hidden too."""
+    if state.src[state.pos] != "<":
+        return False
+    found = _MORE.match(state.src, state.pos)
+    if not found or not found.group().startswith("<"):
+        return False
+    state.pos = found.end()
+    return True
+
+
+def _unclosable_bracket(state: StateInline, silent: bool) -> bool:
+    """A `[` (or `![`) with no `]` anywhere after it opens no link, image or footnote:
+    take it as text at once. Without this, markdown-it scans the rest of the
+    paragraph for each such bracket, and a run of them takes minutes."""
+    pos = state.pos
+    char = state.src[pos]
+    if char == "!" and state.src.startswith("[", pos + 1):
+        pos += 1
+    elif char != "[":
+        return False
+    cached = state.env.get("_last_close")
+    if cached is None or cached[0] is not state.src:
+        cached = (state.src, state.src.rfind("]"))
+        state.env["_last_close"] = cached
+    if pos < cached[1]:
+        return False
+    # No `]` follows, so no bracket from here on can open anything: take the whole run.
+    end = pos + 1
+    while end < state.posMax and state.src[end] in "[!":
+        end += 1
+    if not silent:
+        state.pending += state.src[state.pos : end]
+    state.pos = end
+    return True
+
+
 def _inline_within_budget(state: StateCore) -> None:
-    """markdown-it's own inline step, but text past INLINE_BUDGET stays plain."""
+    """markdown-it's own inline step, with its lower nesting limit; text past
+    INLINE_BUDGET stays plain."""
     budget = INLINE_BUDGET
     for token in state.tokens:
         if token.type != "inline":
@@ -77,25 +153,37 @@ def _inline_within_budget(state: StateCore) -> None:
         token.children = []
         if len(token.content) <= budget:
             budget -= len(token.content)
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            _INLINE_MD.inline.parse(token.content, _INLINE_MD, state.env, token.children)
         else:
             budget = 0
             token.children.append(Token("text", "", 0, content=token.content))
+    state.env.pop("_last_close", None)
 
 
-_MD = _make_parser()
+_MD = _make_parser(100)
+_INLINE_MD = _make_parser(INLINE_NESTING)
 
 
 def parse_markdown(body: str) -> list[Block]:
     """Turn a Markdown body into display blocks. Never raises."""
     try:
-        tokens = _MD.parse(clean(body))
+        tokens = _MD.parse(expand_shortcodes(clean(body)))
         if _too_deep(tokens):
             # markdown-it silently drops what is nested past maxNesting; show it all instead.
             return _plain_blocks(body)
         return _Builder().build(tokens)
     except Exception:  # noqa: BLE001 - a broken article must still show its words
         return _plain_blocks(body)
+
+
+def summary_before_more(body: str) -> str | None:
+    """The plain text before Hugo's `<!--more-->` line, or None when the body has none."""
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        if _MORE.fullmatch(line):
+            head = "\n".join(lines[:number])
+            return " ".join(block.text for block in parse_markdown(head) if block.kind != "rule").strip()
+    return None
 
 
 def _too_deep(tokens: list[Token]) -> bool:
@@ -148,6 +236,13 @@ class _Builder:
         self.pending_marker: str | None = None
         # For each open list item, the blank marker its later paragraphs get.
         self.item_indents: list[str] = []
+        # A table being read: its rows, the row and cell being filled, the column alignments.
+        self.rows: list[tuple[Cell, ...]] = []
+        self.row: list[Cell] | None = None
+        self.cell: list[Run] | None = None
+        self.aligns: list[str] = []
+        # The number of the footnote whose first block has not been emitted yet.
+        self.pending_note: str | None = None
 
     def build(self, tokens: list[Token]) -> list[Block]:
         for token in tokens:
@@ -169,6 +264,8 @@ class _Builder:
                     current.next_number += 1
                 else:
                     marker = BULLET
+                if token.meta.get("checked") is not None:  # a task list item
+                    marker += "[x] " if token.meta["checked"] else "[ ] "
                 self.pending_marker = marker
                 # Later paragraphs of the same item line up under its text.
                 self.item_indents.append(" " * len(marker))
@@ -176,32 +273,73 @@ class _Builder:
                 if self.pending_marker is not None:  # an empty item still shows its marker
                     self._emit_item(())
                 self.item_indents.pop()
-            elif kind == "blockquote_open":
+            elif kind in ("blockquote_open", "alert_open"):
                 self.quote_depth += 1
                 self.containers.append("quote")
-            elif kind == "blockquote_close":
+            elif kind in ("blockquote_close", "alert_close"):
                 self.quote_depth -= 1
                 self.containers.pop()
+            elif kind == "alert_title_open":  # > [!NOTE]: the label, set like a heading in a quote
+                self.heading_level = 6
+            elif kind == "alert_title_close":
+                self.heading_level = 0
             elif kind == "heading_open":
                 self.heading_level = _to_int(token.tag[1:], 1)
             elif kind == "heading_close":
                 self.heading_level = 0
             elif kind == "inline":
                 self._inline(token.children or [])
-            elif kind in ("fence", "code_block"):
-                code = token.content[:-1] if token.content.endswith("\n") else token.content
-                self._emit("code", (Run(code.expandtabs(4), "code"),) if code else ())
+            elif kind in ("fence", "code_block", "math_block", "math_block_label"):
+                code = token.content.strip("\n") if kind.startswith("math") else token.content.removesuffix("\n")
+                is_math = kind.startswith("math") or token.info.strip().lower() == "math"
+                self._emit("math" if is_math else "code", (Run(code.expandtabs(4), "code"),) if code else ())
             elif kind == "hr":
                 self._emit("rule", ())
+            elif kind == "table_open":
+                self.rows, self.aligns = [], []
+            elif kind == "tr_open":
+                self.row = []
+            elif kind in ("th_open", "td_open"):
+                self.cell = []
+                if not self.rows:  # the header row says how each column is aligned
+                    style = str(token.attrGet("style") or "")
+                    self.aligns.append(style.removeprefix("text-align:") or "left")
+            elif kind in ("th_close", "td_close"):
+                if self.row is not None and self.cell is not None:
+                    self.row.append(_merge(self.cell))
+                self.cell = None
+            elif kind == "tr_close":
+                if self.row is not None:
+                    self.rows.append(tuple(self.row))
+                self.row = None
+            elif kind == "table_close":
+                self._emit("table", (), rows=tuple(self.rows), aligns=tuple(self.aligns))
+                self.rows, self.aligns = [], []
+            elif kind == "footnote_block_open":
+                self._emit("rule", ())
+            elif kind == "footnote_open":
+                self.pending_note = f"[{_note_number(token)}] "
+                self.containers.append("note")
+            elif kind == "footnote_close":
+                self.pending_note = None
+                self.containers.pop()
         return self.blocks
 
     # -- emitting blocks -------------------------------------------------
 
-    def _emit(self, kind: str, runs: tuple[Run, ...], level: int = 0) -> None:
+    def _emit(self, kind: str, runs: tuple[Run, ...], level: int = 0, **table) -> None:
         if self.pending_marker is not None and kind != "item":
             # An item that opens with a code block or a nested list: show its marker first.
             self._emit_item(())
-        self.blocks.append(Block(kind, runs, level))
+        if self.pending_note is not None and kind != "note":
+            self._emit_note(())
+        self.blocks.append(Block(kind, runs, level, **table))
+
+    def _emit_note(self, runs: tuple[Run, ...]) -> None:
+        """A footnote's paragraph: the first after its number, later ones under its text."""
+        marker = self.pending_note if self.pending_note is not None else " " * 4
+        self.pending_note = None
+        self.blocks.append(Block("note", runs, 0, marker))
 
     def _emit_item(self, runs: tuple[Run, ...]) -> None:
         if self.pending_marker is not None:
@@ -213,11 +351,16 @@ class _Builder:
 
     def _emit_text(self, runs: list[Run]) -> None:
         """Emit the text of a paragraph or heading as the block its context calls for."""
+        if self.cell is not None:  # a table cell: its text joins the cell
+            self.cell.extend(runs)
+            return
         merged = _merge(runs)
         if not merged:
             return
         inner = self.containers[-1] if self.containers else ""
-        if inner == "quote":
+        if inner == "note":
+            self._emit_note(merged)
+        elif inner == "quote":
             if self.heading_level:  # a quote has no heading kind: show it bold
                 merged = tuple(Run(run.text, _style(("bold", *run.style.split()))) for run in merged)
             self._emit("quote", merged, self.quote_depth)
@@ -268,16 +411,34 @@ class _Builder:
                     label = "".join(run.text for run in runs[first:])
                     if url and not autolink and url not in (label, "mailto:" + label):
                         runs.append(Run(f" <{url}>" if label.strip() else f"<{url}>", "url"))
+            elif kind in ("math_inline", "math_inline_double"):
+                add(token.content, "code")
+            elif kind == "footnote_ref":
+                add(f"[{_note_number(token)}]", "note")
+            elif kind == "image" and self.cell is not None:
+                caption = " ".join(clean(_image_caption(token)).split())
+                add(f"{IMAGE_LABEL} {caption}" if caption else IMAGE_LABEL, "image")
             elif kind == "image":
                 # A picture cannot be shown in a terminal: split the paragraph around a placeholder.
                 self._emit_text(runs)
                 runs = []
                 links = [(url, 0, autolink) for url, _, autolink in links]
-                caption = clean(token.content or str(token.attrGet("title") or "")).strip()
+                caption = clean(_image_caption(token)).strip()
                 caption = " ".join(caption.split())
                 label = f"{IMAGE_LABEL} {caption}" if caption else IMAGE_LABEL
                 self._emit("image", (Run(label, "image"),))
         self._emit_text(runs)
+
+
+def _image_caption(token: Token) -> str:
+    """An image's alt text as a reader sees it (escapes undone, emphasis dropped), else its title."""
+    text = "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
+    return text or str(token.attrGet("title") or "")
+
+
+def _note_number(token: Token) -> int:
+    """A footnote's number as the reader sees it: 1 for the first one referred to."""
+    return _to_int(token.meta.get("id"), 0) + 1
 
 
 def _to_int(value: object, default: int) -> int:
@@ -325,7 +486,7 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(merged)
 
 
-__all__ = ["BULLET", "IMAGE_LABEL", "Block", "Run", "parse_markdown"]
+__all__ = ["BULLET", "IMAGE_LABEL", "Block", "Cell", "Run", "parse_markdown", "summary_before_more"]
 
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
@@ -337,7 +498,7 @@ def find_links(body: str) -> list[tuple[str, str]]:
     Only `can_open(href)` ones may ever be handed to a browser."""
     found: list[tuple[str, str]] = []
     try:
-        tokens = _MD.parse(body[:INLINE_BUDGET])
+        tokens = _MD.parse(expand_shortcodes(clean(body[:INLINE_BUDGET])))
     except Exception:  # noqa: BLE001 - a body that cannot be parsed has no links to offer
         return []
     for token in tokens:
@@ -347,6 +508,36 @@ def find_links(body: str) -> list[tuple[str, str]]:
                 href = str(child.attrGet("href") or "")
                 found.append((clean(_next_text(children, index + 1)).strip() or href, clean(href)))
     return found
+
+
+def article_reference(href: str, current_id: str = "") -> str | None:
+    """The article id a link points to inside the newsroom, or None for an outside link.
+
+    Zola's `@/blog/post.md` (and Hugo's ref/relref, which become it), a relative
+    `other.md` or `../news/post.md`, and a site path such as `/news/post/`."""
+    if ":" in href.split("/", 1)[0] or href.startswith(("#", "//")):
+        return None  # a scheme (https:, mailto:) or a place in this page
+    path = re.split("[#?]", href, maxsplit=1)[0]
+    if path.startswith(ARTICLE_LINK_PREFIX):
+        parts = path[len(ARTICLE_LINK_PREFIX) :].split("/")
+    elif path.startswith("/"):
+        parts = path[1:].split("/")
+    elif path.endswith(".md"):
+        parts = [*current_id.split("/")[:-1], *path.split("/")]
+    else:
+        return None
+    resolved: list[str] = []
+    for part in parts:
+        if part == "..":
+            if resolved:
+                resolved.pop()
+        elif part not in ("", "."):
+            resolved.append(part)
+    if resolved:
+        resolved[-1] = resolved[-1].removesuffix(".md")
+        if resolved[-1] in ("index", "_index"):
+            resolved.pop()
+    return "/".join(resolved) or None
 
 
 def can_open(href: str) -> bool:

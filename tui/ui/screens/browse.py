@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from tui.core.document import can_open, find_links
+from tui.core.document import article_reference, can_open, find_links
 from tui.core.loader import ContentError, load_body
 from tui.core.model import Article, Newsroom, Section
 from tui.ui.screens.links import LinksScreen
@@ -214,10 +214,15 @@ class BrowseScreen(Screen):
         except (ContentError, OSError):
             links = []
 
+        current_id = reader.article.id
+
         def chosen(href: str | None) -> None:
             if href is None:
                 return
-            if self.app.kiosk is not None:
+            target = article_reference(href, current_id)
+            if target is not None:
+                self._follow(target)
+            elif self.app.kiosk is not None:
                 self.notify("Links cannot be opened here.", markup=False)
             elif not can_open(href):
                 self.notify(
@@ -229,6 +234,18 @@ class BrowseScreen(Screen):
                 self.app.open_url(href)
 
         self.app.push_screen(LinksScreen(links), chosen)
+
+    def _follow(self, target: str) -> None:
+        """Open the article a link inside the newsroom points to (Hugo's ref, Zola's @/)."""
+        if self.newsroom is None:
+            return
+        article = self.newsroom.article(target)
+        if article is None:  # `ref "post.md"` names a page by its file name, wherever it is
+            article = next((a for a in self.newsroom.articles if a.id.endswith("/" + target)), None)
+        if article is None:
+            self.notify(f"No article {target} in this newsroom.", severity="warning", markup=False)
+        else:
+            self.open_article(article.id)
 
     @on(Reader.Step)
     def _step(self, event: Reader.Step) -> None:

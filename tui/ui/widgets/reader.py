@@ -2,7 +2,11 @@
 
 The article is laid out once per (width, script mode, highlights) by
 `tui.chinese.layout.wrap`, which follows the Chinese line-breaking rules, and only the
-lines on screen are turned into strips.
+lines on screen are turned into strips. Tables are set by `tui.chinese.tables` to fit
+the pane.
+
+A long body's Markdown is parsed in a thread worker: the header shows at once,
+and the body follows when it is ready, so no body, however hostile, holds up keys.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -21,12 +25,17 @@ from textual.strip import Strip
 
 from tui.chinese.layout import char_widths, wrap
 from tui.chinese.normalize import find_spans
+from tui.chinese.tables import FRAME, lay_out_table
 from tui.core.document import Block, Run, parse_markdown
 from tui.core.model import Article
 from tui.core.text import cell_len
 from tui.ui.widgets.line_style import PassStyle
 
 MAX_BODY_CHARS = 1_000_000
+# Bodies up to this many characters are parsed at once (a few milliseconds at most,
+# and no flicker); longer ones in a thread worker.
+SYNC_PARSE_CHARS = 20_000
+SETTING_NOTE = "Setting the article..."
 HighlightTerms = Sequence[Sequence[str]]  # each term as its folded forms, from a Query
 
 
@@ -39,6 +48,7 @@ class Paragraph:
     first_prefix: str = ""
     prefix: str = ""
     gap_after: bool = True
+    table: Block | None = None  # a table block, laid out by columns instead of wrapped
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,14 @@ _RUN_STYLES = {
     "italic": Style(italic=True),
     "strike": Style(strike=True),
 }
-_RUN_COMPONENTS = {"code": "reader--code", "link": "reader--link", "url": "reader--url", "image": "reader--image"}
+_RUN_COMPONENTS = {
+    "code": "reader--code",
+    "link": "reader--link",
+    "url": "reader--url",
+    "image": "reader--image",
+    "note": "reader--url",
+    FRAME: "reader--rule",
+}
 
 
 class Reader(PassStyle, ScrollView, can_focus=True):
@@ -116,6 +133,14 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     class LinksWanted(Message):
         """The reader asked to see the article's links."""
 
+    class BodyReady(Message):
+        """A body parsed in a thread worker, for the article shown when it started."""
+
+        def __init__(self, generation: int, blocks: list[Block]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.blocks = blocks
+
     class Step(Message):
         """Asks for the previous (-1) or next (1) article."""
 
@@ -134,6 +159,8 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         self._layout_width = -1
         self._hint = "Choose an article: arrows to move, enter to open."
         self.terms: HighlightTerms = ()
+        self._generation = 0  # counts articles shown, so a late parse result is dropped
+        self.body_pending = False  # the body is still being parsed in a worker
 
     # --- content --------------------------------------------------------------
 
@@ -141,9 +168,23 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         """Show an article (its Markdown body already read) from the top."""
         self.article = article
         self._laid_out.clear()
+        self._generation += 1
+        self.body_pending = False
         self._paragraphs = [] if article is None else self._build(article, body, note)
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    @work(thread=True, exclusive=True, group="reader-body", exit_on_error=False)
+    def _parse_body(self, generation: int, body: str) -> None:
+        self.post_message(self.BodyReady(generation, parse_markdown(body)))
+
+    def on_reader_body_ready(self, event: BodyReady) -> None:
+        event.stop()
+        if event.generation != self._generation or not self.body_pending:
+            return  # another article was opened meanwhile
+        self.body_pending = False
+        self._paragraphs = self._paragraphs[:-1] + [_paragraph(block) for block in event.blocks]
+        self.refresh_text()
 
     def highlight(self, terms: HighlightTerms) -> None:
         """Mark these search terms wherever they appear (script-blind), from the next layout."""
@@ -187,7 +228,12 @@ class Reader(PassStyle, ScrollView, can_focus=True):
             header.append(Paragraph((Run(note),), "reader--hint", gap_after=False))
         # The header is set tight; one blank line parts it from the body.
         paragraphs = header[:-1] + [replace(header[-1], gap_after=True)]
-        paragraphs.extend(_paragraph(block) for block in parse_markdown(body))
+        if len(body) <= SYNC_PARSE_CHARS:
+            paragraphs.extend(_paragraph(block) for block in parse_markdown(body))
+        else:
+            self.body_pending = True
+            paragraphs.append(Paragraph((Run(SETTING_NOTE),), "reader--hint"))
+            self._parse_body(self._generation, body)
         return paragraphs
 
     # --- layout ---------------------------------------------------------------
@@ -209,6 +255,8 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         self.refresh()
 
     def _lay_out(self, number: int, paragraph: Paragraph, width: int) -> list[Line]:
+        if paragraph.table is not None:
+            return self._lay_out_table(number, paragraph, paragraph.table, width)
         runs = [Run(self._present(run.text), run.style) for run in paragraph.runs]
         text = "".join(run.text for run in runs)
         key = (number, tuple(run.text for run in runs), width)
@@ -230,6 +278,22 @@ class Reader(PassStyle, ScrollView, can_focus=True):
             cells = None if widths is None else cell_len(prefix) + sum(widths[start:end])
             lines.append(Line(number, tuple(_slice(runs, highlights, start, end)), prefix, paragraph.component, cells))
         return lines or [Line(number, (), paragraph.first_prefix, paragraph.component)]
+
+    def _lay_out_table(self, number: int, paragraph: Paragraph, table: Block, width: int) -> list[Line]:
+        rows = tuple(
+            tuple(tuple(Run(self._present(run.text), run.style) for run in cell) for cell in row) for row in table.rows
+        )
+        key = (number, tuple(run.text for row in rows for cell in row for run in cell), width)
+        if key not in self._laid_out:
+            lines = []
+            for runs in lay_out_table(rows, table.aligns, max(1, width - cell_len(paragraph.prefix))):
+                text = "".join(run.text for run in runs)
+                highlights = find_spans(text, self.terms) if self.terms and text else []
+                segments = tuple(_slice(list(runs), highlights, 0, len(text)))
+                cells = None if "\u200d" in text or "\ufe0f" in text else cell_len(paragraph.prefix) + cell_len(text)
+                lines.append(Line(number, segments, paragraph.prefix, paragraph.component, cells))
+            self._laid_out[key] = lines or [Line(number)]
+        return self._laid_out[key]
 
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width != self._layout_width:
@@ -333,8 +397,12 @@ def _paragraph(block: Block) -> Paragraph:
     if block.kind == "quote":
         bar = "| " * max(1, block.level)
         return Paragraph(block.runs, "reader--quote", bar, bar)
-    if block.kind == "code":
+    if block.kind in ("code", "math"):
         return Paragraph(tuple(Run(run.text, "code") for run in block.runs), "", "  ", "  ")
+    if block.kind == "note":  # a footnote, under the rule that ends the body
+        return Paragraph(block.runs, "", block.marker, " " * cell_len(block.marker))
+    if block.kind == "table":
+        return Paragraph((), "", table=block)
     if block.kind == "rule":
         return Paragraph((), "reader--rule")
     return Paragraph(block.runs)

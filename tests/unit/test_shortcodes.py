@@ -1,0 +1,119 @@
+"""Hugo and Zola shortcodes render as what they stand for; nothing raw reaches the reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.document import Block, Run, article_reference, find_links, parse_markdown
+from tui.core.shortcodes import KNOWN_SHORTCODES, expand_shortcodes, unknown_shortcodes
+
+
+def shown(body: str) -> list[tuple[str, str]]:
+    return [(block.kind, block.text) for block in parse_markdown(body)]
+
+
+def test_figure_is_a_captioned_picture_placeholder():
+    body = '前言。\n\n{{< figure src="/img/meeting.jpg" caption="質量工作座談會現場" alt="座談會" >}}\n\n正文。'
+    assert shown(body) == [("paragraph", "前言。"), ("image", "[圖片] 質量工作座談會現場"), ("paragraph", "正文。")]
+    assert shown('{{< figure src="a.jpg" title="会议现场 [新华社]" >}}') == [("image", "[圖片] 会议现场 [新华社]")]
+    assert shown('{{< figure src="a.jpg" >}}') == [("image", "[圖片]")]
+
+
+def test_ref_and_relref_are_links_to_the_article():
+    body = '見[質檢總局的方案]({{< ref "/activities/aqsiq-plan.md" >}})與{{< relref "wang.md#section" >}}。'
+    block = parse_markdown(body)[0]
+    assert block.text == "見質檢總局的方案 <@/activities/aqsiq-plan.md>與wang.md#section <@/wang.md#section>。"
+    assert find_links(body) == [
+        ("質檢總局的方案", "@/activities/aqsiq-plan.md"),
+        ("wang.md#section", "@/wang.md#section"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("href", "current", "expected"),
+    [
+        ("@/activities/aqsiq-plan.md", "", "activities/aqsiq-plan"),
+        ("@/post/x/index.md", "", "post/x"),
+        ("@/blog/_index.md#top", "", "blog"),
+        ("/news/wang/", "", "news/wang"),
+        ("other.md", "news/wang", "news/other"),
+        ("../meetings/wang.md", "news/sub/a", "news/meetings/wang"),
+        ("https://a.cn/x.md", "news/a", None),
+        ("mailto:a@b.cn", "", None),
+        ("#section", "", None),
+        ("//a.cn/x", "", None),
+        ("picture.jpg", "news/a", None),
+    ],
+)
+def test_article_reference(href, current, expected):
+    assert article_reference(href, current) == expected
+
+
+def test_highlight_is_a_code_block_whose_content_is_kept_as_written():
+    body = '{{< highlight go "linenos=table" >}}\nfmt.Println("質量{{ .Title }}")\n{{< /highlight >}}'
+    assert parse_markdown(body) == [Block("code", (Run('fmt.Println("質量{{ .Title }}")', "code"),))]
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        ('{{% notice tip "小貼士" %}}\n這是**提示**。\n{{% /notice %}}', "小貼士"),
+        ("{{< hint warning >}}\n這是提示。\n{{< /hint >}}", "Warning"),
+        ('{{< admonition type="note" title="注意" >}}\n這是提示。\n{{< /admonition >}}', "注意"),
+        ('{{< details summary="詳情" >}}\n這是提示。\n{{< /details >}}', "詳情"),
+        ('{{% alert title="警告" color="warning" %}}\n這是提示。\n{{% /alert %}}', "警告"),
+        ('{{ note(body="這是提示。") }}', "Note"),
+        ('{% note(title="注意") %}\n這是提示。\n{% end %}', "注意"),
+    ],
+)
+def test_notices_are_labelled_quotes(body, label):
+    blocks = parse_markdown(body)
+    assert blocks[0] == Block("quote", (Run(label, "bold"),), 1)
+    assert blocks[1].kind == "quote" and blocks[1].text.startswith("這是")
+
+
+def test_a_notice_inside_a_list_item_stays_in_the_item():
+    body = "- 第一項\n\n  {{% notice info %}}\n  說明文字。\n  {{% /notice %}}\n- 第二項"
+    assert [b.kind for b in parse_markdown(body)] == ["item", "quote", "quote", "item"]
+
+
+def test_math_shortcodes_are_math_blocks():
+    assert shown("{{< katex >}}\nE = mc^2\n{{< /katex >}}") == [("math", "E = mc^2")]
+    assert shown("{% katex(block=true) %}\n\\sum_i x_i\n{% end %}") == [("math", "\\sum_i x_i")]
+    assert parse_markdown("質能 {{< katex >}}E=mc^2{{< /katex >}} 方程")[0].runs[1] == Run("E=mc^2", "code")
+
+
+def test_other_shortcodes_leave_their_inner_content_only():
+    body = (
+        '{{< tabs >}}\n{{< tab "甲" >}}內容甲{{< /tab >}}\n{{< /tabs >}}\n\n'
+        "{{< youtube w7Ft2ymGmfc >}}\n\n{{< mywidget a=1 />}}正文{{% 自訂 %}}"
+    )
+    assert shown(body) == [("paragraph", "內容甲"), ("paragraph", "正文")]
+    assert shown("{{% comment %}}編者按：不要發表{{% /comment %}}正文") == [("paragraph", "正文")]
+
+
+def test_escaped_shortcodes_show_as_the_generators_print_them():
+    body = '```\n{{</* figure src="a.jpg" */>}}\n{{%/* notice */%}}\n{{/* note() */}}\n{%/* note() */%}\n```'
+    assert shown(body) == [("code", '{{< figure src="a.jpg" >}}\n{{% notice %}}\n{{ note() }}\n{% note() %}')]
+
+
+def test_template_code_in_fences_and_text_that_is_no_shortcode_stay():
+    body = "```\n{{ len(x) }} {% if x %}\n{{< figure >}}\n```\n\n價格{{ 十元 }}與{%百分比%}"
+    assert shown(body) == [
+        ("code", "{{ len(x) }} {% if x %}\n{{< figure >}}"),
+        ("paragraph", "價格{{ 十元 }}與{%百分比%}"),
+    ]
+
+
+def test_unknown_shortcodes_are_listed_once_sorted():
+    body = "{{< mywidget >}}{{% callout %}}x{{% /callout %}}{{< mywidget >}}{{ chart(x=1) }}{{</* escaped */>}}"
+    assert unknown_shortcodes(body) == ["chart", "mywidget"]
+    assert unknown_shortcodes("沒有短代碼的正文。") == []
+    assert {"figure", "ref", "relref", "highlight", "notice", "details"} <= KNOWN_SHORTCODES
+
+
+def test_deep_or_unbalanced_shortcodes_keep_their_text():
+    nested = "{{% note %}}\n" * 50 + "最深處\n" + "{{% /note %}}\n" * 50
+    assert "最深處" in "".join(b.text for b in parse_markdown(nested))
+    assert expand_shortcodes("{{< /tab >}}甲{{< tab >}}乙") == "甲乙"
+    assert expand_shortcodes("{{< x " + "a" * 5000 + " >}}") == "{{< x " + "a" * 5000 + " >}}"  # too long to be a tag
