@@ -117,3 +117,13 @@ async def test_a_long_body_is_parsed_in_a_worker_and_a_stale_result_is_dropped(t
         reader.show_article(article, "[" * 300_000)  # opened again before the first parse ended
         await wait_for_body(app, pilot)
         assert "[[[[[[[[" in reader_text(app) and "質量是基礎" not in reader_text(app)
+
+
+async def test_a_blank_line_parts_a_list_from_what_follows(tmp_path: Path):
+    write_article(tmp_path, "news/a.md", title="清單", body="- 質量\n- 安全\n\n$$\nE=mc^2\n$$\n\n正文。")
+    app = build_app(["--content", str(tmp_path), "--open", "news/a"])
+    async with app.run_test(size=(80, 20)) as pilot:
+        await started(app, pilot)
+        lines = reader_text(app).split("\n")
+        start = lines.index("- 質量")
+        assert lines[start : start + 6] == ["- 質量", "- 安全", "", "  E=mc^2", "", "正文。"]

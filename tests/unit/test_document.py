@@ -450,6 +450,8 @@ def test_the_summary_divider_inside_a_paragraph_or_code_block() -> None:
 def test_summary_before_more() -> None:
     assert summary_before_more("王岐山**指出**，\n質量是基礎。\n\n<!--more-->\n\n正文。") == "王岐山指出，質量是基礎。"
     assert summary_before_more("沒有分隔線的正文。") is None
+    assert summary_before_more("```\n<!--more-->\n```\n\n正文。") is None  # in a code block it is code
+    assert summary_before_more("> 引文\n\n<!--more-->") == "引文"
 
 
 # -- hostile bodies: bounded cost ----------------------------------------------------------
@@ -473,3 +475,17 @@ def test_hostile_bracket_and_shortcode_runs_keep_every_character(body: str) -> N
 
 def test_many_summary_dividers_all_vanish() -> None:
     assert parse_markdown("<!--more-->" * 20_000 + "正文") == [Block("paragraph", (Run("正文"),))]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[質檢總局](https://a.cn/) 然後 [ 未閉合", "質檢總局 <https://a.cn/> 然後 [ 未閉合"),
+        ("[[[ [質檢](https://a.cn/)", "[[[ 質檢 <https://a.cn/>"),
+        ("![圖 [ 說明", "![圖 [ 說明"),
+        ("[甲 [乙](https://a.cn/) 丙]", "[甲 乙 <https://a.cn/> 丙]"),
+        ("正文[^1] 與 [^\n\n[^1]: 註。", "正文[1] 與 [^"),
+    ],
+)
+def test_brackets_that_can_close_still_make_links(body: str, expected: str) -> None:
+    assert parse_markdown(body)[0].text == expected

@@ -178,12 +178,17 @@ def parse_markdown(body: str) -> list[Block]:
 
 def summary_before_more(body: str) -> str | None:
     """The plain text before Hugo's `<!--more-->` line, or None when the body has none."""
-    lines = body.split("\n")
-    for number, line in enumerate(lines):
-        if _MORE.fullmatch(line):
-            head = "\n".join(lines[:number])
-            return " ".join(block.text for block in parse_markdown(head) if block.kind != "rule").strip()
-    return None
+    if "<!--" not in body:
+        return None
+    try:
+        tokens = _MD.parse(expand_shortcodes(clean(body)))
+    except Exception:  # noqa: BLE001 - no summary rather than no article
+        return None
+    divider = next((index for index, token in enumerate(tokens) if token.type == "more" and token.level == 0), None)
+    if divider is None:
+        return None
+    blocks = _Builder().build(tokens[:divider])
+    return " ".join(block.text for block in blocks if block.kind not in ("rule", "image")).strip()
 
 
 def _too_deep(tokens: list[Token]) -> bool:

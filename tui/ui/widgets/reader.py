@@ -183,7 +183,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         if event.generation != self._generation or not self.body_pending:
             return  # another article was opened meanwhile
         self.body_pending = False
-        self._paragraphs = self._paragraphs[:-1] + [_paragraph(block) for block in event.blocks]
+        self._paragraphs = self._paragraphs[:-1] + _body_paragraphs(event.blocks)
         self.refresh_text()
 
     def highlight(self, terms: HighlightTerms) -> None:
@@ -229,7 +229,7 @@ class Reader(PassStyle, ScrollView, can_focus=True):
         # The header is set tight; one blank line parts it from the body.
         paragraphs = header[:-1] + [replace(header[-1], gap_after=True)]
         if len(body) <= SYNC_PARSE_CHARS:
-            paragraphs.extend(_paragraph(block) for block in parse_markdown(body))
+            paragraphs.extend(_body_paragraphs(parse_markdown(body)))
         else:
             self.body_pending = True
             paragraphs.append(Paragraph((Run(SETTING_NOTE),), "reader--hint"))
@@ -385,6 +385,18 @@ class Reader(PassStyle, ScrollView, can_focus=True):
 
     def action_step(self, step: int) -> None:
         self.post_message(self.Step(step))
+
+
+def _body_paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    """The body's blocks as set in the reader: a list's items sit tight, and a blank
+    line parts the list from whatever follows it."""
+    paragraphs = []
+    for block, after in zip(blocks, [*blocks[1:], None]):
+        paragraph = _paragraph(block)
+        if block.kind == "item" and after is not None and after.kind != "item":
+            paragraph = replace(paragraph, gap_after=True)
+        paragraphs.append(paragraph)
+    return paragraphs
 
 
 def _paragraph(block: Block) -> Paragraph:
