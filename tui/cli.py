@@ -66,6 +66,9 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--unread", action="store_true", help="only articles not read in the app yet")
+    listing.add_argument(
+        "--saved", action="store_true", help="only articles saved in the app (收藏), newest saved first"
+    )
     _add_common(listing, suppress=True)
 
     search = commands.add_parser("search", help="print ranked search hits (exit status 1 when nothing matches)")
@@ -223,9 +226,10 @@ def _lookup(args: argparse.Namespace) -> int:
         if newsroom.section(section) is None:
             known = ", ".join(s.id or '""' for s in newsroom.sections)
             return _error(f"no section {section!r} (sections: {known})")
-        articles = lookup.read_filter(newsroom.articles_in(section), config, unread=args.unread)[: args.limit]
+        articles = newsroom.articles_in(section)
+        articles = lookup.read_filter(articles, config, unread=args.unread, saved=args.saved)[: args.limit]
         if not articles and not args.json:
-            what = "unread articles" if args.unread else "articles"
+            what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
             print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
             return 1
         if args.json:

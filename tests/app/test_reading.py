@@ -248,3 +248,90 @@ async def test_keys_can_be_remapped_and_help_and_palette_list_them(tmp_path: Pat
         await pilot.press("ctrl+p", *"Only unread", "enter")  # the command palette runs it too
         await pilot.pause()
         assert app.unread_only
+
+
+# --- saved articles ---------------------------------------------------------------------
+
+
+def saved_titles(app) -> list[str]:
+    return [article.title for article in app.browse._articles_in("\x00saved")]
+
+
+async def test_s_saves_and_the_saved_list_is_newest_saved_first():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        assert menu_row(app, "收藏").split()[-1] == "0/0"  # at the end of the menu
+        assert screen_rows(app.screen.query_one(SectionMenu))[6].strip().startswith("收藏")
+        await pilot.press("enter", "down", "down", "s", "up", "s")  # AQSIQ, then WEI
+        await pilot.pause()
+        assert saved_titles(app) == [WEI, AQSIQ]
+        rows = list_rows(app)
+        assert rows[3].startswith("+ ") and rows[5] == "+" and rows[1].startswith("  ")  # AQSIQ has no date
+        assert menu_row(app, "收藏").split()[-1] == "2/2"
+        await pilot.press("escape", "G")  # the menu's last entry: 收藏
+        await pilot.pause()
+        assert app.screen.query_one(SectionMenu).current.label == "收藏"
+        assert [a.title for a in app.screen.query_one(ArticleList).articles] == [WEI, AQSIQ]
+        await pilot.press("enter", "enter")  # read one from the saved list
+        await pilot.pause()
+        assert menu_row(app, "收藏").split()[-1] == "1/2"
+        await pilot.press("s")  # the open article, unsaved
+        await pilot.pause()
+        assert saved_titles(app) == [AQSIQ]
+        assert "Taken out of 收藏." in notifications(app)
+        assert menu_row(app, "收藏").split()[-1] == "1/1"  # AQSIQ, unread
+
+
+async def test_saved_articles_are_kept_across_runs_and_listed_by_the_cli(capsys):
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "s", "down", "down", "s")  # WANG, then AQSIQ
+        await pilot.pause()
+    again = sample_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(again, pilot)
+        assert saved_titles(again) == [AQSIQ, WANG]
+    from tui.cli import main
+
+    capsys.readouterr()
+    assert main(["--config", str(SAMPLE_CONFIG), "list", "--saved"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()[1:] if line.strip()]
+    assert [line.split()[-1] for line in lines] == ["activities/aqsiq-quality-mechanism-plan", MEETINGS_WANG]
+    assert main(["--config", str(SAMPLE_CONFIG), "list", "meetings", "--saved", "--unread"]) == 0
+    assert MEETINGS_WANG in capsys.readouterr().out
+    assert main(["--config", str(SAMPLE_CONFIG), "list", "activities", "--saved", "--unread", "--json"]) == 0
+
+
+async def test_saving_works_in_the_narrow_layout_and_from_the_palette():
+    app = sample_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "enter", "s")  # in the reader, one pane at a time
+        await pilot.pause()
+        assert saved_titles(app) == [WANG]
+        await pilot.press("ctrl+p", *"Saved articles", "enter")
+        await pilot.pause()
+        assert app.screen.query_one(SectionMenu).current.label == "收藏"
+        assert app.focused is app.screen.query_one(ArticleList)
+        assert [a.title for a in app.screen.query_one(ArticleList).articles] == [WANG]
+
+
+async def test_search_from_the_saved_list_searches_everything():
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("G", "slash")
+        await pilot.pause()
+        assert app.screen.section_id is None  # no "section only" narrowing to a list that is not a section
+
+
+async def test_a_kiosk_saves_for_the_run_only():
+    app = sample_app("--kiosk")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        assert saved_titles(app) == [WANG]
+    assert not reading_dir(SAMPLE_CONFIG.parent / "content").exists()

@@ -47,12 +47,18 @@ def article_record(article: Article, newsroom: Newsroom, present: Present) -> di
     }
 
 
-def read_filter(articles: list[Article], config: Config, unread: bool = False) -> list[Article]:
-    """`list --unread`: the articles the app has not seen read (its state, read only)."""
-    if not unread:
+def read_filter(articles: list[Article], config: Config, unread: bool = False, saved: bool = False) -> list[Article]:
+    """`list --unread` and `--saved`, from the app's reading state (read, never written).
+    Saved articles come newest saved first."""
+    if not unread and not saved:
         return articles
     reading = ReadingState.open(reading_dir(config.content_dir))
-    return [article for article in articles if not reading.is_read(article.id)]
+    if saved:
+        order = {article_id: rank for rank, article_id in enumerate(reading.saved_newest_first())}
+        articles = sorted((article for article in articles if article.id in order), key=lambda a: order[a.id])
+    if unread:
+        articles = [article for article in articles if not reading.is_read(article.id)]
+    return articles
 
 
 def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:

@@ -506,6 +506,14 @@ class NewsroomApp(App[None]):
         self._reading_changed()
         return changed
 
+    def toggle_saved(self, article_id: str) -> bool:
+        """Save an article, or unsave a saved one; returns whether it is saved now."""
+        saved = not self.reading.is_saved(article_id)
+        self.reading.set_saved(article_id, saved)
+        self._count_saved()
+        self._reading_changed()
+        return saved
+
     def _reading_changed(self) -> None:
         self.reading_version += 1
         self.save_reading()
@@ -543,7 +551,7 @@ class NewsroomApp(App[None]):
         if isinstance(self.screen, SearchScreen) or self.newsroom is None:
             return
         section = self.browse.current_section
-        scope = None if section is None or section.front_page else section.id
+        scope = self.browse.search_scope
 
         def chosen(choice: SearchChoice | None) -> None:
             if choice is not None:

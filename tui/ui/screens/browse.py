@@ -21,7 +21,7 @@ from tui.ui.screens.links import LinksScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import HighlightTerms, Reader
-from tui.ui.widgets.section_menu import SectionMenu
+from tui.ui.widgets.section_menu import SAVED, SectionMenu
 
 NARROW_WIDTH = 70  # below this, one pane at a time
 
@@ -36,6 +36,7 @@ class BrowseScreen(Screen):
         Binding("M", "mark_section_read", "Mark the section read", show=False, id="mark_section_read"),
         Binding("U", "undo_mark_read", "Undo marking the section read", show=False, id="undo_mark_read"),
         Binding("u", "unread_only", "Only unread articles, and back", show=False, id="unread_only"),
+        Binding("s", "toggle_saved", "Save / unsave (收藏)", show=False, id="toggle_saved"),
     ]
 
     def __init__(self) -> None:
@@ -77,7 +78,8 @@ class BrowseScreen(Screen):
             self.query_one(Reader).show_hint("Choose an article: arrows to move, enter to open.")
             section_id, article_id = newsroom.front_page.id, None
         else:
-            section_id = self._section_id if newsroom.section(self._section_id or "") else newsroom.front_page.id
+            known = self._section_id == SAVED.id or newsroom.section(self._section_id or "")
+            section_id = self._section_id if known else newsroom.front_page.id
             article_id = articles.current.id if articles.current else None
         menu.show_newsroom(newsroom, section_id)
         self._show_section(section_id, article_id)
@@ -140,8 +142,28 @@ class BrowseScreen(Screen):
         self.query_one(ArticleList).show_articles(articles, current_id)
 
     def _articles_in(self, section_id: str) -> list[Article]:
+        """A section's articles; 收藏 (Saved) lists the saved ones, newest saved first."""
         assert self.newsroom is not None
+        if section_id == SAVED.id:
+            found = (self.newsroom.article(article_id) for article_id in self.app.reading.saved_newest_first())
+            return [article for article in found if article is not None]
         return self.newsroom.articles_in(section_id)
+
+    @property
+    def search_scope(self) -> str | None:
+        """The section a search may be narrowed to (ctrl+g): none on the front page or 收藏."""
+        section = self.current_section
+        if section is None or section.front_page or section.id == SAVED.id:
+            return None
+        return section.id
+
+    def show_saved(self) -> None:
+        """The 收藏 (Saved) list, its first article highlighted."""
+        if self.newsroom is None:
+            return
+        self.query_one(SectionMenu).select_section(SAVED.id)
+        self._show_section(SAVED.id)
+        self._focus_pane(1)
 
     def _set_empty_text(self) -> None:
         if self.newsroom is None or not self.newsroom.complete:
@@ -334,6 +356,14 @@ class BrowseScreen(Screen):
 
     def action_unread_only(self) -> None:
         self.app.unread_only = not self.app.unread_only
+
+    def action_toggle_saved(self) -> None:
+        article = self._target()
+        if article is None:
+            self.app.bell()
+            return
+        saved = self.app.toggle_saved(article.id)
+        self.notify("Saved to 收藏." if saved else "Taken out of 收藏.", markup=False, timeout=2)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")

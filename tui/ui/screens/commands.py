@@ -22,6 +22,8 @@ class NewsroomCommands(Provider):
         yield ("Mark the section read", browse.action_mark_section_read, "every article of the section (undo offered)")
         yield ("Undo marking the section read", browse.action_undo_mark_read, "those articles are unread again")
         yield ("Only unread articles", browse.action_unread_only, "list only unread articles, and back")
+        yield ("Save / unsave article", browse.action_toggle_saved, "keep the highlighted or open article in 收藏")
+        yield ("Saved articles (收藏)", browse.show_saved, "the articles you saved, newest saved first")
         yield ("Problems", app.action_problems, "files that could not be used")
         yield ("Keys", app.action_help, "every key binding")
 

@@ -33,7 +33,7 @@ class SectionMenu(RowList):
         self.watch(self.app, "reading_version", self.refresh, init=False)
 
     def show_newsroom(self, newsroom: Newsroom, current: str | None = None) -> None:
-        self.sections = list(newsroom.sections)
+        self.sections = [*newsroom.sections, SAVED]
         ids = [section.id for section in self.sections]
         self.set_row_count(len(self.sections), ids.index(current) if current in ids else 0)
 
