@@ -48,7 +48,7 @@ async def test_opens_on_front_page_with_newest_first():
         await started(app, pilot)
         menu = app.screen.query_one(SectionMenu)
         assert menu.current.label == "最新"
-        assert [s.label for s in menu.sections] == ["最新", "活動", "出訪", "會議", "論述", "圖片"]
+        assert [s.label for s in menu.sections] == ["最新", "活動", "出訪", "會議", "論述", "圖片", "收藏"]
         assert titles(app) == [WANG, WEI, AQSIQ]  # undated last
         assert app.focused is menu
 
@@ -68,10 +68,10 @@ async def test_section_navigation_with_arrows_and_vim_keys():
         await pilot.pause()
         assert menu.current.label == "出訪" and titles(app) == []
         await pilot.press("G")
-        assert menu.current.label == "圖片"
+        assert menu.current.label == "收藏"  # the saved articles close the menu
         await pilot.press("g")
         assert menu.current.label == "最新"
-        await pilot.press("end")
+        await pilot.press("end", "k")
         assert menu.current.label == "圖片"
         await pilot.press("home")
         assert menu.current.label == "最新"
