@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
+from tui.chinese.cjk import IDEOGRAPH, IDEOGRAPH_RE
+
 # --- bracketed romanization -------------------------------------------------
 
 # Every standard Mandarin syllable, without tones; ü is written v.
@@ -58,11 +60,9 @@ _TONE_MARKS = {"\u0304", "\u0301", "\u030c", "\u0300"}  # macron, acute, caron, 
 
 # Ideographs: the unified block, extension A, compatibility ideographs, and
 # the supplementary planes (extensions B and later).
-_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_IDEOGRAPH_RE = re.compile(f"[{_IDEOGRAPH}]")
 # Half-width or full-width brackets, in any pairing: scrapers mix them.
 _BRACKETED = re.compile(
-    f"(?P<char>[{_IDEOGRAPH}])[(（](?P<reading>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\u0300\u0301\u0304\u030c\u0308]{{1,7}}[1-5]?)[)）]"
+    f"(?P<char>[{IDEOGRAPH}])[(（](?P<reading>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\u0300\u0301\u0304\u030c\u0308]{{1,7}}[1-5]?)[)）]"
 )
 
 
@@ -125,7 +125,7 @@ _REPLACEMENT = re.compile("\ufffd+")
 # Lost characters often come out as `?`: two or more directly before an
 # ideograph, or a run between two ideographs. A question ends a sentence, so
 # "嗎??" at the end of a clause is not reported.
-_QUESTION_RUN = re.compile(f"\\?{{2,}}(?=[{_IDEOGRAPH}])|(?<=[{_IDEOGRAPH}])\\?{{2,}}(?=[{_IDEOGRAPH}])")
+_QUESTION_RUN = re.compile(f"\\?{{2,}}(?=[{IDEOGRAPH}])|(?<=[{IDEOGRAPH}])\\?{{2,}}(?=[{IDEOGRAPH}])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # cp1252's bytes 0x80-0x9f print as these; the five it leaves undefined come
@@ -147,7 +147,7 @@ _GBK_AS_LATIN = re.compile("[\xa1-\xfe]{4,}")
 # Latin letters, Greek, Cyrillic, symbols, box drawing, kana, bopomofo,
 # full-width forms and the private use area.
 _GBK_CANDIDATE = re.compile(
-    f"[{_IDEOGRAPH}\u00a4-\u01dc\u0251\u0261\u02c7-\u02d9\u0391-\u03c9\u0401-\u0451\u2010-\u206f"
+    f"[{IDEOGRAPH}\u00a4-\u01dc\u0251\u0261\u02c7-\u02d9\u0391-\u03c9\u0401-\u0451\u2010-\u206f"
     "\u2103-\u22ff\u2312\u2460-\u24ff\u2500-\u25ff\u2605-\u2642\u3000-\u30ff\u3105-\u3129"
     "\u3220-\u32a3\ufe30-\ufe6b\uff01-\uffe5\ue000-\uf8ff]{2,}"
 )
@@ -205,7 +205,7 @@ def _latin1_mojibake(line: str) -> list[tuple[int, str, str, str]]:
             original = damaged.encode("latin-1").decode("gbk")
         except UnicodeError:
             continue
-        if len(original) >= 2 and all(_IDEOGRAPH_RE.match(c) for c in original):
+        if len(original) >= 2 and all(IDEOGRAPH_RE.match(c) for c in original):
             found.append((start, damaged, original, "GBK text decoded as Latin-1"))
     return found
 
@@ -238,7 +238,7 @@ def _gbk_mojibake(line: str) -> list[tuple[int, str, str]]:
             damaged = chars[first : last + 1]
             if all(_common_ideograph(c) for c in damaged):
                 continue  # mojibake always shows some rare characters or symbols
-            if _PUNCTUATION.search(damaged) and sum(1 for c in original if _IDEOGRAPH_RE.match(c)) < 3:
+            if _PUNCTUATION.search(damaged) and sum(1 for c in original if IDEOGRAPH_RE.match(c)) < 3:
                 continue  # punctuation inside says real text: ask for more evidence
             found.append((run.start() + first, chars[first : last + 1], original))
     return found

@@ -24,10 +24,9 @@ import unicodedata
 import opencc
 
 from tui.chinese import pinyin
+from tui.chinese.cjk import has_ideograph, ideographs
 from tui.chinese.script import SHARED_POOL
 
-# Unicode blocks with ideographs that OpenCC knows about.
-_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0), (0x2A700, 0x2EBF0))
 # Characters to scan for width, case and punctuation changes (the BMP and SMP
 # cover everything a newsroom types; astral ideographs are handled above).
 _SCAN_LIMIT = 0x20000
@@ -36,7 +35,7 @@ _SCAN_LIMIT = 0x20000
 _DROPPED_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Zl", "Zp", "Cc", "Cf"}
 
 # Bump when folding changes: stored index tokens depend on it.
-NORMALIZE_VERSION = 1
+NORMALIZE_VERSION = 2  # 2: the one CJK table (compatibility supplement, extensions G-I)
 
 _lock = threading.Lock()
 _table: dict[int, str] | None = None
@@ -49,7 +48,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 def _build_table() -> dict[int, str]:
     """Map every character whose folded form differs to that form ('' = dropped)."""
-    chars = [chr(cp) for start, stop in _CJK_RANGES for cp in range(start, stop)]
+    chars = ideographs()
     joined = "\n".join(chars)  # one character per line: no phrase can span two
     simplified = _converter("t2s").convert(joined).split("\n")
     # hk2s knows a few more variant characters (衞, 粧, 敍) that t2s keeps.
@@ -120,7 +119,7 @@ def prepare(with_pinyin: bool = True) -> None:
 
 
 def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000" for char in text)
+    return has_ideograph(text)
 
 
 def variants(term: str) -> tuple[str, ...]:

@@ -58,6 +58,7 @@ from pathlib import Path
 
 import opencc
 
+from tui.chinese.cjk import ideographs
 from tui.core.config import Config, ConfigError
 
 if sys.version_info >= (3, 11):
@@ -172,7 +173,6 @@ SHARED_POOL = OpenCCPool()
 
 SAMPLE_CHARS = 1024  # ~3 KB: hundreds of telling characters; keeps loading 100k articles fast
 MIXED_SHARE = 0.2  # the minority script must be at least this share of the evidence
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2EBEF), (0x30000, 0x323AF))
 
 
 class _Evidence:
@@ -185,7 +185,7 @@ class _Evidence:
     """
 
     def __init__(self, pool: OpenCCPool) -> None:
-        chars = [chr(code) for start, end in _CJK_RANGES for code in range(start, end + 1)]
+        chars = ideographs()
         # One call per config; newlines keep characters from forming phrases.
         changed = {}
         for config in ("t2s", "s2t"):

@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tui.chinese.artifacts import find_artifacts, repair_romanization
+from tui.chinese.cjk import IDEOGRAPH, PUNCTUATION_RANGES, char_class
 from tui.core.config import Config, ConfigError, resolve_config
 from tui.core.model import Problem
 from tui.core.text import clean_line, truncate
@@ -158,7 +159,7 @@ _BLOCK_TAGS = {
     "title",
 }
 _SKIP_TAGS = {"script", "style", "nav", "noscript", "template", "svg", "iframe", "select", "button", "form"}
-_IDEOGRAPHIC = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_IDEOGRAPHIC = IDEOGRAPH + char_class(PUNCTUATION_RANGES)  # Chinese text, its punctuation included
 _BROKEN_CJK = re.compile(f"(?<=[{_IDEOGRAPHIC}])[ \\t]*\\n[ \\t\\n]*(?=[{_IDEOGRAPHIC}])")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
 
