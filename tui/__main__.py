@@ -1,5 +1,5 @@
 from tui.cli import main
 
-# The guard matters: the index's worker processes import this module again.
+# `python -m tui` is the same command as `newsroom` (the SSH and web servers start visitors' apps this way).
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -15,10 +15,9 @@ from dataclasses import replace
 
 from tui import __version__
 from tui.chinese.script import initial_mode, load_glossary
-from tui.core.config import SCRIPT_MODES, ConfigError, resolve_config
+from tui.core.config import SCRIPT_MODES, resolve_config
+from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
 from tui.core.state import load_state
-
-EXIT_USAGE = 2
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -191,11 +190,6 @@ def build_app(argv: Sequence[str] = ()):
     return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config), kiosk=kiosk)
 
 
-def _error(message: str) -> int:
-    print(f"newsroom: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _console():
     from rich.console import Console
 
@@ -225,13 +219,13 @@ def _lookup(args: argparse.Namespace) -> int:
         section = args.section if args.section is not None else newsroom.front_page.id
         if newsroom.section(section) is None:
             known = ", ".join(s.id or '""' for s in newsroom.sections)
-            return _error(f"no section {section!r} (sections: {known})")
+            return print_error(f"no section {section!r} (sections: {known})")
         articles = newsroom.articles_in(section)
         articles = lookup.read_filter(articles, config, unread=args.unread, saved=args.saved)[: args.limit]
         if not articles and not args.json:
             what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
             print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
-            return 1
+            return EXIT_NOTHING
         if args.json:
             lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
         else:
@@ -240,12 +234,12 @@ def _lookup(args: argparse.Namespace) -> int:
     article = newsroom.article(args.id)
     if article is None:
         print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
-        return 1
+        return EXIT_NOTHING
     try:
         body = load_body(article)
     except (ContentError, OSError) as error:
         print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
-        return 1
+        return EXIT_NOTHING
     if args.json:
         record = lookup.article_record(article, newsroom, present)
         record["body"] = present(body, article)
@@ -262,8 +256,8 @@ def _search(args: argparse.Namespace, index, newsroom, present) -> int:
     query = parse_query(" ".join(args.query))
     if query.is_empty:
         if query.warnings:  # since:9999-99-99 alone: say what was wrong with it
-            return _error("; ".join(query.warnings))
-        return _error("give words to search for, e.g. newsroom search 質量")
+            return print_error("; ".join(query.warnings))
+        return print_error("give words to search for, e.g. newsroom search 質量")
     for warning in query.warnings:
         print(f"newsroom: {warning}", file=sys.stderr)
     hits = index.search(query, limit=max(0, args.limit), section=args.section)
@@ -285,7 +279,7 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             from tui.serve.web import run
     except ImportError as error:
-        return _error(f"serving needs the optional dependencies: pip install 'newsroom[serve]' ({error})")
+        return print_error(f"serving needs the optional dependencies: pip install 'newsroom[serve]' ({error})")
     return run(args)
 
 
@@ -305,16 +299,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command:
             return _lookup(args)
         app = build_app(argv)
-    except ConfigError as error:
-        return _error(str(error))
+    except NewsroomError as error:
+        return print_error(error, error.exit_status)
     if not sys.stdout.isatty() or not sys.stdin.isatty() or os.environ.get("TERM") == "dumb":
-        return _error(
+        return print_error(
             "the app needs an interactive terminal (TERM is dumb, or input or output is not a terminal).\n"
             "For answers in the shell use: newsroom list [SECTION], newsroom show ID (see newsroom --help)."
         )
     encoding = (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "")
     if encoding != "utf8":
-        return _error(
+        return print_error(
             f"the terminal's locale encoding is {sys.stdout.encoding}, which cannot show Chinese text.\n"
             "Use a UTF-8 locale, e.g. LANG=C.UTF-8 newsroom (or zh_TW.UTF-8, zh_CN.UTF-8)."
         )

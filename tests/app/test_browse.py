@@ -198,6 +198,18 @@ async def test_help_screen_lists_the_real_bindings():
         text = " ".join(str(static.render()) for static in app.screen.query("Static"))
         for description in ("Quit", "Help", "Problems", "Next pane", "Back", "Page down", "Prev", "Next"):
             assert description in text
+        # Every binding with an id, from the one list of owners, is on the help screen.
+        from tui.core.keys import BINDING_IDS
+        from tui.ui.screens.help import collect_bindings
+
+        shown = set()
+        for heading, owner in app.binding_groups():
+            assert heading in text
+            for binding in collect_bindings(owner):
+                if binding.id and binding.description and not binding.system:
+                    assert binding.description in text, binding.id
+                    shown.add(binding.id)
+        assert shown == set(BINDING_IDS)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -515,3 +515,56 @@ def test_config_error_str_is_one_line_with_file_line_key_and_reason(tmp_path):
     assert text.startswith(f"{path}:3:")
     assert "newsroom.script" in text
     assert "must be a string" in text
+
+
+def test_an_unknown_binding_id_is_an_error_naming_the_line_and_the_known_ids(tmp_path):
+    path = write_config(
+        tmp_path, '[newsroom]\ncontent_dir = "content"\n[keys]\nsearch = "ctrl+f"\nprobelms = "ctrl+o"\n'
+    )
+    error = load_error(path)
+    assert str(error).startswith(f"{path}:5: [keys] unknown binding id 'probelms' (known ids: quit, help,")
+    assert "problems" in str(error) and "close_help" in str(error)
+
+
+def test_the_cli_and_check_both_refuse_an_unknown_binding_id(tmp_path, capsys):
+    import argparse
+
+    from rich.console import Console
+
+    from tui.cli import main
+    from tui.commands import checker
+
+    path = write_config(tmp_path, '[newsroom]\ncontent_dir = "content"\n[keys]\nprobelms = "ctrl+o"\n')
+    assert main(["--config", str(path), "list"]) == 2
+    assert f"newsroom: error: {path}:4: [keys] unknown binding id 'probelms'" in capsys.readouterr().err
+    args = argparse.Namespace(config=str(path), content=None, json=False)
+    assert checker.run(args, Console()) == 2
+    assert "unknown binding id 'probelms'" in capsys.readouterr().err
+
+
+def test_many_sections_are_located_in_one_pass(tmp_path, monkeypatch):
+    # Finding a key's line once per key rescanned the file: 10,000 sections took minutes.
+    from tui.core import toml
+
+    sections = "".join(f'[[sections]]\nid = "s{n}"\nlabel = "第{n}版"\n' for n in range(2000))
+    path = write_config(
+        tmp_path, f'[newsroom]\ncontent_dir = "content"\n{sections}[[sections]]\nid = "s7"\nlabel = "重複"\n'
+    )
+    scans = []
+    real = toml.KeyLines.__init__
+    monkeypatch.setattr(toml.KeyLines, "__init__", lambda self, text: (scans.append(1), real(self, text))[1])
+    assert_error_names(load_error(path), path, 2 + 3 * 2000 + 2, "sections[2000].id")
+    assert len(scans) == 1
+
+
+def test_key_lines_finds_tables_keys_and_quoted_keys():
+    from tui.core.toml import KeyLines
+
+    lines = KeyLines(
+        'top = 1\n[script.glossary]\n"头发干了" = "頭髮乾了"\n[[sections]]\nid = "a"\n[[sections]]\n id = "b"\n'
+    )
+    assert lines.key("", "top") == 1
+    assert lines.table("script.glossary") == 2 and lines.key("script.glossary", "头发干了") == 3
+    assert lines.key("sections", "id", 0) == 5 and lines.key("sections", "id", 1) == 7
+    assert lines.key("sections", "label", 1) == 6  # a missing key: its table's header
+    assert lines.key("nowhere", "x") is None

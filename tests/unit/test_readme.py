@@ -26,16 +26,23 @@ def test_ci_runs_the_readme_test_command():
     assert quick_start_commands()[1] in ci.splitlines()
 
 
-def test_every_binding_id_is_documented():
+def live_binding_ids() -> list[str]:
     from tui.ui.app import NewsroomApp
-    from tui.ui.screens.browse import BrowseScreen
     from tui.ui.screens.help import collect_bindings
-    from tui.ui.screens.search import SearchScreen
-    from tui.ui.widgets.article_list import ArticleList
-    from tui.ui.widgets.reader import Reader
 
-    owners = (NewsroomApp, BrowseScreen, ArticleList, Reader, SearchScreen)
-    ids = {b.id for owner in owners for b in collect_bindings(owner) if b.id}
+    return [b.id for _, owner in NewsroomApp.binding_groups() for b in collect_bindings(owner) if b.id]
+
+
+def test_the_app_binds_exactly_the_known_ids_each_once():
+    from tui.core.keys import BINDING_IDS
+
+    ids = live_binding_ids()
+    assert sorted(set(ids)) == sorted(BINDING_IDS)
+    assert len(ids) == len(set(ids)), "a binding id is shared by two bindings"
+
+
+def test_the_readme_lists_exactly_the_known_binding_ids():
+    from tui.core.keys import BINDING_IDS
+
     documented = README.split("Binding ids:", 1)[1].split("\n\n", 1)[0]
-    missing = sorted(i for i in ids if f"`{i}`" not in documented)
-    assert not missing, f"README lacks binding ids: {missing}"
+    assert sorted(re.findall(r"`(\w+)`", documented)) == sorted(BINDING_IDS)

@@ -48,7 +48,6 @@ longest phrase wins (as OpenCC's own maximum matching does).
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -59,12 +58,9 @@ from pathlib import Path
 import opencc
 
 from tui.chinese.cjk import ideographs
-from tui.core.config import Config, ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from tui.core import toml
+from tui.core.config import Config
+from tui.core.errors import ConfigError
 
 
 class ScriptMode(str, Enum):
@@ -292,21 +288,20 @@ class Glossary:
         except OSError as error:
             raise ValueError(f"{path}: cannot read glossary file: {error.strerror}") from None
         try:
-            data = tomllib.loads(raw)
-        except tomllib.TOMLDecodeError as error:
-            match = re.search(r"\s*\(at line (\d+), column \d+\)", str(error))
-            line = match.group(1) if match else "1"
-            message = str(error)[: match.start()] if match else str(error)
-            raise ValueError(f"{path}:{line}: TOML syntax error: {message}") from None
+            data = toml.loads(raw)
+        except toml.TOMLDecodeError as error:
+            message, line = toml.split_error(error, raw)
+            raise ValueError(f"{path}:{line or 1}: TOML syntax error: {message}") from None
+        lines = toml.KeyLines(raw)
         tables: dict[str, dict[str, str]] = {}
         for name, table in data.items():
-            line = _line_of(raw, name, None)
+            line = lines.table(name) or lines.key("", name) or 1
             if name not in _FILE_TABLES:
                 raise ValueError(f"{path}:{line}: unknown table [{name}] (expected: {', '.join(_FILE_TABLES)})")
             if not isinstance(table, dict):
                 raise ValueError(f'{path}:{line}: {name} must be a table of "phrase" = "output"')
             for phrase, output in table.items():
-                where = f"{path}:{_line_of(raw, name, phrase)}"
+                where = f"{path}:{lines.key(name, phrase) or 1}"
                 if not isinstance(output, str):
                     raise ValueError(f"{where}: [{name}] {phrase!r} must map to a string, not {type(output).__name__}")
                 try:
@@ -461,24 +456,6 @@ def _separator(text: str) -> str:
         if chr(code) not in text:
             return chr(code)
     raise ValueError("text uses every plane-15 private-use character")  # pragma: no cover
-
-
-def _line_of(raw: str, table: str, key: str | None) -> int:
-    """Best-effort line of `key` in `[table]`, or of the table header; 1 if not found."""
-    lines = raw.splitlines()
-    header = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]")
-    start = next((n for n, line in enumerate(lines) if header.match(line)), None)
-    if start is None:
-        return 1
-    if key is None:
-        return start + 1
-    key_line = re.compile(r"""^\s*["']?""" + re.escape(key) + r"""["']?\s*=""")
-    for number in range(start + 1, len(lines)):
-        if lines[number].lstrip().startswith("["):
-            break
-        if key_line.match(lines[number]):
-            return number + 1
-    return start + 1
 
 
 # ---------------------------------------------------------------------------

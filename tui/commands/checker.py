@@ -15,11 +15,10 @@ from collections.abc import Iterable
 
 from tui.chinese.artifacts import find_artifacts
 from tui.core.config import Config, ConfigError, resolve_config
+from tui.core.errors import EXIT_NOTHING, EXIT_OK, print_error
 from tui.core.loader import ContentError, iter_content_files, load_file, read_file
 from tui.core.model import Problem
 from tui.core.text import clean_line
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
 
 
 def check_newsroom(config: Config) -> tuple[list[Problem], int]:
@@ -71,8 +70,7 @@ def run(args: argparse.Namespace, console) -> int:
     try:
         config = resolve_config(args.config, args.content)
     except ConfigError as error:
-        print(f"newsroom: error: {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        return print_error(error)
     problems, files = check_newsroom(config)
     if args.json:
         records = [{"path": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in problems]
@@ -86,7 +84,7 @@ def run(args: argparse.Namespace, console) -> int:
             f"{errors} error(s), {warnings} warning(s)" if problems else "no problems"
         )
         print(summary, file=sys.stderr)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    return EXIT_NOTHING if problems else EXIT_OK
 
 
 __all__ = ["check_newsroom", "run", "sort_problems"]

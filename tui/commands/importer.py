@@ -17,7 +17,6 @@ import codecs
 import datetime as dt
 import hashlib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,10 +26,10 @@ from pathlib import Path
 from tui.chinese.artifacts import find_artifacts, repair_romanization
 from tui.chinese.cjk import IDEOGRAPH, PUNCTUATION_RANGES, char_class
 from tui.core.config import Config, ConfigError, resolve_config
+from tui.core.errors import EXIT_NOTHING, EXIT_OK, print_error
 from tui.core.model import Problem
 from tui.core.text import clean_line, truncate
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 PAGE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 SECTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -628,11 +627,6 @@ def _say(console, text: str = "", style: str | None = None) -> None:
     console.print(text, style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
-def _error(message: str) -> int:
-    print(f"newsroom: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def collect_pages(paths: Iterable[str]) -> list[Path]:
     """The pages named, folders expanded to their page files (raises FileNotFoundError)."""
     pages: list[Path] = []
@@ -669,19 +663,19 @@ def run(args: argparse.Namespace, console) -> int:
     try:
         config = resolve_config(args.config, args.content)
     except ConfigError as error:
-        return _error(str(error))
+        return print_error(str(error))
     problem = check_section(args.section, config)
     if problem:
-        return _error(problem)
+        return print_error(problem)
     try:
         pages = collect_pages(args.paths)
     except FileNotFoundError as error:
-        return _error(f"no such file or folder: {error}")
+        return print_error(f"no such file or folder: {error}")
     if not pages:
-        return _error("no pages to import (.txt or .html files)")
+        return print_error("no pages to import (.txt or .html files)")
     out_dir = Path(args.out) if getattr(args, "out", None) else config.content_dir
     if out_dir.exists() and not out_dir.is_dir():
-        return _error(f"--out {out_dir} is not a folder")
+        return print_error(f"--out {out_dir} is not a folder")
     target = out_dir / args.section
     if config.sections and not any(s.id == args.section for s in config.sections) and not getattr(args, "out", None):
         _say(
@@ -700,7 +694,7 @@ def run(args: argparse.Namespace, console) -> int:
             data = page.read_bytes()
         except (OSError, PageError) as error:
             _say(console, f"{page}:1: error: cannot read: {getattr(error, 'strerror', None) or error}", "red")
-            status = EXIT_PROBLEMS
+            status = EXIT_NOTHING
             continue
         display = clean_line(str(page))
         result = import_page(data, display, year=args.year)
@@ -713,7 +707,7 @@ def run(args: argparse.Namespace, console) -> int:
         for item in result.notes:
             _say(console, f"  {item.path}:{item.line}: note: {item.message}", "dim")
         if result.problems:
-            status = EXIT_PROBLEMS
+            status = EXIT_NOTHING
         stem = slug_stem(page)
         for index, draft in enumerate(result.articles, start=1):
             path = target / f"{stem}-{index}.md"
@@ -722,7 +716,7 @@ def run(args: argparse.Namespace, console) -> int:
                 path = target / f"{stem}-{digest}-{index}.md"
             planned.add(path)
             if not _write(console, path, render(draft), args):
-                status = EXIT_PROBLEMS
+                status = EXIT_NOTHING
     return status
 
 

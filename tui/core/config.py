@@ -9,35 +9,19 @@ short message and exit status 2.
 from __future__ import annotations
 
 import os
-import re
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from tui.core import toml
+from tui.core.errors import ConfigError
+from tui.core.keys import BINDING_IDS
 
 APP_NAME = "newsroom"
 SCRIPT_MODES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # tui/, where the wheel puts sample/
-
-
-class ConfigError(Exception):
-    """A config file that cannot be used, with where and why."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None, key: str | None = None):
-        self.path, self.message, self.line, self.key = str(path), message, line, key
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        key = f" [{self.key}]" if self.key else ""
-        return f"{where}:{key} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -119,11 +103,11 @@ def load(path: Path) -> Config:
     except OSError as error:
         raise ConfigError(path, f"cannot read: {error.strerror}") from None
     try:
-        data = tomllib.loads(raw_text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = split_toml_error(str(error), raw_text)
+        data = toml.loads(raw_text)
+    except toml.TOMLDecodeError as error:
+        message, line = toml.split_error(error, raw_text)
         raise ConfigError(path, f"TOML syntax error: {message}", line) from None
-    return _build(path, raw_text, data)
+    return _build(path, toml.KeyLines(raw_text), data)
 
 
 def for_content_dir(content_dir: Path) -> Config:
@@ -133,44 +117,17 @@ def for_content_dir(content_dir: Path) -> Config:
     return Config(path=None, title=content_dir.resolve().name, content_dir=content_dir)
 
 
-def split_toml_error(text: str, source: str) -> tuple[str, int | None]:
-    """tomllib's message without its position, and the line it names."""
-    match = re.search(r"\s*\(at line (\d+), column \d+\)", text)
-    if match:
-        return text[: match.start()] + text[match.end() :], int(match.group(1))
-    match = re.search(r"\s*\(at end of document\)", text)
-    if match:
-        return text[: match.start()], max(1, len(source.rstrip("\n").split("\n")))
-    return text, None
-
-
-def _locate(raw_text: str, table: str, key: str | None, index: int = 0) -> int | None:
-    """Best-effort line number of `key` in `[table]` (or the index-th `[[table]]`)."""
-    lines = raw_text.splitlines()
-    header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
-    starts = [number for number, line in enumerate(lines) if header.match(line)]
-    if index >= len(starts):
-        return None
-    start = starts[index]
-    if key is None:
-        return start + 1
-    key_line = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-    for number in range(start + 1, len(lines)):
-        if re.match(r"^\s*\[", lines[number]):
-            break
-        if key_line.match(lines[number]):
-            return number + 1
-    return start + 1
-
-
-def _check_table(path: Path, raw_text: str, name: str, table: Any, index: int = 0) -> dict:
+def _check_table(path: Path, lines: toml.KeyLines, name: str, table: Any, index: int = 0) -> dict:
     where = f"{name}[{index}]" if name == "sections" else name
     if not isinstance(table, dict):
-        raise ConfigError(path, f"[{where}] must be a table", _locate(raw_text, name, None, index), name)
+        raise ConfigError(path, f"[{where}] must be a table", lines.key(name, None, index), name)
     schema = _SCHEMA[name]
     for key, value in table.items():
-        line = _locate(raw_text, name, key, index)
+        line = lines.key(name, key, index)
         if name == "keys":
+            if key not in BINDING_IDS:
+                known = ", ".join(BINDING_IDS)
+                raise ConfigError(path, f"unknown binding id {key!r} (known ids: {known})", line, "keys")
             if not isinstance(value, str):
                 raise ConfigError(path, 'a key binding must be a string such as "ctrl+f"', line, f"keys.{key}")
             continue
@@ -184,35 +141,25 @@ def _check_table(path: Path, raw_text: str, name: str, table: Any, index: int = 
             )
     for key, (_, required) in schema.items():
         if required and key not in table:
-            raise ConfigError(path, "missing required key", _locate(raw_text, name, None, index), f"{where}.{key}")
+            raise ConfigError(path, "missing required key", lines.key(name, None, index), f"{where}.{key}")
     return table
 
 
-def _top_level_line(raw_text: str, name: str) -> int | None:
-    """The line of a table header or of a key set before any table."""
-    line = _locate(raw_text, name, None)
-    if line is None:
-        pattern = re.compile(r'^\s*"?' + re.escape(name) + r'"?\s*=')
-        line = next((n for n, text in enumerate(raw_text.splitlines(), 1) if pattern.match(text)), None)
-    return line
-
-
-def _build(path: Path, raw_text: str, data: dict) -> Config:
+def _build(path: Path, lines: toml.KeyLines, data: dict) -> Config:
     for name in data:
         if name not in _SCHEMA:
-            raise ConfigError(
-                path, f"unknown table (expected: {', '.join(_SCHEMA)})", _top_level_line(raw_text, name), name
-            )
+            line = lines.table(name) or lines.key("", name)  # a table, or a key set before any table
+            raise ConfigError(path, f"unknown table (expected: {', '.join(_SCHEMA)})", line, name)
     if "newsroom" not in data:
         raise ConfigError(path, "missing [newsroom] table with content_dir", None, "newsroom")
-    newsroom = _check_table(path, raw_text, "newsroom", data["newsroom"])
+    newsroom = _check_table(path, lines, "newsroom", data["newsroom"])
     base = path.resolve().parent
     content_dir = base / newsroom["content_dir"]
     if not content_dir.is_dir():
         raise ConfigError(
             path,
             f"content directory not found: {content_dir}",
-            _locate(raw_text, "newsroom", "content_dir"),
+            lines.key("newsroom", "content_dir"),
             "newsroom.content_dir",
         )
     script = newsroom.get("script")
@@ -220,18 +167,18 @@ def _build(path: Path, raw_text: str, data: dict) -> Config:
         raise ConfigError(
             path,
             f"unknown script {script!r} (expected one of: {', '.join(SCRIPT_MODES)})",
-            _locate(raw_text, "newsroom", "script"),
+            lines.key("newsroom", "script"),
             "newsroom.script",
         )
 
     raw_sections = data.get("sections", [])
     if not isinstance(raw_sections, list):
-        raise ConfigError(path, "use [[sections]] entries", _locate(raw_text, "sections", None), "sections")
+        raise ConfigError(path, "use [[sections]] entries", lines.key("sections", None), "sections")
     sections: list[SectionConfig] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_sections):
-        table = _check_table(path, raw_text, "sections", raw, index)
-        line = _locate(raw_text, "sections", "id", index)
+        table = _check_table(path, lines, "sections", raw, index)
+        line = lines.key("sections", "id", index)
         if not table["id"].strip():
             raise ConfigError(path, "section id must not be empty", line, f"sections[{index}].id")
         if table["id"] in seen:
@@ -244,20 +191,20 @@ def _build(path: Path, raw_text: str, data: dict) -> Config:
         raise ConfigError(
             path,
             "only one section may be the front page",
-            _locate(raw_text, "sections", "front_page", second),
+            lines.key("sections", "front_page", second),
             f"sections[{second}].front_page",
         )
 
-    script_table = _check_table(path, raw_text, "script", data.get("script", {}))
+    script_table = _check_table(path, lines, "script", data.get("script", {}))
     glossary = script_table.get("glossary", {})
     for source, target in glossary.items():
         if not isinstance(target, str):
-            line = _locate(raw_text, "script.glossary", source) or _locate(raw_text, "script", "glossary")
+            line = lines.key("script.glossary", source) or lines.key("script", "glossary")
             raise ConfigError(path, "glossary entries map a phrase to a string", line, f"script.glossary.{source}")
     glossary_file = script_table.get("glossary_file")
 
-    kiosk_table = _check_table(path, raw_text, "kiosk", data.get("kiosk", {}))
-    keys = _check_table(path, raw_text, "keys", data.get("keys", {}))
+    kiosk_table = _check_table(path, lines, "kiosk", data.get("kiosk", {}))
+    keys = _check_table(path, lines, "keys", data.get("keys", {}))
     return Config(
         path=path,
         title=newsroom.get("title", "Newsroom"),

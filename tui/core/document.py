@@ -491,9 +491,6 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(merged)
 
 
-__all__ = ["BULLET", "IMAGE_LABEL", "Block", "Cell", "Run", "parse_markdown", "summary_before_more"]
-
-
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -549,3 +546,16 @@ def can_open(href: str) -> bool:
     """Only web and mail links: never file:, javascript:, data: or a terminal's own schemes."""
     scheme = href.split(":", 1)[0].lower() if ":" in href else ""
     return scheme in OPENABLE_SCHEMES and clean(href) == href and not any(char.isspace() for char in href)
+
+
+__all__ = [
+    "BULLET",
+    "IMAGE_LABEL",
+    "Block",
+    "Cell",
+    "Run",
+    "can_open",
+    "find_links",
+    "parse_markdown",
+    "summary_before_more",
+]

@@ -9,19 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.config import Config, split_toml_error
+from tui.core import toml
+from tui.core.config import Config
 from tui.core.model import Article, Newsroom, Problem, Section
 from tui.core.text import clean, clean_line
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 FENCE = "+++"
@@ -72,9 +67,9 @@ def split_front_matter(text: str) -> ParsedFile:
     else:
         raise ContentError("front matter is not closed by a +++ line")
     try:
-        front = tomllib.loads("\n".join(lines[1:number]))
-    except tomllib.TOMLDecodeError as error:
-        message, line = split_toml_error(str(error), "\n".join(lines[1:number]))
+        front = toml.loads("\n".join(lines[1:number]))
+    except toml.TOMLDecodeError as error:
+        message, line = toml.split_error(error, "\n".join(lines[1:number]))
         line = line + 1 if line else 1  # the opening +++ is line 1 of the file
         raise ContentError(f"front matter is not valid TOML: {message}", line) from None
     except RecursionError:

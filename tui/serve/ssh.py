@@ -36,6 +36,7 @@ import platformdirs
 
 from tui.chinese.script import load_glossary
 from tui.core.config import APP_NAME, resolve_config
+from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
 
 log = logging.getLogger("newsroom.serve")
 
@@ -61,7 +62,7 @@ CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
 INPUT_BACKLOG = 64 * 1024  # bytes typed or pasted ahead of the app before the channel is paused
 
 
-class ServeError(Exception):
+class ServeError(NewsroomError):
     """The server cannot start as asked (bad host key file, port in use, ...)."""
 
 
@@ -818,20 +819,16 @@ async def serve_until_stopped(start, banner: Callable[[object], str]) -> None:
 
 def run_server(args: argparse.Namespace, make_options: Callable, start: Callable, banner: Callable) -> int:
     """Shared by `serve ssh` and `serve web`: 2 for bad options, 1 if it cannot listen, 0 on ctrl+c."""
-    from tui.core.config import ConfigError
-
     try:
         options = make_options(args)
-    except (ConfigError, ServeError) as error:
-        print(f"newsroom: error: {error}", file=sys.stderr)
-        return 2
+    except NewsroomError as error:
+        return print_error(error)
     configure_logging()
     prepare_index(args)
     try:
         asyncio.run(serve_until_stopped(lambda: start(options), lambda service: banner(options, service)))
     except ServeError as error:
-        print(f"newsroom: error: {error}", file=sys.stderr)
-        return 1
+        return print_error(error, EXIT_NOTHING)
     return 0
 
 

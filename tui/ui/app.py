@@ -35,6 +35,7 @@ from tui.search.scan import ScanSearch
 from tui.ui.screens.browse import BrowseScreen
 from tui.ui.screens.commands import NewsroomCommands
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.problems import ProblemsScreen
 from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.screens.search import SearchChoice, SearchScreen
@@ -559,16 +560,24 @@ class NewsroomApp(App[None]):
 
         self.push_screen(SearchScreen(scope, section.label if section else ""), chosen)
 
+    @classmethod
+    def binding_groups(cls) -> list[tuple[str, type]]:
+        """Every class that owns bindings, under the heading help shows it with."""
+        return [
+            ("Everywhere", cls),
+            ("Panes", BrowseScreen),
+            ("Section menu and article list", ArticleList),
+            ("Reader", Reader),
+            ("Search", SearchScreen),
+            ("Links", LinksScreen),
+            ("Problems", ProblemsScreen),
+            ("Script chooser", ScriptChooser),
+            ("Help", HelpScreen),
+        ]
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            groups = [
-                ("Everywhere", type(self)),
-                ("Panes", BrowseScreen),
-                ("Section menu and article list", ArticleList),
-                ("Reader", Reader),
-                ("Search", SearchScreen),
-            ]
-            self.push_screen(HelpScreen(groups, self.config.keys))
+            self.push_screen(HelpScreen(self.binding_groups(), self.config.keys))
 
     def action_problems(self) -> None:
         if self.newsroom is not None and not isinstance(self.screen, ProblemsScreen):

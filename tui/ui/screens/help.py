@@ -11,6 +11,12 @@ from textual.widgets import Footer, Static
 
 from tui.core.text import fit
 
+_PACKAGE = __name__.partition(".")[0]  # whatever the package is called
+
+
+def _ours(cls: type) -> bool:
+    return cls.__module__ == _PACKAGE or cls.__module__.startswith(f"{_PACKAGE}.")
+
 
 def collect_bindings(owner: type) -> list[Binding]:
     """A class's bindings including inherited ones; a subclass overrides its bases' keys.
@@ -20,7 +26,7 @@ def collect_bindings(owner: type) -> list[Binding]:
     """
     seen: dict[str, Binding] = {}
     for cls in reversed(owner.__mro__):
-        if not cls.__module__.startswith("tui.") and cls is not App:
+        if not _ours(cls) and cls is not App:
             continue
         for binding in cls.__dict__.get("BINDINGS", []):
             if isinstance(binding, tuple):
@@ -42,7 +48,7 @@ _ARROW_WORDS = {"\u2191": "up", "\u2193": "down", "\u2190": "left", "\u2192": "r
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close_help")]
 
     def __init__(self, groups: list[tuple[str, type]], keymap: dict[str, str]) -> None:
         super().__init__()

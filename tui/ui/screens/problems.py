@@ -13,7 +13,7 @@ from tui.ui.widgets.problem_list import ProblemList
 
 
 class ProblemsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,p,q", "dismiss", "Close", id="close")]
+    BINDINGS = [Binding("escape,p,q", "dismiss", "Close", id="close_problems")]
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ DESCRIPTIONS = {
 
 
 class ScriptChooser(ModalScreen[ScriptMode | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="close_script_chooser")]
 
     def __init__(self, current: ScriptMode) -> None:
         super().__init__()
