@@ -8,38 +8,14 @@ from pathlib import Path
 import pytest
 from textual.css.query import NoMatches
 
-from tests.conftest import SAMPLE_CONFIG, write_article
+from tests.app.conftest import AQSIQ, WANG, WEI, reader_text, sample_app, started, titles
+from tests.conftest import write_article
 from tui.cli import build_app
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.problems import ProblemsScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.section_menu import SectionMenu
-
-WANG = "王岐山在質量工作座談會上指出"
-AQSIQ = "質檢總局發布《大質量工作機制建設工作方案》"
-WEI = "魏傳忠:建立大質量工作機制 想實招出實力求實效"
-
-
-async def started(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def reader_text(app) -> str:
-    reader = app.screen.query_one(Reader)
-    return "\n".join(
-        "".join(segment.text for segment in reader.render_line(y)).rstrip()
-        for y in range(reader.scrollable_content_region.height)
-    )
-
-
-def titles(app) -> list[str]:
-    return [article.title for article in app.screen.query_one(ArticleList).articles]
-
-
-def sample_app(*args: str):
-    return build_app(["--config", str(SAMPLE_CONFIG), *args])
 
 
 async def test_opens_on_front_page_with_newest_first():

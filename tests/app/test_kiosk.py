@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_browse import started
+from tests.app.conftest import started
 from tests.conftest import ROOT
 from tui.chinese.script import ScriptMode
 from tui.cli import build_app

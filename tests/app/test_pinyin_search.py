@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.test_browse import AQSIQ, WANG, WEI, started
-from tests.app.test_search import result_titles, search_for
+from tests.app.conftest import AQSIQ, WANG, WEI, result_titles, search_for, started
 from tests.conftest import SAMPLE_CONFIG
 from tui.cli import build_app
 from tui.ui.screens.search import SearchScreen

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_browse import reader_text, sample_app, started
+from tests.app.conftest import reader_text, sample_app, started
 from tests.conftest import write_article
 from tui.chinese.script import ScriptMode
 from tui.cli import build_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_browse import WANG, WEI, reader_text, sample_app, started
+from tests.app.conftest import WANG, WEI, reader_text, result_titles, sample_app, search_for, started
 from tests.conftest import write_article
 from tui.cli import build_app
 from tui.ui.screens.search import SearchScreen
@@ -12,19 +12,6 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.result_list import ResultList
 from tui.ui.widgets.section_menu import SectionMenu
-
-
-async def search_for(app, pilot, text: str) -> ResultList:
-    await pilot.press("slash")
-    assert isinstance(app.screen, SearchScreen)
-    await pilot.press(*text)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app.screen.query_one(ResultList)
-
-
-def result_titles(results: ResultList) -> list[str]:
-    return [results.newsroom.article(hit.article_id).title for hit in results.hits]
 
 
 def row_text(results: ResultList, index: int) -> list[str]:
