@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from tests.app.test_browse import reader_text, started
+from tests.app.conftest import reader_text, started
 from tests.conftest import write_article
 from tui.cli import build_app
 from tui.ui.screens.links import LinksScreen

@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.app.test_browse import started
-from tests.app.test_search import result_titles, search_for
+from tests.app.conftest import result_titles, search_for, started
 from tests.conftest import write_article
 from tui.cli import build_app
 from tui.search.index import SearchIndex

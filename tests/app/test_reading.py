@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_browse import AQSIQ, WANG, WEI, sample_app, started
+from tests.app.conftest import AQSIQ, WANG, WEI, sample_app, started
 from tests.conftest import SAMPLE_CONFIG, write_article
 from tui.cli import build_app
 from tui.core.reading import ReadingState, reading_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.app.test_browse import sample_app, started
+from tests.app.conftest import sample_app, started
 from tests.app.test_index_damage import status, until
 from tui.ui.screens.search import SearchScreen
 
