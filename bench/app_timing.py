@@ -114,3 +114,144 @@ def script_toggle(corpus: Path, cache: Path) -> dict:
         "toggle_frame_median_ms": round(statistics.median(frames) * 1000, 1),
         "toggle_frames": max(counts),
     }
+
+
+# --- cost per action: time to the last byte and bytes written ----------------------
+
+QUIET = 0.3  # seconds without output that end an action's response
+KEYS = {
+    "tab": "\t",
+    "shift+tab": "\x1b[Z",
+    "enter": "\r",
+    "escape": "\x1b",
+    "down": "\x1b[B",
+    "up": "\x1b[A",
+    "pagedown": "\x1b[6~",
+    "pageup": "\x1b[5~",
+}
+
+
+class _ReadLog:
+    """Stands in for the terminal's pyte stream: notes when each read arrived, then feeds pyte."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.reads: list[tuple[float, int]] = []  # (perf_counter, bytes) per read
+        self.total = 0
+
+    def feed(self, data: bytes) -> None:
+        self.total += len(data)
+        self.reads.append((time.perf_counter(), self.total))
+        self.stream.feed(data)
+
+
+def log_reads(terminal: Terminal) -> _ReadLog:
+    log = _ReadLog(terminal.stream)
+    terminal.stream = log
+    return log
+
+
+def respond(terminal: Terminal, log: _ReadLog, keys: str, quiet: float = QUIET, timeout: float = 10.0):
+    """Write `keys` (one write: keys typed ahead arrive together) and wait until the
+    output has been quiet for `quiet` seconds. Returns (ms to the last byte, bytes)."""
+    before = log.total
+    started = time.perf_counter()
+    terminal.send(keys)
+    while True:
+        time.sleep(0.01)
+        last_at, total = log.reads[-1] if log.reads else (started, 0)
+        now = time.perf_counter()
+        if total == before and now - started > max(quiet, 1.0):
+            return 0.0, 0  # nothing was written at all
+        if total > before and now - last_at > quiet:
+            return (last_at - started) * 1000, total - before
+        if now - started > timeout:
+            raise TimeoutError(terminal.dump())
+
+
+def vm_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+# What a reader does, as (action, keys) in order; the walk ends where it began
+# (section menu focused, the front page, the first article) so it can repeat.
+NEWSROOM_WALK: list[tuple[str, str]] = [
+    ("pane switch (tab)", KEYS["tab"]),
+    *[("row move (j)", "j")] * 4,
+    *[("row move (k)", "k")] * 4,
+    ("20 moves typed ahead (j x 20)", "j" * 20),
+    ("20 moves typed ahead (k x 20)", "k" * 20),
+    ("pane switch (enter into the reader)", KEYS["enter"]),
+    *[("page down (space)", " ")] * 3,
+    *[("next article (])", "]")] * 2,
+    *[("previous article ([)", "[")] * 2,
+    *[("toggle script (t)", "t")] * 3,
+    ("pane switch (escape)", KEYS["escape"]),
+    ("pane switch (tab)", KEYS["tab"]),
+    ("pane switch (shift+tab)", KEYS["shift+tab"]),
+    ("pane switch (shift+tab)", KEYS["shift+tab"]),
+    ("pane switch (escape)", KEYS["escape"]),
+    ("open a section (j in the menu)", "j"),
+    ("open a section (k in the menu)", "k"),
+    ("open help (?)", "?"),
+    ("close help (escape)", KEYS["escape"]),
+]
+SEARCH_WALK: list[tuple[str, str]] = [
+    ("open search (/)", "/"),
+    ("search keystroke", "質"),
+    ("search keystroke", "量"),
+    ("close search (escape)", KEYS["escape"]),
+]
+
+
+def run_walk(terminal: Terminal, log: _ReadLog, walk: list[tuple[str, str]], into: dict[str, list]) -> None:
+    for action, keys in walk:
+        into.setdefault(action, []).append(respond(terminal, log, keys))
+
+
+def summarise(samples: dict[str, list]) -> dict[str, dict]:
+    return {
+        action: {
+            "ms": round(statistics.median(ms for ms, _ in pairs), 1),
+            "ms_max": round(max(ms for ms, _ in pairs), 1),
+            "bytes": int(statistics.median(size for _, size in pairs)),
+            "bytes_max": max(size for _, size in pairs),
+            "n": len(pairs),
+        }
+        for action, pairs in samples.items()
+    }
+
+
+def action_costs(corpus: Path, cache: Path, rounds: int = 3, cols: int = 120, rows: int = 35) -> dict:
+    """Every action of `NEWSROOM_WALK` `rounds` times, then a search; and the app's
+    memory before any search was opened."""
+    _newest_title(corpus, cache)
+    command = [*app_command(), "--config", str(corpus / "config.toml"), "--script", "original"]
+    samples: dict[str, list] = {}
+    with Terminal(command, cols=cols, rows=rows) as terminal:
+        log = log_reads(terminal)
+        _wait(terminal, lambda screen: " articles" in screen)
+        time.sleep(1.5)  # the background dictionary load, as a reader would let it finish
+        for _ in range(rounds):
+            run_walk(terminal, log, NEWSROOM_WALK, samples)
+        pid = terminal.process.pid
+        memory = {"rss_mb": round(vm_kb(pid, "VmRSS") / 1024, 1), "peak_rss_mb": round(vm_kb(pid, "VmHWM") / 1024, 1)}
+        for _ in range(rounds):
+            run_walk(terminal, log, SEARCH_WALK, samples)
+    return {"actions": summarise(samples), "memory_before_search": memory}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="Cost per action of the Newsroom app on a pty")
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as cache:
+        print(json.dumps(action_costs(args.corpus, Path(cache), args.rounds), indent=1, ensure_ascii=False))

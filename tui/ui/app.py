@@ -75,6 +75,7 @@ class IndexRebuilt(Message):
 
 PREVIEW_ARTICLES = 200
 PREVIEW_EVERY_SECONDS = 2.0
+SETTLE_ROUNDS = 64  # hand-offs a typed key's effects may take before the next key goes
 
 
 class NewsroomApp(App[None]):
@@ -338,27 +339,65 @@ class NewsroomApp(App[None]):
         if self._key_releaser is None or self._key_releaser.done():
             self._key_releaser = asyncio.create_task(self._release_keys())
 
+    @property
+    def next_typed_key(self) -> events.Key | None:
+        """The key typed ahead that will be handed on next, if any: work a key sets off
+        that the next one would undo (the preview of a row passed over) may be skipped."""
+        return self._typed_ahead[0] if self._typed_ahead else None
+
     async def _release_keys(self) -> None:
-        while True:
-            await self._settled()
-            if not self._typed_ahead:
-                return  # no await since the check: a key typed now starts a new releaser
+        await self._settled()
+        while self._typed_ahead:  # no await between this check and returning: a key typed later starts a new releaser
             key = self._typed_ahead.popleft()
             self._released_keys.add(id(key))
-            if not self.post_message(key):  # closing
-                self._released_keys.discard(id(key))
+            # All a key sets off is painted together, in one frame, once it has all run:
+            # a row move and the preview it opens reach the terminal as one update.
+            self._begin_batch()
+            try:
+                if not self.post_message(key):  # closing
+                    self._released_keys.discard(id(key))
+                await self._settled()
+            finally:
+                self._end_batch()
+                self._prompt_repaint()
 
-    async def _settled(self, patience: float = 0.25) -> None:
-        """Until no message is waiting anywhere on screen (or `patience` runs out:
-        a busy screen slows keys down but never swallows them)."""
-        give_up = time.monotonic() + patience
-        spins = 0
-        while time.monotonic() < give_up and self.is_running:
-            nodes = [self, *self.screen_stack[-1].walk_children(with_self=True)] if self.screen_stack else [self]
-            if not any(node.message_queue_size for node in nodes):
+    def _prompt_repaint(self) -> None:
+        """After a batch: the screen repaints on its next idle, so give it one."""
+        with contextlib.suppress(Exception):  # no screen while closing
+            self.screen.check_idle()
+
+    async def _settled(self) -> None:
+        """Until every message a key set off has been handled.
+
+        Rounds, not a clock: each round waits until every node on screen that had
+        messages waiting has handled them (a callback queued behind them), and a
+        handler's own messages are waited for in the next round. It ends at the first
+        round that finds no message waiting anywhere. A screen that never goes quiet
+        (a flood of progress messages) still lets keys through after SETTLE_ROUNDS
+        rounds, so a busy machine slows keys down but neither reorders nor swallows them."""
+        for _ in range(SETTLE_ROUNDS):
+            if not self.is_running:
                 return
+            busy = [node for node in self._nodes_on_screen() if node.message_queue_size]
+            if not busy:
+                return
+            await self._handled_by(busy)
+
+    def _nodes_on_screen(self) -> list:
+        return [self, *self.screen_stack[-1].walk_children(with_self=True)] if self.screen_stack else [self]
+
+    async def _handled_by(self, nodes: list) -> None:
+        """Until each node has handled the messages it holds now (or has closed)."""
+        waiting = []
+        for node in nodes:
+            handled = asyncio.Event()
+            if node.call_later(handled.set):  # queued behind what the node holds
+                waiting.append((node, handled))
+        spins = 0
+        while waiting:
             spins += 1
             await asyncio.sleep(0 if spins < 100 else 0.002)  # let the others run; then stop spinning
+            waiting = [(node, handled) for node, handled in waiting if not handled.is_set() and node.is_running]
 
     def _check_idle(self) -> None:
         """A kiosk left alone goes back to the front page for the next visitor."""

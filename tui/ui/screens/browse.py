@@ -10,15 +10,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tui.core.document import article_reference, can_open, find_links
 from tui.core.loader import ContentError, load_body
 from tui.core.model import Article, Newsroom, Section
 from tui.ui.screens.links import LinksScreen
 from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import HighlightTerms, Reader
 from tui.ui.widgets.section_menu import SAVED, SectionMenu
@@ -39,6 +40,10 @@ class BrowseScreen(Screen):
         Binding("s", "toggle_saved", "Save / unsave (收藏)", show=False, id="toggle_saved"),
     ]
 
+    # A focus change restyles the two panes it concerns; Textual's Screen would repaint
+    # the whole screen as well (its `focused` repaints by default).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self) -> None:
         super().__init__()
         self.newsroom: Newsroom | None = None
@@ -51,7 +56,7 @@ class BrowseScreen(Screen):
             yield SectionMenu(id="sections")
             yield ArticleList(id="articles")
             yield Reader(id="reader")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def panes(self) -> list[Widget]:
@@ -218,8 +223,18 @@ class BrowseScreen(Screen):
 
     @on(ArticleList.Highlighted, "#articles")
     def _article_highlighted(self) -> None:
-        if not self.has_class("-narrow"):
-            self._open(self.query_one(ArticleList).current)
+        articles = self.query_one(ArticleList)
+        if self.has_class("-narrow") or self._moves_on(articles):
+            return  # a row passed over by keys typed ahead is not previewed
+        self._open(articles.current)
+
+    def _moves_on(self, articles: ArticleList) -> bool:
+        """Whether the next key typed ahead moves this list's cursor again."""
+        key = self.app.next_typed_key
+        if key is None or self.focused is not articles:
+            return False
+        active = self.active_bindings.get(key.key)  # what the key will do, keymap and all
+        return active is not None and active.node is articles and active.binding.action in articles.CURSOR_ACTIONS
 
     @on(ArticleList.Selected, "#articles")
     def _article_selected(self) -> None:
@@ -283,8 +298,7 @@ class BrowseScreen(Screen):
     def _focus_pane(self, index: int) -> None:
         panes = self.panes
         index %= len(panes)
-        for number, pane in enumerate(panes):
-            pane.set_class(number == index, "-active")
+        self._mark_active(index)
         # Focus now, not after a refresh (Widget.focus defers it): keys typed ahead,
         # as they arrive together over a slow SSH link, must reach the new pane.
         self.set_focus(panes[index])
@@ -304,10 +318,15 @@ class BrowseScreen(Screen):
             self._focus_pane(current - 1)
 
     def on_descendant_focus(self) -> None:
-        focused = self._focused_pane()
-        for number, pane in enumerate(self.panes):
-            pane.set_class(number == focused, "-active")
+        self._mark_active(self._focused_pane())
         self._mark_opened()  # the reader clicked into
+
+    def _mark_active(self, index: int) -> None:
+        """The active pane is the one a narrow screen shows. Only there: a class change
+        restyles the pane, and Textual repaints the scrollbars of every restyled widget."""
+        if self.has_class("-narrow"):
+            for number, pane in enumerate(self.panes):
+                pane.set_class(number == index, "-active")
 
     # --- read and saved -------------------------------------------------------------
 
@@ -367,3 +386,4 @@ class BrowseScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        self._mark_active(self._focused_pane())

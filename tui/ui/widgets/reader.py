@@ -30,6 +30,7 @@ from tui.core.document import Block, Run, parse_markdown
 from tui.core.model import Article
 from tui.core.text import cell_len
 from tui.ui.widgets.line_style import PassStyle
+from tui.ui.widgets.scrollbar import SteadyScrollbars
 
 MAX_BODY_CHARS = 1_000_000
 # Bodies up to this many characters are parsed at once (a few milliseconds at most,
@@ -75,7 +76,7 @@ _RUN_COMPONENTS = {
 }
 
 
-class Reader(PassStyle, ScrollView, can_focus=True):
+class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "scroll_lines(-1)", "Scroll up", show=False),
         Binding("down,j", "scroll_lines(1)", "Scroll down", show=False),
@@ -202,6 +203,20 @@ class Reader(PassStyle, ScrollView, can_focus=True):
     def _on_mount(self, event: events.Mount) -> None:
         self.watch(self.app, "display_mode", self.refresh_text, init=False)
 
+    # Focus does not change how the reader looks: nothing is repainted (Textual's own
+    # handlers, skipped here, would repaint every line).
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
     def _present(self, text: str) -> str:
         return self.app.present(text, self.article)
 
@@ -251,8 +266,16 @@ class Reader(PassStyle, ScrollView, can_focus=True):
             if paragraph.gap_after:
                 lines.append(Line(number))
         self._lines = lines
-        self.virtual_size = Size(width, len(lines))
+        self._set_virtual_size(Size(width, len(lines)))
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new article's length changes nothing around the reader (its scrollbar always
+        shows): only the scrollbar's window is updated, with no layout pass of the screen,
+        which setting `virtual_size` would ask for."""
+        if size != self.virtual_size:
+            self.set_reactive(Reader.virtual_size, size)
+            self._scroll_update(size)
 
     def _lay_out(self, number: int, paragraph: Paragraph, width: int) -> list[Line]:
         if paragraph.table is not None:

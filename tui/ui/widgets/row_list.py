@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tui.core.text import fit
 from tui.ui.widgets.line_style import PassStyle
+from tui.ui.widgets.scrollbar import SteadyScrollbars
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Cell:
     marks: tuple[tuple[int, int], ...] = ()  # character ranges to highlight (search matches)
 
 
-class RowList(PassStyle, ScrollView, can_focus=True):
+class RowList(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
     """Base for the section menu, article list and problem list."""
 
     BINDINGS = [
@@ -65,8 +66,12 @@ class RowList(PassStyle, ScrollView, can_focus=True):
     }
     """
 
+    # Actions that only move the cursor (a key bound to one is a move).
+    CURSOR_ACTIONS = frozenset({"cursor_up", "cursor_down", "first", "last", "page_up", "page_down"})
+
     row_height = 1
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: a move repaints the two rows it changes (watch_cursor), not the list.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, row_list: RowList, index: int) -> None:
@@ -187,11 +192,21 @@ class RowList(PassStyle, ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, self._count * self.row_height)
         self._scroll_cursor_visible()
 
-    def on_focus(self) -> None:
-        self.refresh()
+    # Focus changes the cursor row's colours and nothing else: only that row is
+    # repainted (Textual's own handlers, skipped here, would repaint the whole list).
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()
+        self.has_focus = True
+        self._refresh_row(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
 
-    def on_blur(self) -> None:
-        self.refresh()
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        self._refresh_row(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     # --- cursor -------------------------------------------------------------------
 
