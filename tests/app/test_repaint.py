@@ -100,7 +100,13 @@ async def test_a_focus_change_restyles_the_cursor_rows_and_does_not_relay_the_re
         assert sorted(painted.lines["sections"]) == [0]
         assert sorted(painted.lines["articles"]) == [0, 1]
         assert "reader" not in painted.lines
-        for key in ("tab", "shift+tab", "enter", "escape"):  # list <-> reader, both ways
+        painted.clear()
+        await pilot.press("tab")  # into the reader: the article is read now, and only
+        await settle(app, pilot)  # its row and the counts of its sections change
+        assert sorted(painted.lines["articles"]) == [0, 1]
+        assert sorted(painted.lines["sections"]) == [0, 1]  # the front page and 'news'
+        assert "reader" not in painted.lines
+        for key in ("shift+tab", "tab", "shift+tab", "enter", "escape"):  # list <-> reader, both ways
             painted.clear()
             await pilot.press(key)
             await settle(app, pilot)
@@ -234,3 +240,17 @@ async def test_the_key_bar_follows_focus_and_repaints_only_when_its_keys_change(
         await pilot.click(KeyBar, offset=(x + 1, 0))  # a key in the bar works as the key does
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_marking_an_article_read_repaints_its_row_and_the_counts_only(tmp_path, monkeypatch):
+    painted = Painted(monkeypatch, ArticleList, SectionMenu)
+    app, running = await open_app(newsroom(tmp_path))
+    async with running as pilot:
+        await settle(app, pilot)
+        await pilot.press("tab", "j", "j")
+        await settle(app, pilot)
+        painted.clear()
+        await pilot.press("m")  # mark the highlighted article (row 2) read
+        await settle(app, pilot)
+        assert sorted(painted.lines["articles"]) == [4, 5]
+        assert sorted(painted.lines["sections"]) == [0, 1]

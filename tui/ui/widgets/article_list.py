@@ -37,7 +37,7 @@ class ArticleList(RowList):
         self.empty_text = "Loading..."
 
     def on_mount(self) -> None:
-        self.watch(self.app, "reading_version", self.refresh, init=False)
+        self.watch(self.app, "reading_version", self.refresh_changed_rows, init=False)
 
     def show_articles(self, articles: list[Article], current_id: str | None = None) -> None:
         self.articles = articles

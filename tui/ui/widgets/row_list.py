@@ -88,6 +88,7 @@ class RowList(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._count = 0
+        self._drawn: dict[int, list[list[Cell]]] = {}  # rows as last drawn, by index (see refresh_changed_rows)
 
     # --- data -----------------------------------------------------------------
 
@@ -135,7 +136,25 @@ class RowList(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
             return self.row_lines(index, width)
         if self._row_memo[:2] != (index, width):
             self._row_memo = (index, width, self.row_lines(index, width))
+            if len(self._drawn) > 512:  # rows scrolled past; a row not kept is simply repainted
+                self._drawn.clear()
+            self._drawn[index] = self._row_memo[2]
         return self._row_memo[2]
+
+    def refresh_changed_rows(self) -> None:
+        """Repaint the rows on screen that would now be drawn differently, and only
+        those: marking one article read repaints its row, not the list."""
+        width = self.line_width
+        first = self.scroll_offset.y // self.row_height
+        last = min(self._count, first + self.scrollable_content_region.height // self.row_height + 2)
+        drawn, self._drawn = self._drawn, {}
+        for index in range(first, last):
+            if index in drawn:
+                self._drawn[index] = drawn[index]
+                if self.row_lines(index, width) != drawn[index]:
+                    self._refresh_row(index)
+            else:
+                self._refresh_row(index)
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y

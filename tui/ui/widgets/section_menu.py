@@ -30,7 +30,7 @@ class SectionMenu(RowList):
         self.sections: list[Section] = []
 
     def on_mount(self) -> None:
-        self.watch(self.app, "reading_version", self.refresh, init=False)
+        self.watch(self.app, "reading_version", self.refresh_changed_rows, init=False)
 
     def show_newsroom(self, newsroom: Newsroom, current: str | None = None) -> None:
         self.sections = [*newsroom.sections, SAVED]
