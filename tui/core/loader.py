@@ -23,7 +23,7 @@ FENCE = "+++"
 MAX_FILE_BYTES = 32 * 1024 * 1024  # larger files are reported, not read
 MAX_FIELD_CHARS = 2000  # a headline field longer than this is cut, with a warning
 _STRING_FIELDS = ("title", "subtitle", "byline", "source", "caption", "summary", "section", "id")
-_KNOWN_FIELDS = {*_STRING_FIELDS, "date", "tags", "draft", "glossary"}
+_KNOWN_FIELDS = {*_STRING_FIELDS, "date", "tags", "draft", "glossary", "url"}
 
 
 class ContentError(Exception):
@@ -75,6 +75,17 @@ def split_front_matter(text: str) -> ParsedFile:
     except RecursionError:
         raise ContentError("front matter is nested too deeply") from None
     return ParsedFile(front, "\n".join(lines[number + 1 :]), number + 2)
+
+
+def web_address(value: object) -> str | None:
+    """`value` made safe, if it is an http or https address (front matter `url`); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    address = clean_line(value)
+    scheme = address.split(":", 1)[0].lower()
+    if scheme not in ("http", "https") or not address[len(scheme) :].startswith("://") or " " in address:
+        return None
+    return address
 
 
 def _field_line(text_lines: list[str], key: str) -> int:
@@ -147,6 +158,8 @@ def build_article(
             warn("tags", "must be a list of strings")
     if "draft" in front and not isinstance(front["draft"], bool):
         warn("draft", "must be true or false")
+    if "url" in front and not web_address(front["url"]):  # read when a citation is copied (cite.py)
+        warn("url", "must be an http or https address (ignored)")
     glossary: tuple[tuple[str, str], ...] = ()
     if "glossary" in front:
         raw = front["glossary"]

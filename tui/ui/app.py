@@ -566,6 +566,22 @@ class NewsroomApp(App[None]):
     def watch_unread_only(self) -> None:
         self.update_status()
 
+    # --- the clipboard -------------------------------------------------------------------
+
+    def copy_to_clipboard(self, text: str) -> None:
+        if self.kiosk is not None:
+            return  # a kiosk never copies: a stranger's clipboard is not the newsroom's to write
+        super().copy_to_clipboard(text)
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy through the terminal (OSC 52, which works over SSH where the terminal allows
+        it), and say so: the app cannot know whether the terminal took it."""
+        if self.kiosk is not None:
+            self.bell()
+            return
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {what} to the clipboard: {text}", markup=False, timeout=4)
+
     def key_for(self, binding_id: str, default: str) -> str:
         """How a key is shown, remapped or not (for messages that name one)."""
         key = self.config.keys.get(binding_id, default).split(",")[0].strip()

@@ -14,6 +14,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.core.cite import canonical_url, citation
 from tui.core.document import article_reference, can_open, find_links
 from tui.core.loader import ContentError, load_body
 from tui.core.model import Article, Newsroom, Section
@@ -38,6 +39,7 @@ class BrowseScreen(Screen):
         Binding("U", "undo_mark_read", "Undo marking the section read", show=False, id="undo_mark_read"),
         Binding("u", "unread_only", "Only unread articles, and back", show=False, id="unread_only"),
         Binding("s", "toggle_saved", "Save / unsave (收藏)", show=False, id="toggle_saved"),
+        Binding("y", "copy_citation", "Copy a citation", show=False, id="copy_citation"),
     ]
 
     # A focus change restyles the two panes it concerns; Textual's Screen would repaint
@@ -375,6 +377,18 @@ class BrowseScreen(Screen):
 
     def action_unread_only(self) -> None:
         self.app.unread_only = not self.app.unread_only
+
+    def action_copy_citation(self) -> None:
+        article = self._target()
+        if article is None:
+            self.app.bell()
+            return
+        self.app.copy_text(citation(article, self.app.present, canonical_url(article)), "a citation")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_citation" and self.app.kiosk is not None:
+            return False  # a kiosk never copies
+        return True
 
     def action_toggle_saved(self) -> None:
         article = self._target()

@@ -24,6 +24,8 @@ class NewsroomCommands(Provider):
         yield ("Only unread articles", browse.action_unread_only, "list only unread articles, and back")
         yield ("Save / unsave article", browse.action_toggle_saved, "keep the highlighted or open article in 收藏")
         yield ("Saved articles (收藏)", browse.show_saved, "the articles you saved, newest saved first")
+        if app.kiosk is None:
+            yield ("Copy a citation", browse.action_copy_citation, "title, byline, date, source and address")
         yield ("Problems", app.action_problems, "files that could not be used")
         yield ("Keys", app.action_help, "every key binding")
 

@@ -12,7 +12,10 @@ from textual.widgets.option_list import Option
 
 
 class LinksScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="close_links")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="close_links"),
+        Binding("y", "copy_link", "Copy the link", id="copy_link"),
+    ]
 
     def __init__(self, links: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -32,6 +35,18 @@ class LinksScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def action_copy_link(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.links:
+            self.app.bell()
+            return
+        self.app.copy_text(self.links[index][1], "the link")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_link" and self.app.kiosk is not None:
+            return False  # a kiosk never copies
+        return True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.links[event.option_index][1])
