@@ -1,7 +1,7 @@
 """`newsroom serve ssh` end to end: a real SSH server on 127.0.0.1, real clients.
 
-The server runs in the test's own event loop; each visitor's app is a real
-`python -m tui --kiosk` child on a real pty. Every wait is bounded.
+The server runs in the test's own event loop; each visitor's app is the real
+kiosk app on a real pty (a stand-in where the server's own timing is tested). Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -25,29 +25,18 @@ asyncssh = pytest.importorskip("asyncssh")
 pyte = pytest.importorskip("pyte")
 
 from tests.conftest import SAMPLE_CONFIG  # noqa: E402
+from tests.serve.conftest import (  # noqa: E402
+    HEADLINE,
+    SIMPLIFIED_TITLE,
+    TITLE,
+    DrawnScreen,
+    alive,
+    gone,
+    screen_text,
+    stand_in_app,
+)
+from tui.serve import ssh  # noqa: E402
 from tui.serve.ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
-
-TITLE = "質量新聞"
-HEADLINE = "王岐山"
-SIMPLIFIED_TITLE = "质量新闻"
-
-
-class DrawnScreen:
-    """What a client has been sent, drawn into a pyte screen (shared with the web tests)."""
-
-    def __init__(self, cols: int, rows: int) -> None:
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def text(self) -> str:
-        return screen_text(self.screen)
-
-    async def wait_for(self, text: str, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.text():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.text()}")
-            await asyncio.sleep(0.05)
 
 
 class Visitor(DrawnScreen):
@@ -87,29 +76,6 @@ class Visitor(DrawnScreen):
         self.conn.abort()
         self._reader.cancel()
         await asyncio.gather(self._reader, return_exceptions=True)
-
-
-def screen_text(screen) -> str:
-    """The screen's text; a wide character's second cell is an empty string, so it joins away.
-    (pyte's own `display` fails on a wide character cut in half.)"""
-    return "\n".join("".join(screen.buffer[y][x].data for x in range(screen.columns)) for y in range(screen.lines))
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as file:
-            return file.read().split(") ", 1)[1][0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-async def gone(pid: int, timeout: float = 8.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 def options(tmp_path: Path, **overrides) -> SSHOptions:
@@ -323,6 +289,54 @@ async def test_idle_sessions_end_with_a_message(serve, caplog):
     assert await gone(pid)
     await asyncio.wait_for(visitor.process.wait_closed(), 5)
     assert "ended: idle timeout" in caplog.text
+
+
+async def test_the_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, monkeypatch):
+    # A busy server: the app takes longer to start than the idle timeout. The visitor, who
+    # could not type yet, must still get the newsroom, then the idle timeout from then on.
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    stand_in_app(monkeypatch, ssh, delay=2.0, what="THE NEWSROOM")
+    service = await serve(idle_timeout=1.0)
+    visitor = await visit(serve, service)
+    await visitor.wait_for("THE NEWSROOM")
+    await visitor.wait_for("no input for 1 seconds", timeout=8)
+    assert "ended: idle timeout" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "unfinished",
+    ["\x1b]0;a window title without its end", "\x1b]8;;https://example.org/"],
+    ids=["title", "link"],
+)
+async def test_the_goodbye_is_seen_after_an_unfinished_escape_sequence(serve, monkeypatch, unfinished):
+    # An app ended mid-write leaves the terminal inside a sequence that would swallow the goodbye.
+    stand_in_app(monkeypatch, ssh, delay=0, what="THE NEWSROOM" + unfinished)
+    service = await serve(idle_timeout=1.0)
+    visitor = await visit(serve, service)
+    await visitor.wait_for("THE NEWSROOM")
+    await visitor.wait_for("no input for 1 seconds", timeout=8)
+
+
+async def test_the_goodbye_is_wrapped_to_a_narrow_terminal(serve, monkeypatch):
+    # Textual turns line wrapping off; the goodbye must still be read whole at 20 columns.
+    stand_in_app(monkeypatch, ssh, delay=0, what="\x1b[?7lNARROW")
+    service = await serve(idle_timeout=1.0)
+    visitor = await visit(serve, service, cols=20, rows=6)
+    await visitor.wait_for("NARROW")
+    await visitor.wait_for("1 seconds.", timeout=8)
+    lines = [line.strip() for line in visitor.text().splitlines()]
+    said = lines.index("1 seconds.")
+    assert lines[said - 2 : said + 1] == ["Newsroom session", "ended: no input for", "1 seconds."]
+
+
+async def test_the_goodbye_comes_before_the_exit_status(serve, monkeypatch):
+    stand_in_app(monkeypatch, ssh, delay=0, what="THE NEWSROOM")
+    service = await serve(idle_timeout=1.0)
+    visitor = await visit(serve, service)
+    await asyncio.wait_for(visitor.process.wait_closed(), 10)
+    await asyncio.wait_for(visitor._reader, 5)  # everything sent has been drawn
+    assert "no input for 1 seconds" in visitor.text()
+    assert visitor.process.exit_status == 0
 
 
 async def test_sessions_end_at_their_maximum_length_despite_input(serve, caplog):

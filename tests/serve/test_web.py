@@ -4,6 +4,7 @@ client and by headless Chromium where it is installed. Only 127.0.0.1 is used.""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -17,7 +18,8 @@ pytest.importorskip("textual_serve")
 pyte = pytest.importorskip("pyte")
 
 from tests.conftest import SAMPLE_CONFIG  # noqa: E402
-from tests.serve.test_ssh import HEADLINE, SIMPLIFIED_TITLE, TITLE, DrawnScreen, alive, gone  # noqa: E402
+from tests.serve.conftest import HEADLINE, SIMPLIFIED_TITLE, TITLE, DrawnScreen, alive, gone, stand_in_app  # noqa: E402
+from tui.serve import web  # noqa: E402
 from tui.serve.web import KioskAppService, WebOptions, origin_of, start_web_server  # noqa: E402
 
 
@@ -153,14 +155,31 @@ async def test_terminal_sizes_are_clamped(serve):
         await browser.close()
 
 
-async def test_an_idle_browser_is_disconnected(serve):
+async def test_an_idle_browser_is_told_why_and_disconnected(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
     service = await serve(idle_timeout=1.5)
     browser = await Browser.open(service.url, service.url)
     await browser.wait_for(HEADLINE)
     (pid,) = service.app_pids()
     await asyncio.wait_for(browser._reader, 8)  # the server closes the websocket
+    assert "no input for 2 seconds" in browser.text()  # said before it closed
     await browser.close()
     assert await gone(pid)
+    assert "ended: idle timeout" in caplog.text
+
+
+async def test_the_web_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, monkeypatch):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    stand_in_app(monkeypatch, web, delay=2.0, what="THE NEWSROOM", web=True)
+    service = await serve(idle_timeout=1.0)
+    browser = await Browser.open(service.url, service.url)
+    try:
+        await browser.wait_for("THE NEWSROOM")
+        await browser.wait_for("no input for 1 seconds", timeout=8)
+        await asyncio.wait_for(browser._reader, 8)
+    finally:
+        await browser.close()
+    assert "ended: idle timeout" in caplog.text
 
 
 async def test_stopping_the_server_ends_every_app(serve):

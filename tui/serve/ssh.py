@@ -1,14 +1,10 @@
 """`newsroom serve ssh`: the newsroom for people who ssh in, and nothing else.
 
-Every SSH session gets its own kiosk-locked `python -m tui --kiosk` in its own
-pseudo-terminal, session and process group. Bytes go between the SSH channel
-and the pty master on the event loop; no shell is ever started, and every other
-kind of request (commands, subsystems such as SFTP and SCP, port, agent and X11
-forwarding) is refused. The child's environment is built from scratch, never
-from the client's, with a throwaway HOME so no two visitors share any state.
-
-The module also holds what `serve_web` shares with it: the child's command and
-environment, terminal-size clamping and the per-address rate limit.
+Every SSH session gets its own kiosk-locked app in its own pseudo-terminal,
+session and process group. Bytes go between the SSH channel and the pty master
+on the event loop; no shell is ever started, and every other kind of request
+(commands, subsystems such as SFTP and SCP, port, agent and X11 forwarding) is
+refused. What the web server shares with it lives in `tui.serve.common`.
 """
 
 from __future__ import annotations
@@ -18,15 +14,10 @@ import asyncio
 import fcntl
 import logging
 import os
-import re
 import shutil
-import signal
 import struct
-import sys
-import tempfile
 import termios
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,153 +25,32 @@ from pathlib import Path
 import asyncssh
 import platformdirs
 
-from tui.chinese.script import load_glossary
-from tui.core.config import APP_NAME, resolve_config
-from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
+from tui.core.config import APP_NAME
+from tui.serve.common import (
+    RateLimiter,
+    ReadyPipe,
+    ServeError,
+    SessionClock,
+    app_args_from,
+    app_command,
+    check_limits,
+    child_env,
+    clamp_size,
+    end_process_group,
+    goodbye,
+    make_session_home,
+    run_server,
+    safe_term,
+)
 
 log = logging.getLogger("newsroom.serve")
 
 EXEC_REFUSED = "This server only offers the newsroom; commands are not available.\r\n"
 NO_PTY = "This server only offers the newsroom, which needs a terminal: connect with `ssh -t`.\r\n"
 BUSY = "The newsroom is busy: all {count} places are taken. Please try again later.\r\n"
-ENDED = {
-    "idle timeout": "\r\nNewsroom session ended: no input for {idle:.0f} seconds.\r\n",
-    "max length": "\r\nNewsroom session ended: sessions last at most {max:.0f} seconds.\r\n",
-    "server stopped": "\r\nNewsroom session ended: the server is stopping.\r\n",
-}
-# What a killed app leaves switched on: mouse reporting, bracketed paste, focus
-# events, the kitty keyboard protocol, a hidden cursor and the alternate screen.
-TERMINAL_RESET = (
-    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[<u\x1b[0m\x1b[?25h\x1b[?1049l"
-)
-
-MIN_COLS, MAX_COLS = 20, 500
-MIN_ROWS, MAX_ROWS = 6, 200
-DEFAULT_TERM = "xterm-256color"
-_TERM_NAME = re.compile(r"[a-zA-Z0-9._+-]{1,40}")
-CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
 INPUT_BACKLOG = 64 * 1024  # bytes typed or pasted ahead of the app before the channel is paused
-
-
-class ServeError(NewsroomError):
-    """The server cannot start as asked (bad host key file, port in use, ...)."""
-
-
-# --- what every served app shares (also used by serve_web) ------------------------------
-
-
-def app_command(app_args: Sequence[str] = ()) -> list[str]:
-    """The kiosk app a visitor gets. `-I`: no PYTHON* variables, no user site, no cwd on sys.path."""
-    return [sys.executable, "-I", "-m", "tui", "--kiosk", *app_args]
-
-
-def app_args_from(args: argparse.Namespace) -> tuple[str, ...]:
-    """--config/--content/--script resolved once, in the server, into absolute paths.
-
-    Raises ConfigError now rather than in every visitor's session."""
-    config = resolve_config(args.config, args.content)
-    load_glossary(config)
-    result: list[str] = []
-    if config.path is not None:
-        result += ["--config", str(Path(config.path).resolve())]
-    if getattr(args, "content", None):
-        result += ["--content", str(Path(args.content).resolve())]
-    if getattr(args, "script", None):
-        result += ["--script", args.script]
-    return tuple(result)
-
-
-def clamp_size(cols: int, rows: int) -> tuple[int, int]:
-    """A terminal size the app can draw and the server can afford (0 means unknown)."""
-    cols = 80 if cols <= 0 else cols
-    rows = 24 if rows <= 0 else rows
-    return min(max(cols, MIN_COLS), MAX_COLS), min(max(rows, MIN_ROWS), MAX_ROWS)
-
-
-def safe_term(term: str | None) -> str:
-    return term if term and _TERM_NAME.fullmatch(term) else DEFAULT_TERM
-
-
-def make_session_home() -> Path:
-    """A private, empty HOME with its XDG dirs, removed when the session ends."""
-    home = Path(tempfile.mkdtemp(prefix="newsroom-session-"))
-    for name in ("config", "data", "state", "cache", "tmp"):
-        (home / name).mkdir(mode=0o700)
-    return home
-
-
-def shared_cache_home() -> Path:
-    """The server user's cache dir: every session reads the one search index built there."""
-    return Path(platformdirs.user_cache_dir())
-
-
-def prepare_index(args: argparse.Namespace) -> None:
-    """Build or refresh the search index once, before the first visitor, not once per visitor."""
-    from tui.search.index import SearchIndex
-
-    print("Bringing the search index up to date...", file=sys.stderr, flush=True)
-    with SearchIndex.open(resolve_config(args.config, args.content)) as index:
-        newsroom = index.refresh()
-    print(f"{len(newsroom.articles)} articles indexed.", file=sys.stderr, flush=True)
-
-
-def child_env(home: Path, term: str = DEFAULT_TERM) -> dict[str, str]:
-    """The app's whole environment: nothing from the client, nothing from the server's own."""
-    return {
-        "PATH": CHILD_PATH,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(shared_cache_home()),  # the index only: kiosks write no state
-        "TMPDIR": str(home / "tmp"),
-        "TERM": safe_term(term),
-        "LANG": "C.UTF-8",
-    }
-
-
-class RateLimiter:
-    """At most `per_minute` new connections from one address in any 60 seconds."""
-
-    def __init__(self, per_minute: int | None, window: float = 60.0) -> None:
-        self.per_minute, self.window = per_minute, window
-        self._seen: dict[str, deque[float]] = {}
-        self._calls = 0
-
-    def allow(self, address: str, now: float | None = None) -> bool:
-        if not self.per_minute:
-            return True
-        now = time.monotonic() if now is None else now
-        self._calls += 1
-        if self._calls % 1024 == 0:  # forget addresses that went quiet
-            self._seen = {a: q for a, q in self._seen.items() if q and now - q[-1] < self.window}
-        recent = self._seen.setdefault(address, deque())
-        while recent and now - recent[0] >= self.window:
-            recent.popleft()
-        if len(recent) >= self.per_minute:
-            return False
-        recent.append(now)
-        return True
-
-
-async def end_process_group(process: asyncio.subprocess.Process, grace: float) -> None:
-    """SIGHUP, then SIGTERM, then SIGKILL to the app's whole process group, until it is gone."""
-    pgid = process.pid  # the app leads its own session and group
-    for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGKILL):
-        if process.returncode is not None:
-            break
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            await asyncio.wait_for(process.wait(), grace if sig != signal.SIGKILL else 10)
-        except asyncio.TimeoutError:
-            continue
-    try:  # anything the app left behind in its group
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+DRAIN_OUTPUT = 1024 * 1024  # at most this much of what a stopped app wrote is passed on
+FLUSH_WAIT = 5.0  # seconds the goodbye may take to reach a slow client before the channel closes
 
 
 # --- one app on one pseudo-terminal --------------------------------------------------------
@@ -208,7 +78,9 @@ class AppTerminal:
         self._reading = False
 
     @classmethod
-    async def spawn(cls, argv: Sequence[str], env: dict[str, str], cwd: Path, cols: int, rows: int) -> AppTerminal:
+    async def spawn(
+        cls, argv: Sequence[str], env: dict[str, str], cwd: Path, cols: int, rows: int, pass_fds: Sequence[int] = ()
+    ) -> AppTerminal:
         master, slave = os.openpty()
         try:
             _set_size(slave, cols, rows)
@@ -222,6 +94,7 @@ class AppTerminal:
                 start_new_session=True,
                 preexec_fn=_take_controlling_terminal,
                 close_fds=True,
+                pass_fds=tuple(pass_fds),
             )
         except BaseException:
             os.close(master)
@@ -301,8 +174,26 @@ class AppTerminal:
             self.on_drained()
 
     async def stop(self, grace: float) -> None:
+        """End the app's process group, pass on what it had written, then close the pty.
+
+        In that order: once the group is gone nothing more can be written, so whatever
+        the caller sends after this (a goodbye) is the last thing the visitor sees."""
         await end_process_group(self.process, grace)
+        self._drain()
         self.close()
+
+    def _drain(self) -> None:
+        self.pause_output()
+        left = DRAIN_OUTPUT
+        while self.master >= 0 and left > 0:
+            try:
+                data = os.read(self.master, min(65536, left))
+            except OSError:  # EAGAIN: nothing left; EIO: nothing left and no writer
+                return
+            if not data:
+                return
+            left -= len(data)
+            self.on_output(data)
 
     def close(self) -> None:
         if self.master >= 0:
@@ -373,8 +264,7 @@ class NewsroomSession(asyncssh.SSHServerSession):
         self._size = (80, 24)
         self._refusal: str | None = None
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._started_at = time.monotonic()
-        self._last_input = self._started_at
+        self.clock = SessionClock(service.options.idle_timeout, service.options.max_session)
         self._timers: list[asyncio.TimerHandle] = []
         self._chan_closed = False
         self._early_input = b""
@@ -444,7 +334,7 @@ class NewsroomSession(asyncssh.SSHServerSession):
 
     # data from the client
     def data_received(self, data: bytes, datatype) -> None:
-        self._last_input = time.monotonic()
+        self.clock.touch()
         if self.app is None:  # typed while the app starts: kept for it, within reason
             self._early_input = (self._early_input + data)[:INPUT_BACKLOG]
             return
@@ -503,38 +393,27 @@ class NewsroomSession(asyncssh.SSHServerSession):
         else:
             self.end(f"app crashed (status {status})")
 
-    async def _watch_clock(self) -> None:
-        options = self.service.options
-        while True:
-            now = time.monotonic()
-            idle_at = self._last_input + options.idle_timeout
-            max_at = self._started_at + options.max_session
-            if now >= max_at:
-                self.end("max length")
-                return
-            if now >= idle_at:
-                self.end("idle timeout")
-                return
-            await asyncio.sleep(min(idle_at, max_at) - now + 0.05)
-
     async def _run(self) -> None:
         options = self.service.options
         chan = self._chan
         assert chan is not None and self._term is not None
         home: Path | None = None
+        ready = ReadyPipe()
         reason = "could not start the app"
-        watchers: list[asyncio.Task] = []
-        self._started_at = self._last_input = time.monotonic()
+        watchers: list[asyncio.Future] = []
+        self.clock = SessionClock(options.idle_timeout, options.max_session)
         try:
             try:
                 home = make_session_home()
+                env = {**child_env(home, self._term), **ready.env()}
                 self.app = await AppTerminal.spawn(
-                    app_command(options.app_args), child_env(home, self._term), home, *self._size
+                    app_command(options.app_args), env, home, *self._size, pass_fds=[ready.write_fd]
                 )
             except OSError as error:
                 self._send(f"The newsroom could not start: {error.strerror}\r\n".encode())
                 log.error("could not start the app: %s", error)
                 return
+            ready.started(self.clock.ready)
             self.app.on_output = self._send
             self.app.on_drained = chan.resume_reading
             self.app.resize(*self._size)  # a resize that came while it started
@@ -547,21 +426,36 @@ class NewsroomSession(asyncssh.SSHServerSession):
         finally:
             for watcher in watchers:
                 watcher.cancel()
-            if self.app is not None:
+            ready.close()
+            if self.app is not None:  # first the app, so nothing it writes comes after the goodbye
                 await self.app.stop(options.stop_grace)
-            if reason in ENDED:
-                self._send(
-                    (TERMINAL_RESET + ENDED[reason].format(idle=options.idle_timeout, max=options.max_session)).encode()
-                )
-            if not self._chan_closed:
-                try:
-                    chan.exit(0 if reason in ("exit key", "idle timeout", "max length") else 1)
-                except OSError:  # the client closed its side meanwhile
-                    pass
+            await self._close_channel(reason)
             if home is not None:
                 shutil.rmtree(home, ignore_errors=True)
             self.service.release(self)
-            self.visitor.log(f"lasted {time.monotonic() - self._started_at:.1f}s, ended: {reason}")
+            self.visitor.log(f"lasted {time.monotonic() - self.clock.started:.1f}s, ended: {reason}")
+
+    async def _watch_clock(self) -> None:
+        self.end(await self.clock.run_out())
+
+    async def _close_channel(self, reason: str) -> None:
+        """The goodbye, then end of file, then (once the client has it all) the exit status and close."""
+        chan = self._chan
+        if chan is None or self._chan_closed:
+            return
+        self._send(goodbye(reason, self.clock, self._size[0]))
+        try:
+            chan.write_eof()
+        except OSError:
+            return
+        deadline = time.monotonic() + FLUSH_WAIT
+        while chan.get_write_buffer_size() and not self._chan_closed and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        if not self._chan_closed:
+            try:
+                chan.exit(0 if reason in ("exit key", "idle timeout", "max length") else 1)
+            except OSError:  # the client closed its side meanwhile
+                pass
 
 
 class Visitor:
@@ -761,20 +655,6 @@ async def start_ssh_server(options: SSHOptions) -> SSHService:
 # --- the command --------------------------------------------------------------------------
 
 
-def check_limits(**values: float | None) -> None:
-    """Raise ServeError naming the first command-line option out of range."""
-    for name, value in values.items():
-        if value is None:
-            continue
-        option = "--" + name.replace("_", "-")
-        if name == "port" and not 0 <= value <= 65535:
-            raise ServeError(f"{option} must be 0..65535, not {value}")
-        if name == "per_ip_per_minute" and value < 0:
-            raise ServeError(f"{option} must be 0 (no limit) or more, not {value}")
-        if name not in ("port", "per_ip_per_minute") and value <= 0:
-            raise ServeError(f"{option} must be more than 0, not {value}")
-
-
 def options_from_args(args: argparse.Namespace) -> SSHOptions:
     defaults = SSHOptions()
     get = lambda name: getattr(args, name, None)  # noqa: E731
@@ -796,40 +676,6 @@ def options_from_args(args: argparse.Namespace) -> SSHOptions:
         login_timeout=get("login_timeout") or defaults.login_timeout,
         app_args=app_args_from(args),
     )
-
-
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)
-
-
-async def serve_until_stopped(start, banner: Callable[[object], str]) -> None:
-    """Start a server, print its banner, and run until ctrl+c, SIGTERM or SIGHUP; then stop it."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        loop.add_signal_handler(sig, stop.set)
-    server = await start()
-    try:
-        print(banner(server), flush=True)
-        await stop.wait()
-    finally:
-        await server.close()
-
-
-def run_server(args: argparse.Namespace, make_options: Callable, start: Callable, banner: Callable) -> int:
-    """Shared by `serve ssh` and `serve web`: 2 for bad options, 1 if it cannot listen, 0 on ctrl+c."""
-    try:
-        options = make_options(args)
-    except NewsroomError as error:
-        return print_error(error)
-    configure_logging()
-    prepare_index(args)
-    try:
-        asyncio.run(serve_until_stopped(lambda: start(options), lambda service: banner(options, service)))
-    except ServeError as error:
-        return print_error(error, EXIT_NOTHING)
-    return 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,8 +23,8 @@ import json
 import logging
 import re
 import shutil
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -33,18 +33,22 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from tui.serve.ssh import (
+from tui.serve.common import (
     RateLimiter,
+    ReadyPipe,
     ServeError,
+    SessionClock,
     app_args_from,
+    app_command,
     check_limits,
     child_env,
     clamp_size,
     end_process_group,
+    goodbye,
     make_session_home,
     run_server,
 )
@@ -52,15 +56,7 @@ from tui.serve.ssh import (
 log = logging.getLogger("newsroom.serve")
 
 MAX_MESSAGE = 64 * 1024  # a paste larger than this is dropped by aiohttp, not buffered
-
-# `newsroom` itself refuses to start without a terminal, and under textual-serve
-# the app talks over pipes, so the app is built with the CLI's own factory.
-_WEB_LAUNCHER = "import sys; from tui.cli import build_app; app = build_app(sys.argv[1:]); app.run(); sys.exit(app.return_code or 0)"
-
-
-def web_app_command(app_args: tuple[str, ...] = ()) -> list[str]:
-    """The same kiosk app as `app_command`, started for textual-serve's web driver."""
-    return [sys.executable, "-I", "-c", _WEB_LAUNCHER, "--kiosk", *app_args]
+STOP_WAIT = 10.0  # seconds each session may take to end when the server stops
 
 
 @dataclass(frozen=True)
@@ -91,11 +87,30 @@ def origin_of(url: str) -> str:
 class KioskAppService(AppService):
     """textual-serve's app service, started without a shell and ended with its whole process group."""
 
-    def __init__(self, argv: list[str], grace: float, **kwargs: Any) -> None:
-        super().__init__(" ".join(argv), **kwargs)
+    def __init__(
+        self, argv: list[str], grace: float, on_ready: Callable[[], None], on_end: Callable[[str], None], **kwargs: Any
+    ) -> None:
+        # The session closes the websocket itself, after its goodbye: not textual-serve on the app's exit.
+        super().__init__(" ".join(argv), close=self._app_exited, **kwargs)
         self.argv = argv
         self.grace = grace
         self.home = make_session_home()
+        self._ready = ReadyPipe()
+        self._on_ready = on_ready
+        self._on_end = on_end
+
+    async def _app_exited(self) -> None:
+        self._on_end("exit key")
+
+    async def run(self) -> None:
+        """textual-serve's relay of the app's output; when that ends, so does the session."""
+        await super().run()
+        process = self._process
+        try:
+            status = await asyncio.wait_for(process.wait(), self.grace) if process is not None else 0
+        except asyncio.TimeoutError:
+            status = None
+        self._on_end("exit key" if status == 0 else f"app crashed (status {status})")
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = child_env(self.home)
@@ -108,6 +123,7 @@ class KioskAppService(AppService):
                 "TERM_PROGRAM_VERSION": version("textual-serve"),
                 "COLUMNS": str(width),
                 "ROWS": str(height),
+                **self._ready.env(),
             }
         )
         return env
@@ -121,7 +137,9 @@ class KioskAppService(AppService):
             env=self._build_environment(width, height),
             cwd=self.home,
             start_new_session=True,
+            pass_fds=(self._ready.write_fd,),
         )
+        self._ready.started(self._on_ready)
         self._stdin = process.stdin
         return process
 
@@ -130,7 +148,9 @@ class KioskAppService(AppService):
         return self._process.pid if self._process is not None else None
 
     async def stop(self) -> None:
-        """Ask the app to quit; if it has not within the grace period, end its process group."""
+        """Ask the app to quit; if it has not within the grace period, end its process group.
+        Returns once the app is gone and everything it wrote has been passed on."""
+        self._ready.close()
         task, self._task = self._task, None
         if task is not None:
             await self.send_meta({"type": "quit"})
@@ -141,20 +161,23 @@ class KioskAppService(AppService):
         if self._process is not None:
             await end_process_group(self._process, self.grace)
         if task is not None:
-            task.cancel()
+            try:  # the app is gone: its output ends, and the relay with it
+                await asyncio.wait_for(asyncio.shield(task), self.grace)
+            except asyncio.TimeoutError:
+                task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         shutil.rmtree(self.home, ignore_errors=True)
 
 
 class NewsroomWebServer(Server):
     def __init__(self, options: WebOptions) -> None:
-        self.argv = web_app_command(options.app_args)
+        self.argv = app_command(options.app_args)
         super().__init__(
             " ".join(self.argv), host=options.host, port=options.port, title="Newsroom", public_url=options.public_url
         )
         self.options = options
         self.services: set[KioskAppService] = set()
-        self.websockets: set[web.WebSocketResponse] = set()
+        self.sessions: set[WebSession] = set()
         self._rate = RateLimiter(options.per_ip_per_minute)
         self._set_origins()
 
@@ -185,13 +208,23 @@ class NewsroomWebServer(Server):
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
-        app.on_shutdown.append(self._close_websockets)
+        app.on_shutdown.append(self._end_sessions)
         return app
 
-    async def _close_websockets(self, app: web.Application) -> None:
-        """On shutdown: close every websocket, so each handler ends its app at once."""
+    async def _end_sessions(self, app: web.Application) -> None:
+        """On shutdown: every session ends as it would on its own (app, goodbye, close), then
+        any websocket still open is closed."""
+        sessions = list(self.sessions)
+        for session in sessions:
+            session.end("server stopped")
+        waits = [asyncio.ensure_future(session.finished.wait()) for session in sessions]
+        if waits:
+            await asyncio.wait(waits, timeout=STOP_WAIT)
+        for wait in waits:
+            wait.cancel()
         await asyncio.gather(
-            *(ws.close(code=1001, message=b"server stopping") for ws in list(self.websockets)), return_exceptions=True
+            *(s.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping") for s in self.sessions),
+            return_exceptions=True,
         )
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
@@ -209,55 +242,50 @@ class NewsroomWebServer(Server):
 
         width, height = clamp_size(_to_int(request.query.get("width")), _to_int(request.query.get("height")))
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
+        session = WebSession(websocket, SessionClock(self.options.idle_timeout, self.options.max_session), width)
         service = KioskAppService(
             self.argv,
             self.options.stop_grace,
+            session.clock.ready,
+            session.end,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
             download_manager=self.download_manager,
         )
         self.services.add(service)  # before any await: the cap must hold against a burst
-        started = time.monotonic()
+        self.sessions.add(session)
         reason = "closed"
-        clock = None
-        self.websockets.add(websocket)
+        watchers: list[asyncio.Future] = []
         try:
             await websocket.prepare(request)
             await service.start(width, height)
-            activity = _Activity()
-            clock = asyncio.ensure_future(self._watch_clock(websocket, activity, started))
-            await self._relay(websocket, service, activity)
-            if clock.done():
-                reason = clock.result()
+            relay = asyncio.ensure_future(self._relay(session, service))
+            relay.add_done_callback(lambda task: session.end(_why_relay_ended(task)))
+            clock = asyncio.ensure_future(session.clock.run_out())
+            clock.add_done_callback(lambda task: task.cancelled() or session.end(task.result()))
+            watchers = [relay, clock]
+            reason = await asyncio.shield(session.ended)
         except asyncio.CancelledError:
             reason = "server stopped"
         except Exception as error:  # noqa: BLE001 - logged, and the app is ended below
             reason = f"error ({type(error).__name__})"
             log.exception("web session failed")
         finally:
-            if clock is not None:
-                clock.cancel()
+            for watcher in watchers:
+                watcher.cancel()
+            await asyncio.gather(*watchers, return_exceptions=True)
+            # First the app, so nothing it writes comes after the goodbye; then the goodbye; then close.
             await service.stop()
             self.services.discard(service)
-            self.websockets.discard(websocket)
-            if not websocket.closed:
-                await websocket.close()
-            log.info("web session from %s lasted %.1fs, ended: %s", address, time.monotonic() - started, reason)
+            await session.close(reason)
+            self.sessions.discard(session)
+            session.finished.set()
+            log.info("web session from %s lasted %.1fs, ended: %s", address, session.lasted, reason)
         return websocket
 
-    async def _watch_clock(self, websocket: web.WebSocketResponse, activity: _Activity, started: float) -> str:
-        options = self.options
-        while True:
-            now = time.monotonic()
-            idle_at, max_at = activity.last + options.idle_timeout, started + options.max_session
-            if now >= max_at or now >= idle_at:
-                await websocket.close()
-                return "max length" if now >= max_at else "idle timeout"
-            await asyncio.sleep(min(idle_at, max_at) - now + 0.05)
-
-    async def _relay(self, websocket: web.WebSocketResponse, service: KioskAppService, activity: _Activity) -> None:
+    async def _relay(self, session: WebSession, service: KioskAppService) -> None:
         """The browser's messages to the app; anything malformed is ignored."""
+        websocket = session.websocket
         async for message in websocket:
             if message.type != WSMsgType.TEXT:
                 continue
@@ -267,10 +295,12 @@ class NewsroomWebServer(Server):
             except (ValueError, TypeError, IndexError, KeyError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                activity.last = time.monotonic()
+                session.clock.touch()
                 await service.send_bytes(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
-                await service.set_terminal_size(*clamp_size(_to_int(data.get("width")), _to_int(data.get("height"))))
+                cols, rows = clamp_size(_to_int(data.get("width")), _to_int(data.get("height")))
+                session.cols = cols
+                await service.set_terminal_size(cols, rows)
             elif kind == "ping" and isinstance(data, (str, int, float)):
                 await websocket.send_json(["pong", data])
             elif kind == "blur":
@@ -279,9 +309,40 @@ class NewsroomWebServer(Server):
                 await service.focus()
 
 
-class _Activity:
-    def __init__(self) -> None:
-        self.last = time.monotonic()
+class WebSession:
+    """One browser's websocket: its clock, why it ended, and its goodbye."""
+
+    def __init__(self, websocket: web.WebSocketResponse, clock: SessionClock, cols: int) -> None:
+        self.websocket, self.clock, self.cols = websocket, clock, cols
+        self.ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.finished = asyncio.Event()
+
+    def end(self, reason: str) -> None:
+        """Ask the session to end; the first reason given is the one recorded."""
+        if not self.ended.done():
+            self.ended.set_result(reason)
+
+    @property
+    def lasted(self) -> float:
+        return time.monotonic() - self.clock.started
+
+    async def close(self, reason: str) -> None:
+        """The goodbye (the app is gone by now), then the websocket's close."""
+        if self.websocket.closed:
+            return
+        try:
+            await self.websocket.send_bytes(goodbye(reason, self.clock, self.cols))
+        except (ConnectionError, RuntimeError):  # the browser went away meanwhile
+            pass
+        code = WSCloseCode.GOING_AWAY if reason == "server stopped" else WSCloseCode.OK
+        await self.websocket.close(code=code, message=reason.encode()[:120])
+
+
+def _why_relay_ended(task: asyncio.Task) -> str:
+    if task.cancelled() or task.exception() is None:
+        return "closed"  # the browser closed the websocket
+    log.error("web relay failed", exc_info=task.exception())
+    return f"error ({type(task.exception()).__name__})"
 
 
 def _to_int(value: object) -> int:

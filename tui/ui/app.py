@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.console import Console
@@ -141,6 +142,7 @@ class NewsroomApp(App[None]):
         self.attracting = False
         self.newsroom: Newsroom | None = None
         self.index: SearchIndex | None = None
+        self.when_shown: Callable[[], object] | None = None  # a server's hook: the first newsroom is on screen
         # Set while the index cannot answer: searches read the loaded articles instead.
         self.search_fallback: ScanSearch | None = None
         self._fallback_lock = threading.Lock()
@@ -293,6 +295,8 @@ class NewsroomApp(App[None]):
             gc.freeze()
         if first:  # after the first paint, so this work does not delay it
             self.call_after_refresh(self.warm_converters)
+            if self.when_shown is not None:
+                self.call_after_refresh(self.when_shown)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
             if newsroom.article(self.open_id):
                 self.browse.open_article(self.open_id)
