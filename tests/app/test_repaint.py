@@ -254,3 +254,26 @@ async def test_marking_an_article_read_repaints_its_row_and_the_counts_only(tmp_
         await settle(app, pilot)
         assert sorted(painted.lines["articles"]) == [4, 5]
         assert sorted(painted.lines["sections"]) == [0, 1]
+
+
+async def test_a_reader_who_never_searches_never_loads_the_search_tables(tmp_path, monkeypatch):
+    """The memory target is met by loading at start only what the `t` key needs."""
+    import tui.ui.screens.search as search_screen
+    from tui.chinese.script import ScriptConverter, ScriptMode
+
+    warmed, prepared = [], []
+    original_warm = ScriptConverter.warm
+    monkeypatch.setattr(
+        ScriptConverter, "warm", lambda self, modes: (warmed.append(set(modes)), original_warm(self, modes))
+    )
+    monkeypatch.setattr(search_screen, "prepare_search", lambda *a, **k: prepared.append(1))
+    app, running = await open_app(newsroom(tmp_path, count=5))
+    async with running as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert warmed == [{ScriptMode.ORIGINAL, ScriptMode.SIMPLIFIED, ScriptMode.TRADITIONAL}]
+        assert prepared == []
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert prepared == [1]

@@ -167,6 +167,7 @@ SHARED_POOL = OpenCCPool()
 # ---------------------------------------------------------------------------
 # Detection
 
+EVIDENCE_SLICE = 4096  # characters converted per call while building _Evidence
 SAMPLE_CHARS = 1024  # ~3 KB: hundreds of telling characters; keeps loading 100k articles fast
 MIXED_SHARE = 0.2  # the minority script must be at least this share of the evidence
 
@@ -182,11 +183,15 @@ class _Evidence:
 
     def __init__(self, pool: OpenCCPool) -> None:
         chars = ideographs()
-        # One call per config; newlines keep characters from forming phrases.
-        changed = {}
+        # Newlines keep characters from forming phrases. In slices: all of them at once
+        # made ~20 MB of strings for a moment, the app's memory high-water mark.
+        changed: dict[str, set[str]] = {}
         for config in ("t2s", "s2t"):
-            converted = pool.get(config).convert("\n".join(chars)).split("\n")
-            changed[config] = {c for c, out in zip(chars, converted) if out != c}
+            convert, changed[config] = pool.get(config).convert, set()
+            for start in range(0, len(chars), EVIDENCE_SLICE):
+                part = chars[start : start + EVIDENCE_SLICE]
+                converted = convert("\n".join(part)).split("\n")
+                changed[config].update(c for c, out in zip(part, converted) if out != c)
         ambiguous = changed["t2s"] & changed["s2t"]
         traditional, simplified = changed["t2s"] - ambiguous, changed["s2t"] - ambiguous
         bmp = {c for c in traditional | simplified if c <= "\uffff"}

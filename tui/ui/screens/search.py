@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.chinese import pinyin
+from tui.chinese.normalize import prepare as prepare_search
 from tui.search.index import Hit
 from tui.search.query import parse_query
 from tui.ui.widgets.masthead import Masthead
@@ -78,8 +78,8 @@ class SearchScreen(Screen[SearchChoice | None]):
 
     @work(thread=True, group="pinyin", exit_on_error=False)
     def load_pinyin(self) -> None:
-        """The pinyin readings (~55 MB) load only once someone searches."""
-        pinyin.prepare()
+        """The search tables and pinyin readings (~70 MB) load only once someone searches."""
+        prepare_search()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, scoped: bool) -> None:
