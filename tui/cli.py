@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from tui import __version__
 from tui.chinese.script import initial_mode, load_glossary
-from tui.core.config import SCRIPT_MODES, resolve_config
+from tui.core.config import SCRIPT_MODES, locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
 from tui.core.state import load_state
 
@@ -103,6 +103,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the config and every content file")
     check.add_argument("--json", action="store_true", help="print a JSON list of {path, line, severity, message}")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="also list front-matter keys that Newsroom, Hugo and Zola do not define (a theme's own, or typos)",
+    )
     _add_common(check, suppress=True)
 
     serve = commands.add_parser("serve", help="offer the newsroom to others, kiosk-locked: over ssh or in a browser")
@@ -185,6 +190,8 @@ def build_app(argv: Sequence[str] = ()):
     args = make_parser().parse_args(list(argv))
     config = resolve_config(args.config, args.content)
     kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
+    if kiosk.enabled:
+        config = locked(config)  # a kiosk never reads files linked from outside the content dir
     remembered = None if kiosk.enabled else load_state().get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
     return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config), kiosk=kiosk)
@@ -209,7 +216,7 @@ def _lookup(args: argparse.Namespace) -> int:
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     with SearchIndex.open(config) as index:
-        newsroom = index.refresh()
+        newsroom = index.refresh().view(present.variant)  # each page in the language the mode picks
         for note in index.notes:  # the shell's user is the operator: paths and errors included
             print(f"newsroom: {note.full}", file=sys.stderr)
         if args.command == "search":
@@ -236,7 +243,7 @@ def _lookup(args: argparse.Namespace) -> int:
         print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
         return EXIT_NOTHING
     try:
-        body = load_body(article)
+        body = load_body(article, config)
     except (ContentError, OSError) as error:
         print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
         return EXIT_NOTHING
@@ -261,6 +268,7 @@ def _search(args: argparse.Namespace, index, newsroom, present) -> int:
     for warning in query.warnings:
         print(f"newsroom: {warning}", file=sys.stderr)
     hits = index.search(query, limit=max(0, args.limit), section=args.section)
+    hits = [hit for hit in hits if newsroom.article(hit.article_id)]  # not section pages or hidden ones
     console = _console()
     if args.json:
         lookup.print_json(console, [lookup.hit_record(hit, newsroom, present) for hit in hits])

@@ -57,7 +57,7 @@ def content(tmp_path, cache) -> Path:
     )
     write(root, "news/forum-s.md", T2S.convert("各地加強監管"), T2S.convert(body), "2011-03-01", 'tags = ["监管"]\n')
     write(root, "news/old.md", "舊聞", "這篇文章談到質量安全與軟體。", "2001-01-01")
-    (root / "news" / "broken.md").write_text("no front matter\n", encoding="utf-8")
+    (root / "news" / "broken.md").write_text("+++\ntitle = \n+++\nfront matter that is not TOML\n", encoding="utf-8")
     return root
 
 

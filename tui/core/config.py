@@ -18,6 +18,7 @@ import platformdirs
 from tui.core import toml
 from tui.core.errors import ConfigError
 from tui.core.keys import BINDING_IDS
+from tui.core.site import Site, SiteConfigError, describe
 
 APP_NAME = "newsroom"
 SCRIPT_MODES = ("original", "simplified", "traditional", "taiwan", "hongkong")
@@ -51,12 +52,23 @@ class Config:
     kiosk: KioskConfig = KioskConfig()
     keys: dict[str, str] = field(default_factory=dict)
     watch: bool = True  # follow changes to the content folder while the app is open
+    site: Site = Site()  # a static site's layout: languages, language folders (see site.py)
+    # Content files that are links to files outside the content dir: read only when
+    # this is set, for local use. A kiosk or a server never reads them.
+    allow_outside_links: bool = False
 
 
 # The schema: table -> key -> (type, required). Unknown keys are errors, so a
 # typo never silently does nothing.
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "newsroom": {"title": (str, False), "content_dir": (str, True), "script": (str, False), "watch": (bool, False)},
+    "newsroom": {
+        "title": (str, False),
+        "content_dir": (str, True),
+        "script": (str, False),
+        "watch": (bool, False),
+        "show_scheduled": (bool, False),
+        "allow_outside_links": (bool, False),
+    },
     "sections": {"id": (str, True), "label": (str, True), "front_page": (bool, False)},
     "script": {"glossary": (dict, False), "glossary_file": (str, False)},
     "kiosk": {
@@ -111,10 +123,38 @@ def load(path: Path) -> Config:
 
 
 def for_content_dir(content_dir: Path) -> Config:
-    """A config for `--content DIR` alone: sections come from the folders."""
+    """A config for `--content DIR` alone: sections come from the folders. DIR may be a
+    static site's root (Hugo, Zola, Hexo): its content folder, title and languages are read
+    from the site's own config."""
     if not content_dir.is_dir():
         raise ConfigError(content_dir, "content directory not found")
-    return Config(path=None, title=content_dir.resolve().name, content_dir=content_dir)
+    content_dir, site = _describe_site(content_dir)
+    return Config(path=None, title=site.title or content_dir.resolve().name, content_dir=content_dir, site=site)
+
+
+def _describe_site(folder: Path) -> tuple[Path, Site]:
+    """The content dir and layout for a folder given as content or as a site root."""
+    try:
+        content_dir, site = describe(folder)
+    except SiteConfigError as error:
+        raise ConfigError(error.path, error.message, error.line) from None
+    if not content_dir.is_dir():
+        raise ConfigError(site.config_path or folder, f"the site's content folder is missing: {content_dir}")
+    return content_dir, site
+
+
+def with_content_dir(config: Config, folder: Path, show_scheduled: bool | None = None) -> Config:
+    """`config` reading `folder` (a content dir or a site root) instead of its own."""
+    content_dir, site = _describe_site(folder)
+    show = config.site.show_future and config.site.show_expired if show_scheduled is None else show_scheduled
+    if show:
+        site = replace(site, show_future=True, show_expired=True)
+    return replace(config, content_dir=content_dir, site=site)
+
+
+def locked(config: Config) -> Config:
+    """The config as a kiosk or a server uses it: nothing read from outside the content dir."""
+    return replace(config, allow_outside_links=False)
 
 
 def _check_table(path: Path, lines: toml.KeyLines, name: str, table: Any, index: int = 0) -> dict:
@@ -205,7 +245,7 @@ def _build(path: Path, lines: toml.KeyLines, data: dict) -> Config:
 
     kiosk_table = _check_table(path, lines, "kiosk", data.get("kiosk", {}))
     keys = _check_table(path, lines, "keys", data.get("keys", {}))
-    return Config(
+    config = Config(
         path=path,
         title=newsroom.get("title", "Newsroom"),
         content_dir=content_dir,
@@ -216,7 +256,9 @@ def _build(path: Path, lines: toml.KeyLines, data: dict) -> Config:
         kiosk=KioskConfig(**kiosk_table),
         keys=dict(keys),
         watch=newsroom.get("watch", True),
+        allow_outside_links=newsroom.get("allow_outside_links", False),
     )
+    return with_content_dir(config, content_dir, newsroom.get("show_scheduled", False))
 
 
 def resolve_config(config: str | os.PathLike | None = None, content: str | os.PathLike | None = None) -> Config:
@@ -229,5 +271,5 @@ def resolve_config(config: str | os.PathLike | None = None, content: str | os.Pa
         content_dir = Path(content)
         if not content_dir.is_dir():
             raise ConfigError(content_dir, "content directory not found")
-        loaded = replace(loaded, content_dir=content_dir)
+        loaded = with_content_dir(loaded, content_dir)
     return loaded

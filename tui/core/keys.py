@@ -11,6 +11,7 @@ BINDING_IDS: dict[str, str] = {
     "help": "this list of keys",
     "cycle_script": "cycle the script",
     "choose_script": "choose any script",
+    "choose_language": "choose a language for pages written in several",
     "show_original": "show the original text, and back",
     "problems": "the Problems view",
     "search": "search",
@@ -38,6 +39,7 @@ BINDING_IDS: dict[str, str] = {
     "close_problems": "close the Problems view",
     "close_help": "close help",
     "close_script_chooser": "close the script chooser",
+    "close_language_chooser": "close the language chooser",
 }
 
 __all__ = ["BINDING_IDS"]

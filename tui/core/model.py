@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +23,30 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What a static site says about a page beyond the newsroom's own fields.
+
+    Plain newsroom articles have none (Article.site is None): 100,000 of them
+    pay for one empty slot, not a dozen.
+    """
+
+    lang: str = ""  # the language tag of this text ("" when the site does not say)
+    updated: Date | None = None  # lastmod / updated
+    weight: int = 0  # 0: unweighted (after weighted pages, as Hugo sorts)
+    aliases: tuple[str, ...] = ()  # old ids that still open this page
+    group: str = ""  # translationKey: files with one key are one page's translations
+    publish: Date | None = None  # publishDate: hidden until then
+    expiry: Date | None = None  # expiryDate: hidden from then on
+    kind: str = "page"  # "section": an _index file, giving its folder a label, description and order
+    sort_by: str = ""  # a section page's order for its pages: "weight", "date", "title"
+    has_body: bool = True
+    # Worked out when the newsroom is assembled:
+    place: str = ""  # labels of the branch folders between the section and the page
+    order: tuple[int, ...] = ()  # weights of those folders, then the page's own
+    variants: tuple[Article, ...] = ()  # the same page in the site's other languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +69,28 @@ class Article:
     tags: tuple[str, ...] = ()
     body_line: int = 1  # line of the file where the body starts
     glossary: tuple[tuple[str, str], ...] = ()  # per-article script rules
+    site: PageInfo | None = None  # static-site fields; None for a plain article
 
     @property
     def date_text(self) -> str:
-        if self.date is None:
-            return ""
-        if isinstance(self.date, dt.datetime):
-            return self.date.strftime("%Y-%m-%d %H:%M")
-        return self.date.isoformat()
+        return date_text(self.date)
+
+    @property
+    def dateline(self) -> str:
+        """The date, and when the page was last updated if that is another day."""
+        updated = self.site.updated if self.site is not None else None
+        if updated is None or date_text(updated)[:10] == self.date_text[:10]:
+            return self.date_text
+        return f"{self.date_text}  updated {date_text(updated)}".strip()
+
+    @property
+    def lang(self) -> str:
+        return self.site.lang if self.site is not None else ""
+
+    @property
+    def versions(self) -> tuple[Article, ...]:
+        """This page in every language it has: itself first (the site's default language)."""
+        return (self, *self.site.variants) if self.site is not None and self.site.variants else (self,)
 
     @property
     def sort_key(self) -> tuple:
@@ -66,11 +105,23 @@ class Article:
         return (stamp, self.title, self.id)
 
 
+def date_text(date: Date | None) -> str:
+    """2010-09-27, or 2010-09-27 08:30 for a time of day (year 1 as 0001, never 1)."""
+    if date is None:
+        return ""
+    day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    if isinstance(date, dt.datetime) and (date.hour, date.minute) != (0, 0):
+        return f"{day} {date.hour:02d}:{date.minute:02d}"
+    return day
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
     label: str
     front_page: bool = False
+    description: str = ""  # from the section's _index file
+    order_by: str = "date"  # "date" (newest first), "weight" or "title"
 
 
 @dataclass
@@ -83,12 +134,20 @@ class Newsroom:
     articles: list[Article] = field(default_factory=list)  # sorted newest first
     problems: list[Problem] = field(default_factory=list)
     complete: bool = True  # False: a first-paint preview of the newest articles only
+    aliases: dict[str, str] = field(default_factory=dict)  # old or other ids -> the article's id
+    languages: tuple[str, ...] = ()  # the languages pages are written in, the default first
 
     def __post_init__(self) -> None:
         self._by_id = {article.id: article for article in self.articles}
         self._by_section: dict[str, list[Article]] = {}
         for article in self.articles:
             self._by_section.setdefault(article.section, []).append(article)
+        for section in self.sections:
+            listed = self._by_section.get(section.id)
+            if listed and section.order_by == "weight":
+                listed.sort(key=_weight_order)
+            elif listed and section.order_by == "title":
+                listed.sort(key=lambda article: (article.title, article.id))
 
     @property
     def front_page(self) -> Section:
@@ -104,5 +163,38 @@ class Newsroom:
             return self.articles
         return self._by_section.get(section_id, [])
 
+    def view(self, pick: Callable[[Article], Article]) -> Newsroom:
+        """This newsroom with each page shown in the version `pick` chooses (for printing:
+        the app picks row by row). The version keeps its page's id and section."""
+        if not self.languages:
+            return self
+        articles = []
+        for article in self.articles:
+            chosen = pick(article)
+            if chosen is not article:
+                chosen = replace(chosen, id=article.id, section=article.section, site=_with_versions(chosen, article))
+            articles.append(chosen)
+        return replace(self, articles=articles)
+
     def article(self, article_id: str) -> Article | None:
-        return self._by_id.get(article_id)
+        """The article with this id, or with this among its aliases."""
+        found = self._by_id.get(article_id)
+        if found is None and article_id in self.aliases:
+            found = self._by_id.get(self.aliases[article_id])
+        return found
+
+
+def _with_versions(chosen: Article, page: Article) -> PageInfo:
+    """The chosen version's fields, and the page's other versions as its variants."""
+    others = tuple(version for version in page.versions if version is not chosen)
+    return replace(chosen.site or PageInfo(), variants=others)
+
+
+_UNWEIGHTED = 1 << 62
+
+
+def _weight_order(article: Article) -> tuple:
+    """Weighted pages first (lightest first, each folder's weight before its pages'), then by date."""
+    info = article.site
+    order = (info.order or (info.weight,)) if info is not None else ()
+    return (tuple(weight or _UNWEIGHTED for weight in order) or (_UNWEIGHTED,), article.sort_key)

@@ -5,7 +5,8 @@ every lookup's path: plain `os.scandir` and string joins (pathlib objects cost
 more than the walk itself at 10,000 files). It lists the same files, in the
 same order, as `loader.iter_content_files` (a test holds the two together):
 hidden entries and `_` folders skipped, symlinked folders not followed,
-symlinked files listed.
+symlinked files listed; a static site's language folders only, and of a leaf
+bundle only its index files.
 
 The digest covers every (path, size, mtime) in walk order: equal to the one
 stored at the last refresh means nothing changed, without reading the index's
@@ -19,7 +20,8 @@ import os
 import stat
 from dataclasses import dataclass
 
-from tui.core.loader import CONTENT_SUFFIXES
+from tui.core.loader import CONTENT_SUFFIXES, is_index_name, walk_roots
+from tui.core.site import Site
 
 _SUFFIXES = tuple(CONTENT_SUFFIXES)
 
@@ -30,12 +32,17 @@ class Listing:
     digest: str
 
 
-def scan(content_dir: str | os.PathLike) -> Listing:
+def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
     """Walk the content dir once: its content files and their digest."""
+    site = site or Site()
     root = os.path.join(os.fspath(content_dir), "")
     files: dict[str, tuple[str, int, int]] = {}
     lines: list[str] = []
-    stack = [(root, "")]  # (folder, its path relative to the root, with a trailing "/")
+    keep = site.walk_underscored
+    # (folder, its path relative to the root, with a trailing "/"), the first to pop last
+    tops = [(os.path.join(root, top), f"{top}/" if top else "") for top in walk_roots(site)]
+    stack = list(reversed(tops))
+    top_folders = {rel for _, rel in tops}
     while stack:
         folder, rel_folder = stack.pop()
         try:
@@ -53,11 +60,14 @@ def scan(content_dir: str | os.PathLike) -> Listing:
             except OSError:
                 is_dir = False
             if is_dir:
-                if not name.startswith("_") and not entry.is_symlink():
+                if (not name.startswith("_") or name in keep) and not entry.is_symlink():
                     folders.append(name)
             elif name.lower().endswith(_SUFFIXES):
                 names.append((name, entry))
         names.sort()
+        bundle = [(name, entry) for name, entry in names if is_index_name(name, site)]
+        if bundle and rel_folder not in top_folders:
+            names, folders = bundle, []  # a leaf bundle: the rest is its resources
         for name, entry in names:
             try:
                 info = entry.stat()  # follows a symlinked file, as reading it will

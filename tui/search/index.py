@@ -86,7 +86,7 @@ from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import SwapLock, build_path, file_identity, remove_abandoned_builds, writer_lock
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 # An update that re-reads more than this share of the files (and at least REBUILD_MIN)
@@ -141,7 +141,8 @@ CREATE TABLE files (
     sort_stamp REAL,                 -- Article.sort_key's first item
     tags_folded TEXT,                -- {_TAG_SEP!r}-separated, with one at each end
     byline_folded TEXT,
-    body TEXT                        -- cleaned body, for verifying and snippets
+    body TEXT,                       -- cleaned body, for verifying and snippets
+    site TEXT                        -- loader.site_record: static-site fields (JSON); NULL: none
 );
 CREATE INDEX files_section ON files (section);
 CREATE VIRTUAL TABLE fts USING fts5(title, body, py, content='', columnsize=0, tokenize='ascii');
@@ -330,7 +331,11 @@ class SearchIndex:
                 raise sqlite3.DatabaseError("empty file")  # truncated, or never finished
             return False
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        if meta.get("fold") != _fold_stamp() or meta.get("content_dir") != str(self.content_dir.resolve()):
+        if (
+            meta.get("fold") != _fold_stamp()
+            or meta.get("content_dir") != str(self.content_dir.resolve())
+            or meta.get("layout") != loader.layout_stamp(self.config)
+        ):
             return False
         db.execute("SELECT count(*) FROM files").fetchone()  # touches the tables: garbage fails here
         return True
@@ -340,7 +345,11 @@ class SearchIndex:
             db.executescript(_SCHEMA)
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("fold", _fold_stamp()), ("content_dir", str(self.content_dir.resolve()))],
+                [
+                    ("fold", _fold_stamp()),
+                    ("content_dir", str(self.content_dir.resolve())),
+                    ("layout", loader.layout_stamp(self.config)),
+                ],
             )
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -416,8 +425,8 @@ class SearchIndex:
         """
         with self._refreshing:
             if self.path is None:
-                return self._refresh(progress, scan(self.content_dir))
-            listing = scan(self.content_dir)
+                return self._refresh(progress, scan(self.content_dir, self.config.site))
+            listing = scan(self.content_dir, self.config.site)
             if self._fresh(listing):
                 return False  # nothing to write: no lock taken
             try:
@@ -533,7 +542,7 @@ class SearchIndex:
             with self._lock:
                 self._db.execute("PRAGMA cache_size=-32768")
         done = 0
-        for batch, rows in zip(batches, _read_batches(self.content_dir, batches)):
+        for batch, rows in zip(batches, _read_batches(self.config, batches)):
             with self._lock, self._db:
                 self._forget([known[rel][0] for rel, *_ in batch if rel in known])
                 self._store(rows)
@@ -591,7 +600,6 @@ class SearchIndex:
         """
         articles: list[Article] = []
         problems: list[Problem] = []
-        seen: dict[str, str] = {}
         with self._reading() as db:
             # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
             for row in db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
@@ -600,13 +608,8 @@ class SearchIndex:
                     problems.extend(
                         Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1])
                     )
-                if row[1] is None:
-                    continue
-                if row[1] in seen:
-                    problems.append(Problem(rel, 1, f"duplicate id {row[1]!r} (also in {seen[row[1]]}); skipped"))
-                    continue
-                seen[row[1]] = rel
-                articles.append(self._article(row))
+                if row[1] is not None:
+                    articles.append(self._article(row))  # ids and translations: loader.assemble
         return loader.assemble(self.config, articles, problems)
 
     def _article(self, row: tuple) -> Article:
@@ -625,7 +628,8 @@ class SearchIndex:
             body_line,
             date,
             kind,
-        ) = row[:14]
+            site,
+        ) = row[:15]
         if kind == "datetime":
             date_value: dt.date | dt.datetime | None = dt.datetime.fromisoformat(date)
         elif kind == "date":
@@ -647,6 +651,7 @@ class SearchIndex:
             tags=tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP)) if tags else (),
             body_line=body_line,
             glossary=tuple(tuple(pair) for pair in json.loads(glossary)) if glossary else (),
+            site=loader.page_info(site),
         )
 
     def latest(self, limit: int = 100, section: str | None = None) -> list[Article]:
@@ -779,9 +784,10 @@ _COLUMNS = (
     "tags_folded",
     "byline_folded",
     "body",
+    "site",
 )
 # The order _article unpacks (path first, then the Article fields).
-_ARTICLE_COLUMNS = "path, article_id, section, title, subtitle, byline, source, caption, summary, tags, glossary, body_line, date, date_kind"
+_ARTICLE_COLUMNS = "path, article_id, section, title, subtitle, byline, source, caption, summary, tags, glossary, body_line, date, date_kind, site"
 
 
 def default_path(content_dir: Path) -> Path:
@@ -818,13 +824,14 @@ def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], ar
         tags_folded=_TAG_SEP + _TAG_SEP.join(fold_text(tag) for tag in article.tags) + _TAG_SEP,
         byline_folded=fold_text(article.byline),
         body=body,
+        site=loader.site_record(article),
     )
     return row
 
 
-def read_row(content_dir: Path, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
+def read_row(config: Config, rel: str, path: Path, size: int, mtime_ns: int) -> dict:
     """One file as a row for `files`, its FTS tokens worked out: all the CPU work of indexing."""
-    article, problems, body = loader.read_article(content_dir, path)
+    article, problems, body = loader.read_article(config, path)
     if article is None:
         return _problem_row(rel, size, mtime_ns, problems)
     row = _article_row(rel, size, mtime_ns, problems, article, body)
@@ -832,11 +839,11 @@ def read_row(content_dir: Path, rel: str, path: Path, size: int, mtime_ns: int) 
     return row
 
 
-def read_rows(content_dir: Path, batch: list[tuple]) -> list[dict]:
-    return [read_row(content_dir, *item) for item in batch]
+def read_rows(config: Config, batch: list[tuple]) -> list[dict]:
+    return [read_row(config, *item) for item in batch]
 
 
-def _read_batches(content_dir: Path, batches: list[list[tuple]]):
+def _read_batches(config: Config, batches: list[list[tuple]]):
     """Rows for each batch, in order. A big build reads and tokenises in worker
     processes, one a core, while this process writes to SQLite; if a worker
     fails, the rest is read here."""
@@ -844,23 +851,23 @@ def _read_batches(content_dir: Path, batches: list[list[tuple]]):
     done = 0
     if workers >= 2 and sum(map(len, batches)) >= PARALLEL_FILES:
         try:
-            for rows in _read_in_workers(content_dir, batches, workers):
+            for rows in _read_in_workers(config, batches, workers):
                 yield rows
                 done += 1
         except (OSError, EOFError, pickle.UnpicklingError) as error:
             logging.getLogger(__name__).warning("index workers failed (%s); reading in-process", error)
     for batch in batches[done:]:
-        yield read_rows(content_dir, batch)
+        yield read_rows(config, batch)
 
 
-def _read_in_workers(content_dir: Path, batches: list[list[tuple]], count: int):
+def _read_in_workers(config: Config, batches: list[list[tuple]], count: int):
     # Each worker holds one batch (a few kB of paths) at a time, so no pipe
     # fills while the other side waits: batch k goes to worker k % count.
     command = [sys.executable, "-m", "tui.search.index_worker"]
     procs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
     try:
         for proc in procs:
-            pickle.dump(str(content_dir), proc.stdin)
+            pickle.dump(config, proc.stdin)
         for number, proc in enumerate(procs):
             pickle.dump(batches[number], proc.stdin)
             proc.stdin.flush()

@@ -1,7 +1,7 @@
 """A worker process for a big index build: reads batches of files, sends back their rows.
 
 Started by `tui.search.index` as `python -m tui.search.index_worker`, talking pickles over its
-stdin and stdout: the content dir first, then one batch at a time. A separate
+stdin and stdout: the config first, then one batch at a time. A separate
 program rather than multiprocessing, so no caller's main module is re-imported
 and nothing is forked from a threaded app.
 """
@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import pickle
 import sys
-from pathlib import Path
 
 
 def main() -> None:
     from tui.search.index import read_rows
 
     source, sink = sys.stdin.buffer, sys.stdout.buffer
-    content_dir = Path(pickle.load(source))
+    config = pickle.load(source)
     while True:
         try:
             batch = pickle.load(source)
         except EOFError:
             return
-        pickle.dump(read_rows(content_dir, batch), sink, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(read_rows(config, batch), sink, protocol=pickle.HIGHEST_PROTOCOL)
         sink.flush()
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import platformdirs
 
 from tui.chinese.script import load_glossary
-from tui.core.config import resolve_config
+from tui.core.config import locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
 
 log = logging.getLogger("newsroom.serve")
@@ -119,7 +119,7 @@ def prepare_index(args: argparse.Namespace) -> None:
     from tui.search.index import SearchIndex
 
     print("Bringing the search index up to date...", file=sys.stderr, flush=True)
-    with SearchIndex.open(resolve_config(args.config, args.content)) as index:
+    with SearchIndex.open(locked(resolve_config(args.config, args.content))) as index:  # as visitors read it
         newsroom = index.refresh()
     print(f"{len(newsroom.articles)} articles indexed.", file=sys.stderr, flush=True)
 

@@ -35,6 +35,7 @@ from tui.search.scan import ScanSearch
 from tui.ui.screens.browse import BrowseScreen
 from tui.ui.screens.commands import NewsroomCommands
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.language_chooser import BY_SCRIPT, LanguageChooser
 from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.problems import ProblemsScreen
 from tui.ui.screens.script_chooser import ScriptChooser
@@ -88,6 +89,7 @@ class NewsroomApp(App[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("t", "cycle_script", "Script", id="cycle_script"),
         Binding("T", "choose_script", "Choose script", show=False, id="choose_script"),
+        Binding("l", "choose_language", "Language", show=False, id="choose_language"),
         Binding("o", "toggle_original", "Original", show=False, id="show_original"),
         Binding("p", "problems", "Problems", id="problems"),
     ]
@@ -107,6 +109,8 @@ class NewsroomApp(App[None]):
     # lists and the menu that show them know when to repaint.
     reading_version: reactive[int] = reactive(0, init=False, repaint=False)
     unread_only: reactive[bool] = reactive(False, init=False, repaint=False)
+    # A language the reader chose for pages written in several ("": the script mode picks).
+    language: reactive[str] = reactive("", init=False, repaint=False)
 
     def __init__(
         self,
@@ -443,6 +447,16 @@ class NewsroomApp(App[None]):
         """Content text as it is shown now, in the current script mode."""
         return self.presenter(text, article)
 
+    def shown(self, article: Article) -> Article:
+        """The version of a page shown now: the chosen language, else the script mode's pick."""
+        return self.presenter.variant(article)
+
+    def set_language(self, language: str | None) -> None:
+        """Show pages in this language where they have it (None: as the script mode picks)."""
+        self.presenter.language = language or None
+        self.language = language or ""  # the panes that show pages follow it
+        self._follow_display_state()  # and the masthead says so
+
     def set_script_mode(self, mode: ScriptMode) -> None:
         # Quietly, so that leaving the original view and changing the script repaint once.
         self.set_reactive(NewsroomApp.showing_original, False)
@@ -480,8 +494,10 @@ class NewsroomApp(App[None]):
         presenter changes first, so the widgets watching `display_mode` present anew."""
         mode = ScriptMode.ORIGINAL if self.showing_original else self.script_mode
         self.presenter.mode = mode
+        self.presenter.variant_mode = self.script_mode  # `o` shows the same page's version, unconverted
         label = self.script_mode.label
-        self.masthead_mode = f"{label} > 原文" if self.showing_original else label
+        label = f"{label} > 原文" if self.showing_original else label
+        self.masthead_mode = f"{clean_line(self.language)} {label}" if self.language else label
         self.display_mode = mode
         self.update_status()
 
@@ -604,6 +620,17 @@ class NewsroomApp(App[None]):
         if not isinstance(self.screen, ScriptChooser):
             self.push_screen(ScriptChooser(self.script_mode), chosen)
 
+    def action_choose_language(self) -> None:
+        def chosen(language: str | None) -> None:
+            if language is not None:
+                self.set_language(None if language == BY_SCRIPT else language)
+
+        languages = self.newsroom.languages if self.newsroom is not None else ()
+        if not languages:
+            self.notify("This newsroom is written in one language.", markup=False)
+        elif not isinstance(self.screen, LanguageChooser):
+            self.push_screen(LanguageChooser(languages, self.language or None), chosen)
+
     def action_toggle_original(self) -> None:
         self.showing_original = not self.showing_original
 
@@ -631,6 +658,7 @@ class NewsroomApp(App[None]):
             ("Links", LinksScreen),
             ("Problems", ProblemsScreen),
             ("Script chooser", ScriptChooser),
+            ("Language chooser", LanguageChooser),
             ("Help", HelpScreen),
         ]
 

@@ -16,8 +16,10 @@ from textual.widget import Widget
 
 from tui.core.cite import canonical_url, citation
 from tui.core.document import article_reference, can_open, find_links
+from tui.core.languages import language_name
 from tui.core.loader import ContentError, load_body
 from tui.core.model import Article, Newsroom, Section
+from tui.core.text import clean_line
 from tui.ui.screens.links import LinksScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.key_bar import KeyBar
@@ -50,6 +52,7 @@ class BrowseScreen(Screen):
         super().__init__()
         self.newsroom: Newsroom | None = None
         self._shown_article: str | None = None
+        self._shown_version: str | None = None  # the path of the page's version on show
         self._section_id: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,6 +71,8 @@ class BrowseScreen(Screen):
         self.query_one(Reader).show_hint("Loading...")
         self._focus_pane(0)
         self.watch(self.app, "unread_only", self._filter_changed, init=False)
+        self.watch(self.app, "display_mode", self._version_changed, init=False)
+        self.watch(self.app, "language", self._language_changed, init=False)
 
     @property
     def current_section(self) -> Section | None:
@@ -101,19 +106,19 @@ class BrowseScreen(Screen):
         if reader.article is None or self.newsroom is None:
             return
         fresh = self.newsroom.article(reader.article.id)
-        if fresh != reader.article:
+        if fresh is None or self.app.shown(fresh) != reader.article:
             self._shown_article = None
             self._open(fresh)
 
     def open_article(self, article_id: str, terms: HighlightTerms = ()) -> None:
         """Open an article (a search result: its matches highlighted) from the front page."""
         assert self.newsroom is not None
-        article = self.newsroom.article(article_id)
+        article = self.newsroom.article(article_id)  # an alias or a variant's id finds it too
         if article is None:
             return
         front = self.newsroom.front_page.id
         self.query_one(SectionMenu).select_section(front)
-        self._show_section(front, article_id)
+        self._show_section(front, article.id)
         self._shown_article = None
         self._open(article, terms)
         self._focus_pane(2)
@@ -193,15 +198,16 @@ class BrowseScreen(Screen):
             self._shown_article = None
             reader.show_article(None)
             return
-        if article.id == self._shown_article:
+        version = self.app.shown(article)
+        if article.id == self._shown_article and version.path == self._shown_version:
             self._mark_opened()
             return
-        self._shown_article = article.id
+        self._shown_article, self._shown_version = article.id, version.path
         reader.highlight(terms)
         try:
-            reader.show_article(article, load_body(article))
+            reader.show_article(version, load_body(version, self.app.config), _other_languages(article, version))
         except (ContentError, OSError) as error:
-            reader.show_article(article, "", f"This article cannot be read now: {error}")
+            reader.show_article(version, "", f"This article cannot be read now: {error}")
         self._mark_opened()
 
     def _mark_opened(self) -> None:
@@ -210,6 +216,20 @@ class BrowseScreen(Screen):
         reader = self.query_one(Reader)
         if reader.article is not None and self.focused is reader:
             self.app.mark_read([reader.article.id])
+
+    def _version_changed(self) -> None:
+        """A page written in several languages opens the version the script mode (or the
+        language chosen) picks; the panes repaint themselves."""
+        reader = self.query_one(Reader)
+        if reader.article is not None and self.newsroom is not None:
+            page = self.newsroom.article(reader.article.id)
+            if page is not None and self.app.shown(page).path != self._shown_version:
+                self._open(page, reader.terms)
+
+    def _language_changed(self) -> None:
+        self._version_changed()
+        for pane in self.panes[:2]:
+            pane.refresh()
 
     # --- messages from the panes ------------------------------------------------
 
@@ -249,7 +269,7 @@ class BrowseScreen(Screen):
         if reader.article is None:
             return
         try:
-            links = find_links(load_body(reader.article))
+            links = find_links(load_body(reader.article, self.app.config))
         except (ContentError, OSError):
             links = []
 
@@ -401,3 +421,12 @@ class BrowseScreen(Screen):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self._mark_active(self._focused_pane())
+
+
+def _other_languages(page: Article, shown: Article) -> str:
+    """The reader's note on a page written in several languages: which others it has."""
+    others = [version.lang for version in page.versions if version.path != shown.path and version.lang]
+    if not others:
+        return ""
+    names = ", ".join(dict.fromkeys(clean_line(language_name(tag)) for tag in others))
+    return f"Also in {names} (l: language)"

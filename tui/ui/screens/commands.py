@@ -7,6 +7,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.chinese.script import ScriptMode
+from tui.core.languages import language_name
+from tui.core.text import clean_line
 from tui.ui.screens.script_chooser import DESCRIPTIONS
 
 
@@ -16,6 +18,14 @@ class NewsroomCommands(Provider):
         for mode in ScriptMode:
             yield (f"Script: {mode.label} {mode.value}", partial(app.set_script_mode, mode), DESCRIPTIONS[mode])
         yield ("Script: choose...", app.action_choose_script, "pick a display script")
+        for tag in app.newsroom.languages if app.newsroom is not None else ():
+            yield (
+                f"Language: {clean_line(language_name(tag))} {clean_line(tag)}",
+                partial(app.set_language, tag),
+                "show pages in this language where they have it",
+            )
+        if app.newsroom is not None and app.newsroom.languages:
+            yield ("Language: by script", partial(app.set_language, None), "the script mode picks each page's language")
         yield ("Show original text", app.action_toggle_original, "toggle the original of what is on screen")
         browse = app.browse
         yield ("Mark read / unread", browse.action_toggle_read, "the highlighted or open article")

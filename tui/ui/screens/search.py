@@ -96,10 +96,13 @@ class SearchScreen(Screen[SearchChoice | None]):
             return  # a stale answer to an earlier keystroke
         results = self.query_one(ResultList)
         terms = tuple(parse_query(message.text).highlight_terms())
-        results.show_hits(message.hits, terms, self.app.newsroom)
+        newsroom = self.app.newsroom
+        # Only what the newsroom lists: not a section page's label, a hidden or a skipped page.
+        hits = [hit for hit in message.hits if newsroom is not None and newsroom.article(hit.article_id)]
+        results.show_hits(hits, terms, newsroom)
         if not message.text.strip():
             return
-        count = len(message.hits)
+        count = len(hits)
         where = f" in {self.app.present(self.section_label)}" if self.scoped else ""
         more = "+" if count == RESULT_LIMIT else ""
         status = f"{count}{more} result{'s' if count != 1 else ''}{where}"

@@ -58,11 +58,17 @@ class ArticleList(RowList):
         return False
 
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
-        article = self.articles[index]
+        page = self.articles[index]
+        article = self.app.shown(page)  # a page in several languages: the version on show
+        place = page.site.place if page.site is not None else ""  # deeper folders' labels
         reading = self.app.reading
-        unread = not reading.is_read(article.id)
-        saved = reading.is_saved(article.id)
-        meta = "  ".join(part for part in (article.date_text, self.app.present(article.byline, article)) if part)
+        unread = not reading.is_read(page.id)
+        saved = reading.is_saved(page.id)
+        meta = "  ".join(
+            part
+            for part in (article.date_text, self.app.present(article.byline, article), self.app.present(place))
+            if part
+        )
         return [
             [
                 Cell(UNREAD_MARK if unread else " ", "article-list--unread", width=1),

@@ -234,7 +234,7 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         header = [Paragraph((Run(article.title),), "reader--title", gap_after=False)]
         if article.subtitle:
             header.append(Paragraph((Run(article.subtitle),), "reader--deck", gap_after=False))
-        meta = "  ".join(part for part in (article.date_text, article.byline, article.source) if part)
+        meta = "  ".join(part for part in (article.dateline, article.byline, article.source) if part)
         if meta:
             header.append(Paragraph((Run(meta),), "reader--meta", gap_after=False))
         if article.caption:

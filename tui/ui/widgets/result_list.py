@@ -35,6 +35,7 @@ class ResultList(RowList):
         article = self.newsroom.article(hit.article_id) if self.newsroom else None
         if article is None:
             return [[Cell(" " + hit.article_id)], [Cell("")], [Cell("")]]
+        article = self.app.shown(article)
         present = self.app.present
         # Marks are found again in the text as shown, so they land on the right
         # characters in whichever script is on.
