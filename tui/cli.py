@@ -138,6 +138,13 @@ def make_parser() -> argparse.ArgumentParser:
     for server in (ssh, web):
         server.add_argument("--max-sessions", type=int, default=32, metavar="N", help="visitors at once (default: 32)")
         server.add_argument(
+            "--max-per-address",
+            type=int,
+            default=4,
+            metavar="N",
+            help="sessions at once from one address, 0 for no limit (default: 4)",
+        )
+        server.add_argument(
             "--per-ip-per-minute",
             type=int,
             default=20,

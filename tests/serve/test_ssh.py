@@ -158,6 +158,19 @@ async def test_no_key_escapes_the_app(serve, key):
     await visitor.wait_for(SIMPLIFIED_TITLE)
 
 
+@pytest.mark.parametrize("key", ["\x1c", "\x03"], ids=["ctrl+backslash", "ctrl+c"])
+async def test_keys_typed_while_the_app_starts_do_not_end_it(serve, key):
+    # (printf '\x1c'; sleep 6) | ssh -tt ...: the key arrives before the app has set up its terminal.
+    service = await serve()
+    visitor = await visit(serve, service)
+    visitor.send(key)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    visitor.send("t")  # it still reads keys and draws
+    await visitor.wait_for(SIMPLIFIED_TITLE)
+    assert visitor.open and alive(pid)
+
+
 async def test_the_app_gets_a_fresh_environment(serve, monkeypatch):
     monkeypatch.setenv("SERVER_SECRET", "hunter2")
     service = await serve()
@@ -235,6 +248,41 @@ async def test_the_session_cap_holds(serve):
         await asyncio.sleep(0.05)
     third = await visit(serve, service)
     await third.wait_for(HEADLINE)
+
+
+async def test_one_address_gets_at_most_its_share_of_the_sessions(serve):
+    service = await serve(max_per_address=2)
+    first, second = await visit(serve, service), await visit(serve, service)
+    await first.wait_for(HEADLINE)
+    await second.wait_for(HEADLINE)
+    async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:
+        result = await conn.run(term_type="xterm", check=False)
+    assert result.exit_status == 1
+    assert "allows 2 sessions at once from one address, and 127.0.0.1 has that many open" in result.stderr
+    assert len(service.app_pids()) == 2
+    await first.close()
+    deadline = time.monotonic() + 10
+    while len(service.app_pids()) > 1:  # the seat given back goes to the next one from that address
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    third = await visit(serve, service)
+    await third.wait_for(HEADLINE)
+
+
+async def test_one_address_cannot_hold_every_connection_either(serve):
+    service = await serve(max_per_address=1, login_timeout=20)
+    idle = [  # logged in, never asking for a session: each holds a connection for the login timeout
+        await asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None)
+        for _ in range(2)
+    ]
+    try:
+        with pytest.raises((asyncssh.DisconnectError, ConnectionError)) as caught:
+            async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None):
+                pass
+        assert "too many connections from 127.0.0.1 at once" in str(caught.value)
+    finally:
+        for conn in idle:
+            conn.close()
 
 
 async def test_connections_per_address_are_rate_limited(serve):

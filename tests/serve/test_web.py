@@ -127,9 +127,7 @@ async def test_the_session_cap_holds_and_closing_ends_the_app(serve):
     try:
         await browser.wait_for(HEADLINE)
         (pid,) = service.app_pids()
-        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-            await Browser.open(service.url, service.url)
-        assert refused.value.status == 503
+        await assert_refused(service, "all 1 places are taken")
     finally:
         await browser.close()
     assert await gone(pid, timeout=6)
@@ -138,6 +136,72 @@ async def test_the_session_cap_holds_and_closing_ends_the_app(serve):
         await second.wait_for(HEADLINE)
     finally:
         await second.close()
+
+
+async def assert_refused(service, why: str) -> None:
+    """A refused browser is told why in its terminal, then the server closes the websocket."""
+    apps = service.app_pids()
+    refused = await Browser.open(service.url, service.url)
+    try:
+        await asyncio.wait_for(refused._reader, 10)
+        assert why in " ".join(refused.text().split())
+        assert refused.websocket.close_code == aiohttp.WSCloseCode.TRY_AGAIN_LATER
+    finally:
+        await refused.close()
+    assert service.app_pids() == apps
+
+
+async def test_one_address_gets_at_most_its_share_of_the_sessions(serve):
+    service = await serve(max_per_address=2)
+    browsers = [await Browser.open(service.url, service.url) for _ in range(2)]
+    try:
+        for browser in browsers:
+            await browser.wait_for(HEADLINE)
+        await assert_refused(service, "allows 2 sessions at once from one address, and 127.0.0.1 has that many")
+    finally:
+        await browsers[0].close()
+    deadline = time.monotonic() + 10
+    while len(service.app_pids()) > 1:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    third = await Browser.open(service.url, service.url)  # the seat given back goes to the next one
+    try:
+        await third.wait_for(HEADLINE)
+    finally:
+        await third.close()
+        await browsers[1].close()
+
+
+HOSTILE_MESSAGES = [
+    "[" * 30_000,  # nesting deeper than the JSON parser's recursion limit
+    '["stdin", ' + "[" * 30_000 + "]" * 30_000 + "]",
+    "{" * 20_000,
+    '{"stdin": "t"}',
+    "[]",
+    '["resize", {"width": 1e999, "height": -1e999}]',
+    '["resize", [1, 2]]',
+    '["ping", {"a": 1}]',
+    '["stdin", "\\ud800"]',  # a lone surrogate
+    '["stdin", ""]',  # an empty packet ends the app's input
+    "not json",
+]
+
+
+async def test_malformed_and_deeply_nested_messages_are_ignored(serve, caplog):
+    caplog.set_level(logging.DEBUG)
+    service = await serve()
+    browser = await Browser.open(service.url, service.url)
+    try:
+        await browser.wait_for(HEADLINE)
+        for message in HOSTILE_MESSAGES:
+            await browser.websocket.send_str(message)
+        await browser.type("t")  # the session goes on, and the app still takes keys
+        await browser.wait_for(SIMPLIFIED_TITLE)
+        assert not browser.websocket.closed and len(service.app_pids()) == 1
+    finally:
+        await browser.close()
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_terminal_sizes_are_clamped(serve):
@@ -265,3 +329,26 @@ async def test_headless_chromium_shows_the_newsroom(serve, tmp_path, monkeypatch
             Path(screenshot).write_bytes(await browser.screenshot())
     finally:
         await browser.close()
+
+
+async def test_headless_chromium_keeps_the_reason_a_session_ended_in_sight(serve, tmp_path):
+    # textual-serve's page covers its terminal with a "Session ended" box; the server's page puts
+    # the box at the bottom, so what the server said last (here: why it refused) can be read.
+    need_chromium()
+    service = await serve(max_sessions=1)
+    first = await Browser.open(service.url, service.url)
+    browser = None
+    try:
+        await first.wait_for(HEADLINE)
+        browser = await HeadlessChromium.open(service.url + "/", tmp_path / "chromium")
+        await browser.wait_until("document.body.classList.contains('-closed')")
+        await browser.wait_until("getComputedStyle(document.querySelector('.textual-terminal')).opacity === '1'")
+        assert await browser.evaluate("getComputedStyle(document.querySelector('.closed-dialog .shade')).display") == (
+            "none"
+        )
+        box_top = await browser.evaluate("document.querySelector('.closed-dialog .intro').getBoundingClientRect().top")
+        assert box_top > await browser.evaluate("window.innerHeight") / 2
+    finally:
+        if browser is not None:
+            await browser.close()
+        await first.close()

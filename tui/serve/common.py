@@ -227,6 +227,22 @@ class RateLimiter:
         return True
 
 
+BUSY = "The newsroom is busy: all {count} places are taken. Please try again later.\r\n"
+
+
+def per_address_refusal(count: int, address: str) -> str:
+    sessions = "1 session" if count == 1 else f"{count} sessions"
+    return (
+        f"The newsroom allows {sessions} at once from one address, and {address} has that many open."
+        " Please close one and try again.\r\n"
+    )
+
+
+def seats_taken(sessions, address: str) -> int:
+    """How many of `sessions` (each with a `.address`) came from `address`."""
+    return sum(1 for session in sessions if session.address == address)
+
+
 # --- the end of a session ---------------------------------------------------------------------
 
 
@@ -315,9 +331,9 @@ def check_limits(**values: float | None) -> None:
         option = "--" + name.replace("_", "-")
         if name == "port" and not 0 <= value <= 65535:
             raise ServeError(f"{option} must be 0..65535, not {value}")
-        if name == "per_ip_per_minute" and value < 0:
+        if name in ("per_ip_per_minute", "max_per_address") and value < 0:
             raise ServeError(f"{option} must be 0 (no limit) or more, not {value}")
-        if name not in ("port", "per_ip_per_minute") and value <= 0:
+        if name not in ("port", "per_ip_per_minute", "max_per_address") and value <= 0:
             raise ServeError(f"{option} must be more than 0, not {value}")
 
 

@@ -27,6 +27,7 @@ import platformdirs
 
 from tui.core.config import APP_NAME
 from tui.serve.common import (
+    BUSY,
     RateLimiter,
     ReadyPipe,
     ServeError,
@@ -39,15 +40,16 @@ from tui.serve.common import (
     end_process_group,
     goodbye,
     make_session_home,
+    per_address_refusal,
     run_server,
     safe_term,
+    seats_taken,
 )
 
 log = logging.getLogger("newsroom.serve")
 
 EXEC_REFUSED = "This server only offers the newsroom; commands are not available.\r\n"
 NO_PTY = "This server only offers the newsroom, which needs a terminal: connect with `ssh -t`.\r\n"
-BUSY = "The newsroom is busy: all {count} places are taken. Please try again later.\r\n"
 INPUT_BACKLOG = 64 * 1024  # bytes typed or pasted ahead of the app before the channel is paused
 DRAIN_OUTPUT = 1024 * 1024  # at most this much of what a stopped app wrote is passed on
 FLUSH_WAIT = 5.0  # seconds the goodbye may take to reach a slow client before the channel closes
@@ -58,6 +60,17 @@ FLUSH_WAIT = 5.0  # seconds the goodbye may take to reach a slow client before t
 
 def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def _no_signal_keys(fd: int) -> None:
+    """The terminal modes the app sets itself (no signal keys, no line editing or echo, no
+    flow control), set before it starts: keys typed while it starts (ctrl+\\, ctrl+c) reach
+    it as input instead of killing it, as they would while the pty is still cooked."""
+    attrs = termios.tcgetattr(fd)
+    attrs[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR)
+    attrs[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
+    attrs[6][termios.VMIN], attrs[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
 
 
 def _take_controlling_terminal() -> None:  # in the child, after setsid(), before exec
@@ -84,6 +97,7 @@ class AppTerminal:
         master, slave = os.openpty()
         try:
             _set_size(slave, cols, rows)
+            _no_signal_keys(slave)
             process = await asyncio.create_subprocess_exec(
                 *argv,
                 stdin=slave,
@@ -214,6 +228,7 @@ class SSHOptions:
     host_key: Path | None = None  # None: the user data dir
     authorized_keys: Path | None = None  # None: anonymous
     max_sessions: int = 32
+    max_per_address: int = 4  # sessions at once from one address; 0: no limit
     per_ip_per_minute: int = 20
     idle_timeout: float = 600.0
     max_session: float = 3600.0
@@ -273,6 +288,10 @@ class NewsroomSession(asyncssh.SSHServerSession):
     def pid(self) -> int | None:
         return self.app.pid if self.app is not None else None
 
+    @property
+    def address(self) -> str:
+        return self.visitor.address
+
     # requests on the channel
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
         self._chan = chan
@@ -313,8 +332,9 @@ class NewsroomSession(asyncssh.SSHServerSession):
             self._refuse(EXEC_REFUSED, self._refusal)
         elif self._term is None:
             self._refuse(NO_PTY, "no pseudo-terminal")
-        elif not self.service.reserve(self):
-            self._refuse(BUSY.format(count=self.service.options.max_sessions), "server busy")
+        elif (refusal := self.service.reserve(self)) is not None:
+            message, why = refusal
+            self._refuse(message, why)
         else:
             task = asyncio.ensure_future(self._run())
             task.add_done_callback(lambda _: self.finished.done() or self.finished.set_result(None))
@@ -565,7 +585,7 @@ class SSHService:
         self.fingerprint: str = host_key.get_fingerprint()
         self.authorized_keys = authorized_keys
         self.sessions: set[NewsroomSession] = set()
-        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.connections: dict[asyncssh.SSHServerConnection, str] = {}  # and the address of each
         self._rate = RateLimiter(options.per_ip_per_minute)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = options.port
@@ -578,17 +598,25 @@ class SSHService:
         # Connections still logging in count too, with room for twice the sessions.
         if len(self.connections) >= 2 * self.options.max_sessions:
             return "server busy; please try again later"
-        self.connections.add(conn)
+        share = self.options.max_per_address
+        if share and sum(1 for other in self.connections.values() if other == address) >= 2 * share:
+            return f"too many connections from {address} at once; close some and try again"
+        self.connections[conn] = address
         return None
 
     def forget(self, conn: asyncssh.SSHServerConnection | None) -> None:
-        self.connections.discard(conn)
+        self.connections.pop(conn, None)
 
-    def reserve(self, session: NewsroomSession) -> bool:
-        if len(self.sessions) >= self.options.max_sessions:
-            return False
+    def reserve(self, session: NewsroomSession) -> tuple[str, str] | None:
+        """Seat a session; else (what the visitor is told, what the log says)."""
+        options = self.options
+        if len(self.sessions) >= options.max_sessions:
+            return BUSY.format(count=options.max_sessions), "server busy"
+        address = session.visitor.address
+        if options.max_per_address and seats_taken(self.sessions, address) >= options.max_per_address:
+            return per_address_refusal(options.max_per_address, address), "sessions per address"
         self.sessions.add(session)
-        return True
+        return None
 
     def release(self, session: NewsroomSession) -> None:
         self.sessions.discard(session)
@@ -661,7 +689,15 @@ def options_from_args(args: argparse.Namespace) -> SSHOptions:
     check_limits(
         **{
             name: get(name)
-            for name in ("port", "max_sessions", "per_ip_per_minute", "idle_timeout", "max_session", "login_timeout")
+            for name in (
+                "port",
+                "max_sessions",
+                "max_per_address",
+                "per_ip_per_minute",
+                "idle_timeout",
+                "max_session",
+                "login_timeout",
+            )
         }
     )
     return SSHOptions(
@@ -670,6 +706,7 @@ def options_from_args(args: argparse.Namespace) -> SSHOptions:
         host_key=Path(get("host_key")) if get("host_key") else None,
         authorized_keys=Path(get("authorized_keys")) if get("authorized_keys") else None,
         max_sessions=get("max_sessions") or defaults.max_sessions,
+        max_per_address=defaults.max_per_address if get("max_per_address") is None else get("max_per_address"),
         per_ip_per_minute=defaults.per_ip_per_minute if get("per_ip_per_minute") is None else get("per_ip_per_minute"),
         idle_timeout=get("idle_timeout") or defaults.idle_timeout,
         max_session=get("max_session") or defaults.max_session,

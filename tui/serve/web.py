@@ -38,6 +38,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from tui.serve.common import (
+    BUSY,
     RateLimiter,
     ReadyPipe,
     ServeError,
@@ -50,7 +51,9 @@ from tui.serve.common import (
     end_process_group,
     goodbye,
     make_session_home,
+    per_address_refusal,
     run_server,
+    seats_taken,
 )
 
 log = logging.getLogger("newsroom.serve")
@@ -64,12 +67,21 @@ class WebOptions:
     host: str = "127.0.0.1"
     port: int = 8000  # 0: any free port (see WebService.port)
     max_sessions: int = 32
+    max_per_address: int = 4  # sessions at once from one address; 0: no limit
     public_url: str | None = None  # the address browsers use; None: http://HOST:PORT
     per_ip_per_minute: int = 20
     idle_timeout: float = 600.0
     max_session: float = 3600.0
     app_args: tuple[str, ...] = ()
     stop_grace: float = 2.0
+
+
+_ENDED_BOX_STYLE = """<style>
+      body.-closed .closed-dialog { top: auto; bottom: 0; height: auto; }
+      body.-closed .closed-dialog .shade { display: none; }
+      body.-closed .closed-dialog .intro { height: auto; margin: 8px; }
+    </style>
+"""
 
 
 def origin_of(url: str) -> str:
@@ -194,9 +206,12 @@ class NewsroomWebServer(Server):
         return [service.pid for service in self.services if service.pid is not None]
 
     def _page_template(self) -> str:
-        """textual-serve's page without its web-font link: a visitor's browser fetches nothing from elsewhere."""
+        """textual-serve's page without its web-font link (a visitor's browser fetches nothing from
+        elsewhere), and with its "Session ended" box at the bottom instead of over the terminal, so
+        the server's last words there (why the session ended, or why it was refused) stay readable."""
         page = (Path(self.templates_path) / "app_index.html").read_text(encoding="utf-8")
-        return re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*>", "", page)
+        page = re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*>", "", page)
+        return page.replace("</head>", _ENDED_BOX_STYLE + "</head>", 1)
 
     async def _make_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_MESSAGE)
@@ -223,7 +238,11 @@ class NewsroomWebServer(Server):
         for wait in waits:
             wait.cancel()
         await asyncio.gather(
-            *(s.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping") for s in self.sessions),
+            *(
+                session.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
+                for session in sessions
+                if not session.finished.is_set()
+            ),
             return_exceptions=True,
         )
 
@@ -236,13 +255,17 @@ class NewsroomWebServer(Server):
         if not self._rate.allow(address):
             log.info("web refused: too many connections from %s", address)
             raise web.HTTPTooManyRequests(text="Too many connections from your address; please wait a minute.\n")
+        share = self.options.max_per_address
         if len(self.services) >= self.options.max_sessions:
-            log.info("web refused: server busy, from %s", address)
-            raise web.HTTPServiceUnavailable(text="The newsroom is full right now; please try again later.\n")
+            return await self._refuse(request, BUSY.format(count=self.options.max_sessions), "server busy")
+        if share and seats_taken(self.sessions, address) >= share:
+            return await self._refuse(request, per_address_refusal(share, address), "sessions per address")
 
         width, height = clamp_size(_to_int(request.query.get("width")), _to_int(request.query.get("height")))
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
-        session = WebSession(websocket, SessionClock(self.options.idle_timeout, self.options.max_session), width)
+        session = WebSession(
+            websocket, address, SessionClock(self.options.idle_timeout, self.options.max_session), width
+        )
         service = KioskAppService(
             self.argv,
             self.options.stop_grace,
@@ -276,11 +299,23 @@ class NewsroomWebServer(Server):
             await asyncio.gather(*watchers, return_exceptions=True)
             # First the app, so nothing it writes comes after the goodbye; then the goodbye; then close.
             await service.stop()
-            self.services.discard(service)
-            await session.close(reason)
+            self.services.discard(service)  # the seat is free once the app is gone
             self.sessions.discard(session)
+            await session.close(reason)
             session.finished.set()
             log.info("web session from %s lasted %.1fs, ended: %s", address, session.lasted, reason)
+        return websocket
+
+    async def _refuse(self, request: web.Request, message: str, why: str) -> web.WebSocketResponse:
+        """Say why in the page's terminal (a refused handshake shows a browser nothing), then close."""
+        log.info("web refused: %s, from %s", why, request.remote)
+        websocket = web.WebSocketResponse(max_msg_size=MAX_MESSAGE)
+        await websocket.prepare(request)
+        try:
+            await websocket.send_bytes(message.encode())
+        except (ConnectionError, RuntimeError):
+            pass
+        await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=why.encode())
         return websocket
 
     async def _relay(self, session: WebSession, service: KioskAppService) -> None:
@@ -292,11 +327,13 @@ class NewsroomWebServer(Server):
             try:
                 envelope = json.loads(message.data)
                 kind, data = envelope[0], envelope[1]
-            except (ValueError, TypeError, IndexError, KeyError):
+            except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # [[[[... nests past the parser
                 continue
             if kind == "stdin" and isinstance(data, str):
                 session.clock.touch()
-                await service.send_bytes(data.encode("utf-8", "replace"))
+                # A lone surrogate is no key, and an empty packet would end the app's input.
+                if keys := data.encode("utf-8", "ignore"):
+                    await service.send_bytes(keys)
             elif kind == "resize" and isinstance(data, dict):
                 cols, rows = clamp_size(_to_int(data.get("width")), _to_int(data.get("height")))
                 session.cols = cols
@@ -312,8 +349,8 @@ class NewsroomWebServer(Server):
 class WebSession:
     """One browser's websocket: its clock, why it ended, and its goodbye."""
 
-    def __init__(self, websocket: web.WebSocketResponse, clock: SessionClock, cols: int) -> None:
-        self.websocket, self.clock, self.cols = websocket, clock, cols
+    def __init__(self, websocket: web.WebSocketResponse, address: str, clock: SessionClock, cols: int) -> None:
+        self.websocket, self.address, self.clock, self.cols = websocket, address, clock, cols
         self.ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self.finished = asyncio.Event()
 
@@ -396,7 +433,10 @@ def options_from_args(args: argparse.Namespace) -> WebOptions:
     defaults = WebOptions()
     get = lambda name: getattr(args, name, None)  # noqa: E731
     check_limits(
-        **{name: get(name) for name in ("port", "max_sessions", "per_ip_per_minute", "idle_timeout", "max_session")}
+        **{
+            name: get(name)
+            for name in ("port", "max_sessions", "max_per_address", "per_ip_per_minute", "idle_timeout", "max_session")
+        }
     )
     public_url = get("public_url")
     if public_url is not None and urlsplit(public_url).scheme not in ("http", "https"):
@@ -405,6 +445,7 @@ def options_from_args(args: argparse.Namespace) -> WebOptions:
         host=get("host") or defaults.host,
         port=defaults.port if get("port") is None else get("port"),
         max_sessions=get("max_sessions") or defaults.max_sessions,
+        max_per_address=defaults.max_per_address if get("max_per_address") is None else get("max_per_address"),
         public_url=public_url.rstrip("/") if public_url else None,
         per_ip_per_minute=defaults.per_ip_per_minute if get("per_ip_per_minute") is None else get("per_ip_per_minute"),
         idle_timeout=get("idle_timeout") or defaults.idle_timeout,
