@@ -117,3 +117,13 @@ def test_deep_or_unbalanced_shortcodes_keep_their_text():
     assert "最深處" in "".join(b.text for b in parse_markdown(nested))
     assert expand_shortcodes("{{< /tab >}}甲{{< tab >}}乙") == "甲乙"
     assert expand_shortcodes("{{< x " + "a" * 5000 + " >}}") == "{{< x " + "a" * 5000 + " >}}"  # too long to be a tag
+
+
+def test_a_ref_in_a_reference_definition_is_its_destination():
+    body = '見[方案][1]。\n\n[1]: {{< ref "/activities/plan.md" >}}'
+    assert find_links(body) == [("方案", "@/activities/plan.md")]
+
+
+def test_many_tags_on_one_line_are_each_found():
+    body = '{{< figure caption="圖" >}}' * 2_000
+    assert expand_shortcodes(body).count("![圖](figure)") == 2_000

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 ARTICLE_LINK_PREFIX = "@/"
 MAX_TAG = 1000  # characters from a tag's opening to its closing delimiter
 MAX_DEPTH = 8  # shortcodes nested deeper than this lose their markers only
+MAX_LEAD = 200  # characters looked back from a tag to see what starts its line
 
 FIGURE_NAMES = frozenset({"figure", "image", "img", "picture", "resize_image"})
 REF_NAMES = frozenset({"ref", "relref"})
@@ -94,6 +95,8 @@ _ZOLA_END = re.compile(r"\s*end\s*")
 _ESCAPED = re.compile(r"(?P<lead>\s*)/\*(?P<body>.*)\*/(?P<trail>\s*)", re.DOTALL)
 _ARG = re.compile(r"""(?:(?P<key>[A-Za-z_][\w-]*)\s*=\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s,"'`=()]+)""")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
+# A link's destination is being written: `[text](` or a reference definition `[1]: `.
+_DESTINATION_BEFORE = re.compile(r"\]\(\s*$|^\s{0,3}\[[^\]]+\]:\s*$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~<>$])")
 
 
@@ -105,7 +108,7 @@ class _Tag:
     args: list[tuple[str, str]] = field(default_factory=list)
     indent: str = ""  # the whitespace before the tag, when it starts its line
     starts_line: bool = False
-    before: str = ""  # the two characters before the tag, to see a link destination
+    in_destination: bool = False  # right after `](` or a reference definition's `[x]:`
 
 
 @dataclass
@@ -213,11 +216,14 @@ def _tokens(text: str):
         if tag is None:
             scan = start + 1
             continue
-        line_start = text.rfind("\n", 0, start) + 1
+        # What precedes the tag on its line, looking back a bounded way (a hostile
+        # one-line body of tags must not cost a scan back to its start per tag).
+        window = max(0, start - MAX_LEAD)
+        line_start = text.rfind("\n", window, start) + 1 or window
         lead = text[line_start:start]
-        tag.starts_line = not lead.strip()
+        tag.starts_line = not lead.strip() and (line_start > window or window == 0)
         tag.indent = lead if tag.starts_line else ""
-        tag.before = text[max(0, start - 2) : start]
+        tag.in_destination = bool(_DESTINATION_BEFORE.search(lead))
         yield text[position:start]
         yield tag
         position = scan = end
@@ -323,8 +329,8 @@ def _reference(tag: _Tag) -> str:
     href = ARTICLE_LINK_PREFIX + path.lstrip("/")
     if any(char in href for char in " ()<>"):
         href = "<" + re.sub("[<>]", "", href) + ">"
-    if tag.before.endswith("]("):
-        return href  # [text]({{< ref "x" >}}): the link's destination
+    if tag.in_destination:
+        return href  # [text]({{< ref "x" >}}) or [1]: {{< ref "x" >}}: the link's destination
     return f"[{_escape(path)}]({href})"
 
 
