@@ -489,3 +489,10 @@ def test_many_summary_dividers_all_vanish() -> None:
 )
 def test_brackets_that_can_close_still_make_links(body: str, expected: str) -> None:
     assert parse_markdown(body)[0].text == expected
+
+
+def test_a_paragraph_of_thousands_of_brackets_shows_them_as_text() -> None:
+    body = "[" * 299_999 + "]"  # every `[` has a `]` after it: 8 s before the bracket cap
+    assert only(body) == Block("paragraph", (Run(body),))
+    links = "".join(f"[第{n}條](https://a.cn/{n}) " for n in range(200))  # a real, link-heavy paragraph
+    assert only(links).text.count("<https://a.cn/") == 200

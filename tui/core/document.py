@@ -45,6 +45,10 @@ INLINE_BUDGET = 300_000
 # written. markdown-it scans ahead once per level for every `[`, so this bounds
 # what a run of brackets costs (block nesting keeps its own, higher limit).
 INLINE_NESTING = 10
+# markdown-it still scans ahead from every `[` that some `]` follows: about 25 µs a
+# bracket. A paragraph with more brackets than this (real ones have a few dozen)
+# is shown with its brackets as text, so its cost stays that of plain text.
+MAX_BRACKETS = 5_000
 # Hugo's summary divider: the text before it is the article's summary.
 _MORE = re.compile(r"[ \t]*<!--\s*more\s*-->[ \t]*", re.IGNORECASE)
 ALERT_LABELS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"}
@@ -153,7 +157,9 @@ def _inline_within_budget(state: StateCore) -> None:
         token.children = []
         if len(token.content) <= budget:
             budget -= len(token.content)
-            _INLINE_MD.inline.parse(token.content, _INLINE_MD, state.env, token.children)
+            # A paragraph with thousands of brackets is no prose: its brackets stay text.
+            md = _BRACKETS_AS_TEXT_MD if token.content.count("[") > MAX_BRACKETS else _INLINE_MD
+            md.inline.parse(token.content, md, state.env, token.children)
         else:
             budget = 0
             token.children.append(Token("text", "", 0, content=token.content))
@@ -162,6 +168,7 @@ def _inline_within_budget(state: StateCore) -> None:
 
 _MD = _make_parser(100)
 _INLINE_MD = _make_parser(INLINE_NESTING)
+_BRACKETS_AS_TEXT_MD = _make_parser(INLINE_NESTING).disable(["link", "image", "footnote_ref"])
 
 
 def parse_markdown(body: str) -> list[Block]:
