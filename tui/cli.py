@@ -223,7 +223,7 @@ def _lookup(args: argparse.Namespace) -> int:
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     with SearchIndex.open(config) as index:
-        newsroom = index.refresh().view(present.variant)  # each page in the language the mode picks
+        newsroom = index.refresh().view(present.variant, present.label)  # each page in the language the mode picks
         for note in index.notes:  # the shell's user is the operator: paths and errors included
             print(f"newsroom: {note.full}", file=sys.stderr)
         if args.command == "search":

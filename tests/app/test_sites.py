@@ -130,3 +130,20 @@ async def test_a_kiosk_never_reads_links_outside_the_content_folder(tmp_path):
         async with app.run_test(size=(120, 40)) as pilot:
             await started(app, pilot)
             assert len(app.newsroom.articles) == expected, args
+
+
+async def test_the_section_menu_follows_the_language_shown(tmp_path):
+    from tui.ui.widgets.section_menu import SectionMenu
+
+    app = site_app(site_trees.gin_like(tmp_path), "--script", "original")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        menu = app.screen.query_one(SectionMenu)
+        assert "Documentat" in " ".join(screen_rows(menu))  # cut to the menu's width
+        await pilot.press("t")  # 简体: the zh-cn section page's title
+        await pilot.pause()
+        assert "文档" in " ".join(screen_rows(menu))
+        await pilot.press("l")
+        await pilot.press("down", "down", "down", "down", "enter")  # by script, en, zh-cn, zh-tw, ja
+        await pilot.pause()
+        assert "ドキュメント" in " ".join(screen_rows(menu))

@@ -106,3 +106,10 @@ def test_strict_lists_shortcodes_shown_only_by_their_content(tmp_path, capsys):
     assert (code, out) == (0, "")
     code, out, _ = run(capsys, "check", "--strict", "--content", str(tmp_path))
     assert out.splitlines() == ["news/a.md:9: warning: shortcode 'mywidget': Newsroom shows only its inner content"]
+
+
+def test_sections_are_labelled_in_the_language_shown(tmp_path, capsys):
+    site = site_trees.gin_like(tmp_path)
+    for script, label in (("simplified", "文档"), ("taiwan", "文件"), ("original", "Documentation")):
+        code, out, _ = run(capsys, "--content", str(site), "list", "docs", "--json", "--script", script)
+        assert code == 0 and {r["section_label"] for r in json.loads(out)} == {label}, script

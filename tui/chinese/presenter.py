@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from tui.chinese.script import Glossary, ScriptConverter, ScriptMode, SourceScript, detect_script
 from tui.core.languages import fits, is_chinese, not_chinese, pick
-from tui.core.model import Article
+from tui.core.model import Article, Section
 
 _NOT_CHINESE = object()  # an article whose text is never converted
 
@@ -53,6 +53,13 @@ class Presenter:
             # A translation with a slug of its own is still this page: read state, `[`/`]` and links follow the page's id.
             chosen = replace(chosen, id=article.id, section=article.section)
         return chosen
+
+    def label(self, section: Section) -> str:
+        """A section's label in the language its pages are shown in (as `variant` picks)."""
+        if not section.labels:
+            return section.label
+        mode = self.variant_mode or self.mode
+        return section.labels[pick([lang for lang, _ in section.labels], mode.value, self.language)][1]
 
     def _source(self, article: Article) -> SourceScript | None | object:
         """None when the headline tells nothing: each text is then detected on its own."""

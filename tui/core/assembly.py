@@ -126,12 +126,18 @@ def _rank(tag: str, site: Site) -> tuple:
 
 
 def _section_labels(section_pages: list[Article], site: Site) -> dict[str, Article]:
-    """Each folder's section page, in the default language when it has several."""
-    chosen: dict[str, Article] = {}
+    """Each folder's section page, in the default language when it has several (its
+    other languages as its variants: they label the section in those languages)."""
+    by_folder: dict[str, list[Article]] = {}
     for page in section_pages:
-        current = chosen.get(page.id)
-        if current is None or _rank(page.lang, site) < _rank(current.lang, site):
-            chosen[page.id] = page
+        by_folder.setdefault(page.id, []).append(page)
+    chosen: dict[str, Article] = {}
+    for folder, pages in by_folder.items():
+        pages.sort(key=lambda page: _rank(page.lang, site))
+        primary = pages[0]
+        if len(pages) > 1:
+            primary = replace(primary, site=replace(primary.site or PageInfo(), variants=tuple(pages[1:])))
+        chosen[folder] = primary
     return chosen
 
 
@@ -255,9 +261,12 @@ def _described(section: Section, page: Article | None, weighted: bool) -> Sectio
     sort_by = page.site.sort_by if page is not None and page.site is not None else ""
     order_by = sort_by or ("weight" if weighted else "date")
     description = (page.summary or page.subtitle) if page is not None else ""
-    if order_by == section.order_by and not description:
+    labels = tuple((version.lang, version.title) for version in page.versions if version.title) if page else ()
+    if len(labels) < 2:
+        labels = ()  # one language: the label says it all
+    if order_by == section.order_by and not description and not labels:
         return section
-    return replace(section, description=description, order_by=order_by)
+    return replace(section, description=description, order_by=order_by, labels=labels)
 
 
 def _languages(pages: list[Article], site: Site) -> tuple[str, ...]:

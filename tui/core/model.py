@@ -122,6 +122,7 @@ class Section:
     front_page: bool = False
     description: str = ""  # from the section's _index file
     order_by: str = "date"  # "date" (newest first), "weight" or "title"
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) in each language the site labels it
 
 
 @dataclass
@@ -163,18 +164,20 @@ class Newsroom:
             return self.articles
         return self._by_section.get(section_id, [])
 
-    def view(self, pick: Callable[[Article], Article]) -> Newsroom:
-        """This newsroom with each page shown in the version `pick` chooses (for printing:
-        the app picks row by row). The version keeps its page's id and section."""
+    def view(self, pick: Callable[[Article], Article], label: Callable[[Section], str] | None = None) -> Newsroom:
+        """This newsroom with each page shown in the version `pick` chooses, and each section
+        labelled as `label` says (for printing: the app picks row by row). A version keeps its
+        page's id and section."""
         if not self.languages:
             return self
+        sections = [replace(section, label=label(section)) for section in self.sections] if label else self.sections
         articles = []
         for article in self.articles:
             chosen = pick(article)
             if chosen is not article:
                 chosen = replace(chosen, id=article.id, section=article.section, site=_with_versions(chosen, article))
             articles.append(chosen)
-        return replace(self, articles=articles)
+        return replace(self, articles=articles, sections=sections)
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or with this among its aliases."""

@@ -48,7 +48,7 @@ class SectionMenu(RowList):
 
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
         section = self.sections[index]
-        label = self.app.present(section.label)
+        label = self.app.present(self.app.presenter.label(section))  # a site's label in the language shown
         counts = self.app.section_counts(section.id)
         if counts is None:
             return [[Cell(" ", width=1), Cell(label), Cell(" ", width=1)]]
