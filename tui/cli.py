@@ -58,6 +58,11 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="locked demo mode: no quit, no state written, back to the front page when idle",
     )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not follow the content folder: changes show at the next start (also [newsroom] watch = false)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = commands.add_parser("list", help="print a section's articles, newest first")
@@ -201,7 +206,14 @@ def build_app(argv: Sequence[str] = ()):
         config = locked(config)  # a kiosk never reads files linked from outside the content dir
     remembered = None if kiosk.enabled else load_state().get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
-    return NewsroomApp(config, open_id=args.open, script=script, glossary=load_glossary(config), kiosk=kiosk)
+    return NewsroomApp(
+        config,
+        open_id=args.open,
+        script=script,
+        glossary=load_glossary(config),
+        kiosk=kiosk,
+        watch=config.watch and not args.no_watch,
+    )
 
 
 def _console():

@@ -374,7 +374,10 @@ async def test_a_first_index_build_shows_progress_and_what_is_indexed_so_far(tmp
     monkeypatch.setattr(
         BrowseScreen,
         "show_newsroom",
-        lambda self, newsroom: (seen.append((newsroom.complete, len(newsroom.articles))), original(self, newsroom)),
+        lambda self, newsroom, *changed: (
+            seen.append((newsroom.complete, len(newsroom.articles))),
+            original(self, newsroom, *changed),
+        ),
     )
     statuses: list[str] = []
     original_progress = tui.ui.app.NewsroomApp.on_load_progress

@@ -1,4 +1,5 @@
-"""Copy and cite on a real pty: `y` sends an OSC 52 sequence to the terminal, and a kiosk sends none."""
+"""The real `newsroom` on a pty: `y` sends an OSC 52 sequence to the terminal (a kiosk sends none),
+and an article written into the content folder appears without a key."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import re
 
 import pytest
 
+from tests.conftest import write_article
+
 from .terminal import Terminal, app_command
-from .test_app_in_terminal import CONFIG, ROOT, press, wait_ready
+from .test_app_in_terminal import CONFIG, ROOT, START_TIMEOUT, STEP_TIMEOUT, press, wait_ready
 
 OSC52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
 WANG_ID = "meetings/wang-qishan-quality-forum"
@@ -22,7 +25,7 @@ def newsroom_on_pty():
     terminals: list[Terminal] = []
 
     def start(cols: int, rows: int, *args: str) -> Terminal:
-        argv = [*app_command(), "--config", str(CONFIG), *args]
+        argv = [*app_command(), *([] if "--content" in args else ["--config", str(CONFIG)]), *args]
         terminals.append(Terminal(argv, cols=cols, rows=rows, env=os.environ, cwd=ROOT))
         return terminals[-1].start()
 
@@ -56,3 +59,13 @@ def test_a_kiosk_sends_no_clipboard_sequence(newsroom_on_pty):
     term.wait_for(SIMPLIFIED_MASTHEAD)
     assert b"\x1b]52" not in term.raw_output
     assert "Copied" not in term.screen_text()
+
+
+def test_an_article_written_into_the_content_folder_appears_without_a_key(newsroom_on_pty, tmp_path):
+    content = tmp_path / "content"
+    write_article(content, "news/first.md", title="第一篇報道", date="2024-01-02")
+    term = newsroom_on_pty(100, 30, "--content", str(content))
+    term.wait_for(["第一篇報道", "1 articles"], timeout=START_TIMEOUT)
+    write_article(content, "news/second.md", title="突發新聞快訊", date="2024-01-03")
+    screen = term.wait_for(["突發新聞快訊", "2 articles", "1 new"], timeout=STEP_TIMEOUT)
+    assert screen.index("突發新聞快訊") < screen.index("第一篇報道")  # newest first, on the front page

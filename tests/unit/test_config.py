@@ -568,3 +568,16 @@ def test_key_lines_finds_tables_keys_and_quoted_keys():
     assert lines.key("sections", "id", 0) == 5 and lines.key("sections", "id", 1) == 7
     assert lines.key("sections", "label", 1) == 6  # a missing key: its table's header
     assert lines.key("nowhere", "x") is None
+
+
+def test_watch_is_true_or_false(tmp_path):
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text('[newsroom]\ncontent_dir = "content"\n', encoding="utf-8")
+    assert config.load(path).watch is True
+    path.write_text('[newsroom]\ncontent_dir = "content"\nwatch = false\n', encoding="utf-8")
+    assert config.load(path).watch is False
+    path.write_text('[newsroom]\ncontent_dir = "content"\nwatch = "no"\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError) as error:
+        config.load(path)
+    assert str(error.value) == f"{path}:3: [newsroom.watch] must be true or false, not str"

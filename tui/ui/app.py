@@ -29,6 +29,7 @@ from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.core.state import update_state
 from tui.core.text import clean_line
+from tui.core.watch import Coalescer, watch_content
 from tui.search.index import Hit, IndexBusy, IndexUnavailable, SearchIndex
 from tui.search.query import Query
 from tui.search.scan import ScanSearch
@@ -48,6 +49,21 @@ from tui.ui.widgets.section_menu import SAVED
 @dataclass
 class NewsroomLoaded(Message):
     newsroom: Newsroom
+    changed: frozenset[str] | None = None  # a live update: the files that changed (real paths)
+
+
+@dataclass
+class ContentChanged(Message):
+    """Content files changed on disk (a batch of real paths)."""
+
+    paths: set[str]
+
+
+@dataclass
+class WatchStopped(Message):
+    """The content folder can no longer be followed."""
+
+    reason: str
 
 
 @dataclass
@@ -76,6 +92,7 @@ class IndexRebuilt(Message):
 
 PREVIEW_ARTICLES = 200
 PREVIEW_EVERY_SECONDS = 2.0
+NEW_NOTE_SECONDS = 60.0  # how long the masthead says "3 new" after a live update
 SETTLE_ROUNDS = 64  # hand-offs a typed key's effects may take before the next key goes
 
 
@@ -111,6 +128,9 @@ class NewsroomApp(App[None]):
     unread_only: reactive[bool] = reactive(False, init=False, repaint=False)
     # A language the reader chose for pages written in several ("": the script mode picks).
     language: reactive[str] = reactive("", init=False, repaint=False)
+    # Counts live updates of the content: a screen showing what the index answered
+    # (search results) asks again when it changes.
+    content_version: reactive[int] = reactive(0, init=False, repaint=False)
 
     def __init__(
         self,
@@ -120,9 +140,17 @@ class NewsroomApp(App[None]):
         script: ScriptMode = ScriptMode.ORIGINAL,
         glossary: Glossary | None = None,
         kiosk: KioskConfig | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.config = config
+        self.watching = watch  # follow the content folder and show changes as they come
+        self._stop_watching = threading.Event()
+        self._changes = Coalescer()
+        self._source_ready = threading.Event()  # set once load() has the index (or the articles)
+        self._new_articles = 0
+        self._new_note_timer = None
+        self.live_refreshes = 0
         self.open_id = open_id
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.remember = self.kiosk is None  # a kiosk writes no state
@@ -159,6 +187,8 @@ class NewsroomApp(App[None]):
     async def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        if self.watching:  # before loading: a change made while it loads is not missed
+            self.follow_content()
         self.load()  # reading starts at once; what it posts waits for this handler,
         await self.push_screen(BrowseScreen())  # so the screen is mounted before any newsroom arrives
         if self.kiosk is not None:
@@ -180,8 +210,10 @@ class NewsroomApp(App[None]):
         index = SearchIndex.open(self.config)
         if self.kiosk is not None and index.in_memory:
             self._load_without_index()
+            self._source_ready.set()
             return
         self.index = index
+        self._source_ready.set()
         for note in index.notes:
             self.post_message(IndexNote(note))
         noted = len(index.notes)
@@ -216,6 +248,65 @@ class NewsroomApp(App[None]):
             self.post_message(NewsroomLoaded(settled))
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
+
+    # --- live updates -------------------------------------------------------------------
+
+    def follow_content(self) -> None:
+        """Start following the content folder: a thread of its own rather than a worker, as it
+        runs as long as the app (a worker is a piece of work that ends; waiting for the
+        workers to finish must not wait for this)."""
+        thread = threading.Thread(target=self._follow_content, name="newsroom-watch", daemon=True)
+        thread.start()
+
+    def _follow_content(self) -> None:
+        """Say which content files changed, a batch at a time, until the app ends."""
+        try:
+            for paths in watch_content(self.config.content_dir, self._stop_watching):
+                self.post_message(ContentChanged(paths))
+        except (OSError, RuntimeError) as error:
+            self.post_message(WatchStopped(str(error)))
+
+    def on_content_changed(self, message: ContentChanged) -> None:
+        if self._changes.add(message.paths):
+            self.refresh_content()
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def refresh_content(self) -> None:
+        """The index and the newsroom brought up to date with what changed. Batches that
+        come meanwhile are taken together by the next round. The index is shared: when
+        another app (another SSH visitor) has updated it already, this finds nothing
+        to write and only builds its own newsroom from it."""
+        self._source_ready.wait()
+        paths: set[str] | None = set()
+        try:
+            while (paths := self._changes.take()) is not None:
+                if self.index is not None:
+                    newsroom = self.index.refresh()
+                else:  # a kiosk without a usable index reads the articles again
+                    newsroom = load_newsroom(self.config)
+                    self.search_fallback = ScanSearch(newsroom)
+                self.live_refreshes += 1
+                self.post_message(NewsroomLoaded(newsroom, frozenset(paths)))
+        except BaseException:
+            self._changes.abandon(paths or ())  # the next change tries again, with these too
+            raise
+
+    def on_watch_stopped(self, message: WatchStopped) -> None:
+        reason = message.reason if self.kiosk is None else "the folder cannot be watched"  # no paths for visitors
+        self.notify(clean_line(f"Live updates are off: {reason}"), severity="warning", markup=False, timeout=10)
+
+    def _count_new(self, old: Newsroom, new: Newsroom) -> None:
+        added = sum(1 for article in new.articles if old.article(article.id) is None)
+        if not added:
+            return
+        self._new_articles += added
+        if self._new_note_timer is not None:
+            self._new_note_timer.stop()
+        self._new_note_timer = self.set_timer(NEW_NOTE_SECONDS, self._forget_new)
+
+    def _forget_new(self) -> None:
+        self._new_articles = 0
+        self.update_status()
 
     def _load_without_index(self) -> None:
         """A kiosk with no shared index (the cache dir is unusable): a visitor never builds
@@ -290,9 +381,16 @@ class NewsroomApp(App[None]):
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
         first = self.newsroom is None
-        newsroom = self.newsroom = message.newsroom
+        old, newsroom = self.newsroom, message.newsroom
+        self.newsroom = newsroom
         self._count_unread()
-        self.browse.show_newsroom(newsroom)
+        if message.changed is not None and old is not None and old.complete:
+            self._count_new(old, newsroom)
+            if self.search_fallback is not None and self.index is not None:
+                self.search_fallback = ScanSearch(newsroom)  # searching the loaded articles: these now
+        self.browse.show_newsroom(newsroom, message.changed or frozenset())
+        if message.changed is not None:
+            self.content_version += 1
         if newsroom.complete:
             # The newsroom's objects live as long as the app: keep the cyclic garbage
             # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
@@ -483,6 +581,7 @@ class NewsroomApp(App[None]):
                 update_state(script=script)
 
     def on_unmount(self) -> None:
+        self._stop_watching.set()
         self._write_state()  # a choice made just before quitting is kept too
         self.reading.flush()
 
@@ -515,6 +614,8 @@ class NewsroomApp(App[None]):
         if newsroom.problems:
             count = len(newsroom.problems)
             parts.append(f"{count} problem{'s' if count != 1 else ''} (p)")
+        if self._new_articles:
+            parts.append(f"{self._new_articles} new")
         if self.unread_only:
             parts.append("unread only")
         self.masthead_status = "  ".join(parts)

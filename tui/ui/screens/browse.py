@@ -6,6 +6,8 @@ or chosen, and this screen decides what the others show.
 
 from __future__ import annotations
 
+import os
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -80,8 +82,9 @@ class BrowseScreen(Screen):
 
     # --- data from the app ------------------------------------------------------
 
-    def show_newsroom(self, newsroom: Newsroom) -> None:
-        """Show a (re)loaded newsroom; after the first, keep the reader's place."""
+    def show_newsroom(self, newsroom: Newsroom, changed: frozenset[str] = frozenset()) -> None:
+        """Show a (re)loaded newsroom; after the first, keep the reader's place.
+        `changed`: the files a live update found changed (real paths)."""
         first = self.newsroom is None
         self.newsroom = newsroom
         menu, articles = self.query_one(SectionMenu), self.query_one(ArticleList)
@@ -98,17 +101,30 @@ class BrowseScreen(Screen):
         if first:
             self._focus_pane(0)
         else:
-            self._reopen_if_changed()
+            self._reopen_if_changed(changed)
 
-    def _reopen_if_changed(self) -> None:
-        """After a reload: re-read the article on show only if its file changed."""
+    def _reopen_if_changed(self, changed: frozenset[str]) -> None:
+        """After a reload: re-read the article on show if its file changed, where the
+        reader was; if it is gone, say so."""
         reader = self.query_one(Reader)
-        if reader.article is None or self.newsroom is None:
+        shown = reader.article
+        if shown is None or self.newsroom is None:
             return
-        fresh = self.newsroom.article(reader.article.id)
-        if fresh is None or self.app.shown(fresh) != reader.article:
+        fresh = self.newsroom.article(shown.id)  # the page, whichever version is on show
+        if fresh is None:
             self._shown_article = None
-            self._open(fresh)
+            reader.show_hint("This article has been removed from the newsroom.")
+            title = self.app.present(shown.title, shown)
+            self.notify(f"Removed from the newsroom: {title}", severity="warning", markup=False, timeout=8)
+            return
+        version = self.app.shown(fresh)
+        if version != shown or os.path.realpath(shown.path) in changed:
+            self._shown_article, self._shown_version = fresh.id, version.path
+            try:
+                body = load_body(version, self.app.config)
+                reader.show_changed_article(version, body, _other_languages(fresh, version))
+            except (ContentError, OSError) as error:
+                reader.show_changed_article(version, "", f"This article cannot be read now: {error}")
 
     def open_article(self, article_id: str, terms: HighlightTerms = ()) -> None:
         """Open an article (a search result: its matches highlighted) from the front page."""
@@ -200,7 +216,6 @@ class BrowseScreen(Screen):
             return
         version = self.app.shown(article)
         if article.id == self._shown_article and version.path == self._shown_version:
-            self._mark_opened()
             return
         self._shown_article, self._shown_version = article.id, version.path
         reader.highlight(terms)
@@ -208,14 +223,18 @@ class BrowseScreen(Screen):
             reader.show_article(version, load_body(version, self.app.config), _other_languages(article, version))
         except (ContentError, OSError) as error:
             reader.show_article(version, "", f"This article cannot be read now: {error}")
-        self._mark_opened()
 
     def _mark_opened(self) -> None:
         """An article is read once it is open in the reader with the reader in focus;
         the preview beside the list (wide layout) and attract mode read nothing."""
         reader = self.query_one(Reader)
         if reader.article is not None and self.focused is reader:
-            self.app.mark_read([reader.article.id])
+            self.app.mark_read([self._page_id(reader.article)])
+
+    def _page_id(self, article: Article) -> str:
+        """Read and saved state is kept by page: a page in several languages is one article."""
+        page = self.newsroom.article(article.id) if self.newsroom is not None else None
+        return page.id if page is not None else article.id
 
     def _version_changed(self) -> None:
         """A page written in several languages opens the version the script mode (or the
@@ -314,6 +333,7 @@ class BrowseScreen(Screen):
         if articles.cursor == before:
             self.app.bell()
         self._open(articles.current)
+        self._mark_opened()
 
     # --- panes --------------------------------------------------------------------
 
@@ -364,8 +384,9 @@ class BrowseScreen(Screen):
         if article is None:
             self.app.bell()
             return
-        read = not self.app.reading.is_read(article.id)
-        self.app.mark_read([article.id], read)
+        page_id = self._page_id(article)
+        read = not self.app.reading.is_read(page_id)
+        self.app.mark_read([page_id], read)
         self.notify("Marked read." if read else "Marked unread.", markup=False, timeout=2)
 
     def action_mark_section_read(self) -> None:
@@ -415,7 +436,7 @@ class BrowseScreen(Screen):
         if article is None:
             self.app.bell()
             return
-        saved = self.app.toggle_saved(article.id)
+        saved = self.app.toggle_saved(self._page_id(article))
         self.notify("Saved to 收藏." if saved else "Taken out of 收藏.", markup=False, timeout=2)
 
     def on_resize(self) -> None:

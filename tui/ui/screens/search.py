@@ -69,6 +69,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         self.load_pinyin()
         self.query_one(Input).focus()
         self._search()
+        self.watch(self.app, "content_version", self._search, init=False)  # the content changed: ask again
 
     @on(Input.Changed, "#query")
     def _search(self) -> None:

@@ -171,6 +171,7 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         self._laid_out.clear()
         self._generation += 1
         self.body_pending = False
+        self._keep_place = None
         self._paragraphs = [] if article is None else self._build(article, body, note)
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -186,6 +187,20 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         self.body_pending = False
         self._paragraphs = self._paragraphs[:-1] + _body_paragraphs(event.blocks)
         self.refresh_text()
+        if self._keep_place is not None:
+            self._restore(self._keep_place)
+            self._keep_place = None
+
+    _keep_place: tuple[int, float] | None = None  # where to be once a body parsed in a worker is in
+
+    def show_changed_article(self, article: Article, body: str, note: str = "") -> None:
+        """The article on show changed on disk (a live update): show the new text where the reader was."""
+        place = self._anchor()
+        self.show_article(article, body, note)
+        if self.body_pending:
+            self._keep_place = place
+        else:
+            self._restore(place)
 
     def highlight(self, terms: HighlightTerms) -> None:
         """Mark these search terms wherever they appear (script-blind), from the next layout."""

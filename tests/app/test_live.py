@@ -1,0 +1,146 @@
+"""Live updates under Pilot: articles added, changed and removed on disk show without a key.
+
+Every wait is bounded polling for a condition (the watcher and the refresh run in
+threads); none is a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import tui.ui.app
+from tests.app.test_browse import reader_text, started
+from tests.conftest import write_article
+from tui.cli import build_app
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.result_list import ResultList
+from tui.ui.widgets.section_menu import SectionMenu
+
+LONG_BODY = "\n\n".join(f"第{n}段。質量工作座談會在北京召開，與會者討論了質量安全的底線。" for n in range(60))
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """Poll for a change a watcher thread brings; generous, since a loaded machine is slow."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def titles(app) -> list[str]:
+    return [article.title for article in app.screen.query_one(ArticleList).articles]
+
+
+def menu_counts(app, label: str) -> str:
+    menu = app.screen.query_one(SectionMenu)
+    rows = ["".join(s.text for s in menu.render_line(y)).strip() for y in range(menu.size.height)]
+    return next(row for row in rows if row.startswith(label)).split()[-1]
+
+
+def newsroom(tmp_path: Path) -> Path:
+    write_article(tmp_path, "news/a.md", title="甲新聞", date="2024-01-02")
+    write_article(tmp_path, "news/b.md", title="乙新聞", date="2024-01-01")
+    return tmp_path
+
+
+async def test_a_new_article_shows_without_a_key(tmp_path: Path):
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        assert titles(app) == ["甲新聞", "乙新聞"]
+        write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-01-03")
+        write_article(tmp_path, "sport/d.md", title="丁新聞", date="2023-12-31")
+        await until(pilot, lambda: len(titles(app)) == 4)
+        assert titles(app) == ["丙新聞", "甲新聞", "乙新聞", "丁新聞"]  # the front page, newest first
+        assert "2 new" in app.masthead_status and "4 articles" in app.masthead_status
+        assert menu_counts(app, "news") == "3/3" and menu_counts(app, "sport") == "1/1"
+        assert menu_counts(app, "全部") == "4/4"
+
+
+async def test_the_place_is_kept_while_the_open_article_changes(tmp_path: Path):
+    write_article(tmp_path, "news/a.md", title="長文", date="2024-01-02", body=LONG_BODY)
+    write_article(tmp_path, "news/b.md", title="短文", date="2024-01-01")
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(100, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "enter", "space", "space")
+        await pilot.pause()
+        reader = app.screen.query_one(Reader)
+        place = reader.scroll_offset.y
+        assert place > 0 and reader.article.title == "長文"
+        write_article(tmp_path, "news/a.md", title="長文（更新）", date="2024-01-02", body=LONG_BODY + "\n\n補充一句。")
+        await until(pilot, lambda: reader.article.title == "長文（更新）")
+        await pilot.pause()
+        assert reader.scroll_offset.y == place  # the same paragraph at the top
+        assert app.focused is reader and titles(app) == ["長文（更新）", "短文"]
+        # A change to the body alone (the same front matter) shows too.
+        write_article(tmp_path, "news/b.md", title="短文", date="2024-01-01", body="新的正文。")
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: "新的正文" in reader_text(app))
+
+
+async def test_an_open_article_that_is_removed_says_so(tmp_path: Path):
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    async with app.run_test(size=(60, 20)) as pilot:  # narrow: the reader alone
+        await started(app, pilot)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        reader = app.screen.query_one(Reader)
+        assert reader.article.title == "甲新聞"
+        (tmp_path / "news" / "a.md").unlink()
+        await until(pilot, lambda: reader.article is None)
+        assert "This article has been removed from the newsroom." in reader_text(app)
+        assert any("Removed from the newsroom: 甲新聞" in str(n.message) for n in app._notifications)
+        assert titles(app) == ["乙新聞"]
+
+
+async def test_a_burst_of_changes_is_one_refresh(tmp_path: Path):
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        for number in range(40):  # a site rebuild, a git pull
+            write_article(tmp_path, f"news/burst-{number:02}.md", title=f"第{number}篇", date="2024-02-01")
+        await until(pilot, lambda: len(titles(app)) == 42)
+        await app.workers.wait_for_complete()
+        # Not one a file: what arrives while a refresh runs waits for the next, together.
+        assert 1 <= app.live_refreshes <= 2
+
+
+async def test_search_results_follow_the_content(tmp_path: Path):
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash", *"颱風")
+        results = app.screen.query_one(ResultList)
+        await until(pilot, lambda: "0 results" in str(app.screen.query_one("#search-status").render()))
+        write_article(tmp_path, "news/typhoon.md", title="颱風來襲", date="2024-03-01")
+        await until(pilot, lambda: results.row_count == 1)
+        assert results.current.article_id == "news/typhoon"
+
+
+async def test_a_kiosk_follows_the_content_too(tmp_path: Path):
+    app = build_app(["--content", str(newsroom(tmp_path)), "--kiosk"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-01-03")
+        await until(pilot, lambda: "丙新聞" in titles(app))
+
+
+@pytest.mark.parametrize(
+    ("args", "config_line", "follows"),
+    [((), "", True), (("--no-watch",), "", False), ((), "watch = false", False), ((), "watch = true", True)],
+)
+async def test_no_watch_and_the_config_key_turn_it_off(tmp_path: Path, monkeypatch, args, config_line, follows):
+    followed: list[bool] = []
+    monkeypatch.setattr(tui.ui.app.NewsroomApp, "follow_content", lambda self: followed.append(True))
+    newsroom(tmp_path / "content")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[newsroom]\ncontent_dir = "content"\n{config_line}\n', encoding="utf-8")
+    app = build_app(["--config", str(config), *args])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+    assert followed == ([True] if follows else [])  # started (or not) as the app mounts
