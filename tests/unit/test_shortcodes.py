@@ -127,3 +127,19 @@ def test_a_ref_in_a_reference_definition_is_its_destination():
 def test_many_tags_on_one_line_are_each_found():
     body = '{{< figure caption="圖" >}}' * 2_000
     assert expand_shortcodes(body).count("![圖](figure)") == 2_000
+
+
+def test_the_summary_divider_gives_the_articles_summary(tmp_path):
+    from tests.conftest import write_article
+    from tui.core.loader import load_file
+
+    body = "王岐山**指出**，質量是基礎。\n<!--more-->\n---\n正文第一段。"
+    path = write_article(tmp_path, "news/a.md", title="標題", body=body)
+    article, _ = load_file(tmp_path, path)
+    assert article.summary == "王岐山指出，質量是基礎。"
+    path = write_article(tmp_path, "news/b.md", title="標題", body=body, summary='"編者的摘要"')
+    assert load_file(tmp_path, path)[0].summary == "編者的摘要"  # the front matter's own wins
+    path = write_article(tmp_path, "news/d.md", title="標題", body=body, description='"網頁描述"')
+    assert load_file(tmp_path, path)[0].summary == "網頁描述"  # and so does a description
+    path = write_article(tmp_path, "news/c.md", title="標題", body="沒有分隔線。")
+    assert load_file(tmp_path, path)[0].summary == ""

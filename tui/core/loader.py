@@ -351,6 +351,8 @@ class _Builder:
             fields["summary"] = fields["summary"] or description
             if not fields["byline"]:
                 fields["byline"] = self._authors()
+        if not fields["summary"] and "<!--" in body:  # after summary and description, Hugo's divider
+            fields["summary"] = _summary_before_more(body)
         article_id = self.string("id") or (self._slugged(location.id) if self.site_keys else location.id)
         lang = self._lang(title)
         aliases, group, has_body = self._aliases(article_id), self._group(article_id, lang), bool(body.strip())
@@ -779,3 +781,10 @@ def assemble(config: Config, articles: list[Article], problems: list[Problem]) -
     from tui.core.assembly import assemble as assemble_newsroom
 
     return assemble_newsroom(config, articles, problems)
+
+
+def _summary_before_more(body: str) -> str:
+    """Hugo's manual summary: the text before a `<!--more-->` line, or ""."""
+    from tui.core.document import summary_before_more  # Markdown is parsed only for such bodies
+
+    return clean_line(summary_before_more(body) or "")[:MAX_FIELD_CHARS]
