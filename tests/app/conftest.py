@@ -6,6 +6,7 @@ from tests.conftest import SAMPLE_CONFIG
 from tui.cli import build_app
 from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.result_list import ResultList
 
@@ -46,3 +47,23 @@ async def search_for(app, pilot, text: str) -> ResultList:
 
 def result_titles(results: ResultList) -> list[str]:
     return [results.newsroom.article(hit.article_id).title for hit in results.hits]
+
+
+async def until(pilot, condition, tries: int = 600) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met")
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#search-status").render())
+
+
+def screen_rows(widget) -> list[str]:
+    return ["".join(s.text for s in widget.render_line(y)).strip() for y in range(widget.size.height)]
+
+
+def masthead(app) -> Masthead:
+    return app.screen.query_one(Masthead)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_browse import sample_app, started
+from tests.app.conftest import sample_app, started
 from tests.conftest import write_article
 from tui.cli import build_app
 from tui.core.loader import load_file

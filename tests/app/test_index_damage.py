@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.app.conftest import result_titles, search_for, started
+from tests.app.conftest import result_titles, search_for, started, status, until
 from tests.conftest import write_article
 from tui.cli import build_app
 from tui.search.index import SearchIndex
@@ -22,20 +22,8 @@ def newsroom(root: Path) -> Path:
     return root
 
 
-async def until(pilot, condition, tries: int = 600) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met")
-
-
 def notes(app) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
-
-
-def status(app) -> str:
-    return str(app.screen.query_one("#search-status").render())
 
 
 async def test_a_damaged_index_is_said_searched_around_and_rebuilt(tmp_path: Path):

@@ -6,25 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import reader_text, sample_app, started
+from tests.app.conftest import masthead, reader_text, sample_app, screen_rows, started
 from tests.conftest import write_article
 from tui.chinese.script import ScriptMode
 from tui.cli import build_app
 from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.widgets.article_list import ArticleList
-from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.section_menu import SectionMenu
 
 WANG_OPEN = "meetings/wang-qishan-quality-forum"
-
-
-def screen_rows(widget) -> list[str]:
-    return ["".join(s.text for s in widget.render_line(y)).strip() for y in range(widget.size.height)]
-
-
-def masthead(app) -> Masthead:
-    return app.screen.query_one(Masthead)
 
 
 async def test_t_cycles_original_simplified_traditional():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.app.conftest import sample_app, started
-from tests.app.test_index_damage import status, until
+from tests.app.conftest import sample_app, started, status, until
 from tui.ui.screens.search import SearchScreen
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tests import site_trees
-from tests.app.conftest import reader_text, search_for, started
-from tests.app.test_script_toggle import masthead, screen_rows
+from tests.app.conftest import masthead, reader_text, screen_rows, search_for, started
 from tui.cli import build_app
 from tui.ui.screens.language_chooser import LanguageChooser
 from tui.ui.widgets.article_list import ArticleList

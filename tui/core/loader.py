@@ -758,7 +758,7 @@ def load_file(source: Source, path: Path, strict: bool = False) -> tuple[Article
     return article, problems
 
 
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]  # (files done, files in all), for a progress line
 
 
 def load_newsroom(config: Config, progress: ProgressCallback | None = None, strict: bool = False) -> Newsroom:

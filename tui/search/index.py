@@ -69,7 +69,6 @@ import sys
 import threading
 import unicodedata
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +80,7 @@ from tui.chinese.normalize import NORMALIZE_VERSION, find_all, find_spans, fold,
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
+from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Newsroom, Problem
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
@@ -116,8 +116,6 @@ def _fold_stamp() -> str:
 
     return f"{_FOLD_STAMP}/{version('pypinyin')}"
 
-
-ProgressCallback = Callable[[int, int], None]
 
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
