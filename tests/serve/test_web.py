@@ -132,19 +132,29 @@ async def test_the_session_cap_holds_and_closing_ends_the_app(serve):
         await browser.close()
     assert await gone(pid, timeout=6)
     # The place is given back once the server has reaped the app and closed its side, a
-    # moment after the process is gone (a zombie counts as gone): try again until then.
+    # moment after the process is gone (a zombie counts as gone). Until then a browser is
+    # refused at the handshake (503) or, counted a moment later, in its terminal: try again.
     deadline = time.monotonic() + 6
     while True:
         try:
             second = await Browser.open(service.url, service.url)
-            break
         except aiohttp.WSServerHandshakeError as error:
             assert error.status == 503 and time.monotonic() < deadline, error
             await asyncio.sleep(0.05)
-    try:
-        await second.wait_for(HEADLINE)
-    finally:
-        await second.close()
+            continue
+        try:
+            shown_by = time.monotonic() + 10
+            while HEADLINE not in second.text() and not second._reader.done():
+                assert time.monotonic() < shown_by, second.text()
+                await asyncio.sleep(0.05)
+            if HEADLINE in second.text():
+                break
+            assert "all 1 places are taken" in " ".join(second.text().split()), second.text()
+            assert second.websocket.close_code == aiohttp.WSCloseCode.TRY_AGAIN_LATER
+            assert time.monotonic() < deadline, "the place was not given back"
+        finally:
+            await second.close()
+        await asyncio.sleep(0.05)
 
 
 async def assert_refused(service, why: str) -> None:
