@@ -17,7 +17,6 @@ from tui import __version__
 from tui.chinese.script import initial_mode, load_glossary
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
-from tui.core.state import load_state
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -204,6 +203,8 @@ def build_app(argv: Sequence[str] = ()):
     kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
     if kiosk.enabled:
         config = locked(config)  # a kiosk never reads files linked from outside the content dir
+    from tui.core.state import load_state  # the app's own state: lookups never read it
+
     remembered = None if kiosk.enabled else load_state().get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
     return NewsroomApp(
@@ -224,18 +225,39 @@ def _console():
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    """The commands that print an answer and exit, without starting the UI."""
+    """The commands that print an answer and exit, without starting the UI.
+
+    OpenCC and pypinyin load only if the script or the query needs them, the
+    search tables come from the cache dir, and the freshness walk runs while
+    the modules import (issue 12, "Quick lookups").
+    """
+    import threading
+
+    from tui.search.freshness import scan
+
+    config = resolve_config(args.config, args.content)
+    # The walk waits on the file system, the imports below on the CPU: overlap them.
+    walked = []
+    walker = threading.Thread(target=lambda: walked.append(scan(config.content_dir, config.site)), daemon=True)
+    walker.start()
     from tui.chinese.presenter import Presenter
     from tui.chinese.script import ScriptConverter
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
-    from tui.search.index import SearchIndex
+    from tui.search.index import IndexUnavailable, SearchIndex
 
-    config = resolve_config(args.config, args.content)
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
-    with SearchIndex.open(config) as index:
-        newsroom = index.refresh().view(present.variant, present.label)  # each page in the language the mode picks
+    index = SearchIndex.open(config)
+    walker.join()
+    with index:
+        index.update(listing=walked[0] if walked else None)  # None: the walk failed; walk again
+        try:
+            newsroom = index.newsroom()
+        except IndexUnavailable:  # found damaged after the update: build a new one
+            index.update()
+            newsroom = index.newsroom()
+        newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
         for note in index.notes:  # the shell's user is the operator: paths and errors included
             print(f"newsroom: {note.full}", file=sys.stderr)
         if args.command == "search":

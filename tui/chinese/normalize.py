@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-
-import opencc
+from typing import TYPE_CHECKING
 
 from tui.chinese import pinyin
+from tui.chinese.cached import cached_table
 from tui.chinese.cjk import has_ideograph, ideographs
+from tui.chinese.regional import Triggers, build_triggers
 from tui.chinese.script import SHARED_POOL
+from tui.core.versions import package_version
+
+if TYPE_CHECKING:
+    import opencc
 
 # Characters to scan for width, case and punctuation changes (the BMP and SMP
 # cover everything a newsroom types; astral ideographs are handled above).
@@ -75,11 +80,17 @@ def _build_table() -> dict[int, str]:
     return table
 
 
+def fold_stamp() -> str:
+    """What folded text depends on: a change means every stored token is stale."""
+    return f"{NORMALIZE_VERSION}/{package_version('opencc')}/{unicodedata.unidata_version}"
+
+
 def fold_table() -> dict[int, str]:
-    """The folding table for `str.translate`, built once (about 0.1 s)."""
+    """The folding table for `str.translate`: built once per version (0.3-0.8 s) and
+    kept in the cache dir, so later processes load it in a millisecond."""
     global _table
     if _table is None:
-        table = _build_table()
+        table = cached_table("fold", fold_stamp(), _build_table, dict)
         with _lock:
             if _table is None:
                 _table = table
@@ -131,10 +142,26 @@ def variants(term: str) -> tuple[str, ...]:
     forms = [fold_text(term)]
     if _has_cjk(term):
         for config in ("s2twp", "tw2sp"):
+            # Only where the conversion could change anything folding keeps (regional.py):
+            # most terms then never load OpenCC's phrase dictionaries (~50 ms, ~40 MB).
+            if not regional_triggers().may_change(config, forms[0]):
+                continue
             form = fold_text(_converter(config).convert(term))
             if form not in forms:
                 forms.append(form)
     return tuple(form for form in forms if form)
+
+
+_triggers: Triggers | None = None
+
+
+def regional_triggers() -> Triggers:
+    """What regional conversion can change (see regional.py), kept in the cache dir per OpenCC version."""
+    global _triggers
+    if _triggers is None:
+        found = cached_table("regional", fold_stamp(), lambda: build_triggers(fold_text) or {}, dict)
+        _triggers = Triggers(found or None)
+    return _triggers
 
 
 def find_all(folded: str, needle: str) -> list[int]:
@@ -199,6 +226,7 @@ def tokens(folded: str) -> str:
 __all__ = [
     "NORMALIZE_VERSION",
     "find_all",
+    "fold_stamp",
     "find_spans",
     "fold",
     "fold_table",

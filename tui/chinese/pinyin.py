@@ -28,6 +28,9 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+from tui.chinese.cached import cached_table
+from tui.core.versions import package_version
+
 # Bump when readings, tokens or segmentation change: stored index tokens depend on them.
 PINYIN_VERSION = 1
 
@@ -134,6 +137,20 @@ class _Data:
 
 
 _data: _Data | None = None
+_inventory: tuple[frozenset[str], int, frozenset[str]] | None = None
+
+
+def syllables() -> tuple[frozenset[str], int, frozenset[str]]:
+    """The syllables input may split into, the longest one's length and every
+    start of one: all that reading input needs. Kept in the cache dir per
+    pypinyin version, so reading a query never loads pypinyin's dictionaries."""
+    global _inventory
+    if _inventory is None:
+        stamp = f"{PINYIN_VERSION}/{package_version('pypinyin')}"
+        known = cached_table("pinyin-syllables", stamp, lambda: data().syllables, frozenset)
+        starts = frozenset(s[:end] for s in known for end in range(1, len(s) + 1))
+        _inventory = (known, max(map(len, known)), starts)
+    return _inventory
 
 
 def data() -> _Data:
@@ -246,17 +263,17 @@ def _segment(chunk: str, unfinished: bool = False) -> list[tuple[Unit, ...]]:
     recursion: a pasted run of a thousand letters must not exhaust the stack),
     keeping a few splits per position.
     """
-    syllables, longest, starts = data().syllables, data().longest, data().starts
+    known, longest, starts = syllables()
     length = len(chunk)
     splits: list[tuple[tuple[Unit, ...], ...]] = [()] * (length + 1)  # splits of chunk[start:]
     splits[length] = ((),)
     for start in range(length - 1, -1, -1):
         found: list[tuple[Unit, ...]] = []
-        if unfinished and chunk[start:] in starts and chunk[start:] not in syllables:
+        if unfinished and chunk[start:] in starts and chunk[start:] not in known:
             found.append((Unit(chunk[start:], initial=True),))
         for end in range(min(length, start + longest), start, -1):
             piece = chunk[start:end]
-            if piece in syllables:
+            if piece in known:
                 tone, after = 0, end
                 if after < length and chunk[after].isdigit():
                     tone, after = int(chunk[after]) or 5, after + 1

@@ -54,13 +54,15 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-
-import opencc
+from typing import TYPE_CHECKING
 
 from tui.chinese.cjk import ideographs
 from tui.core import toml
 from tui.core.config import Config
 from tui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    import opencc
 
 
 class ScriptMode(str, Enum):
@@ -156,6 +158,8 @@ class OpenCCPool:
             with self._lock:
                 converter = self._converters.get(config)
                 if converter is None:
+                    import opencc  # here, not at import: a quick lookup in the original script never needs it
+
                     converter = opencc.OpenCC(config, include_tofu_risk_dictionaries=False)
                     self._converters[config] = converter
         return converter

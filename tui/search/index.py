@@ -67,21 +67,20 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-import opencc
 import platformdirs
 
 from tui.chinese import pinyin
-from tui.chinese.normalize import NORMALIZE_VERSION, find_all, find_spans, fold, fold_text, tokens
+from tui.chinese.normalize import find_all, find_spans, fold, fold_stamp, fold_text, tokens
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Newsroom, Problem
+from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import SwapLock, build_path, file_identity, remove_abandoned_builds, writer_lock
@@ -104,17 +103,13 @@ _TAG_SEP = "\x1f"
 _ROWID_BITS = 20  # low bits of a row id: a counter among files with the same timestamp
 _ROWID_SPAN = 1 << _ROWID_BITS
 _MAX_ROWID = (1 << 62) - 1
-# Folded text depends on these; a change means every stored token is stale.
-_FOLD_STAMP = f"{NORMALIZE_VERSION}/{opencc.__version__}/{unicodedata.unidata_version}/{PINYIN_VERSION}/{PINYIN_LEAD}"
 
 
 @functools.lru_cache(maxsize=1)
 def _fold_stamp() -> str:
-    """_FOLD_STAMP and pypinyin's version (read from its metadata: importing
-    pypinyin loads its dictionaries, which a warm start never needs)."""
-    from importlib.metadata import version
-
-    return f"{_FOLD_STAMP}/{version('pypinyin')}"
+    """What stored tokens depend on: folding, the pinyin readings and how much is indexed.
+    Versions are read off the installed packages, never by importing them."""
+    return f"{fold_stamp()}/{PINYIN_VERSION}/{PINYIN_LEAD}/{package_version('pypinyin')}"
 
 
 _SCHEMA = f"""
@@ -414,7 +409,7 @@ class SearchIndex:
             self.update(progress)
             return self.newsroom()
 
-    def update(self, progress: ProgressCallback | None = None) -> bool:
+    def update(self, progress: ProgressCallback | None = None, listing: Listing | None = None) -> bool:
         """`refresh()` without building the Newsroom: True if anything changed.
 
         A file found damaged while in use is replaced by a new build (unless
@@ -422,9 +417,10 @@ class SearchIndex:
         writes, this waits, then does what is left.
         """
         with self._refreshing:
+            if listing is None:  # the caller may have walked already (the CLI, while it imports)
+                listing = scan(self.content_dir, self.config.site)
             if self.path is None:
-                return self._refresh(progress, scan(self.content_dir, self.config.site))
-            listing = scan(self.content_dir, self.config.site)
+                return self._refresh(progress, listing)
             if self._fresh(listing):
                 return False  # nothing to write: no lock taken
             try:
@@ -483,7 +479,9 @@ class SearchIndex:
         remove_abandoned_builds(self.path)
         target = build_path(self.path)
         db = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT)
-        db.execute("PRAGMA journal_mode=MEMORY")  # nobody else opens a build: no journal file needed
+        # Nobody else opens a build, and a failed one is thrown away: no journal at all (MEMORY
+        # would hold a copy of every page the final merge rewrites: ~700 MB at 100k articles).
+        db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         self._create(db)
         with self._lock:

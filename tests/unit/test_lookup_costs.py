@@ -1,0 +1,74 @@
+"""A quick lookup does only what its answer needs (issue 12, "Quick lookups").
+
+Each check runs the command in a fresh interpreter, so nothing imported by
+other tests can hide an import; the cache dir is the test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, SAMPLE_CONFIG
+
+HEAVY = ("opencc", "pypinyin")
+
+RUN = """
+import json, sys
+from tui.chinese import normalize, pinyin
+def refuse(*args):
+    raise AssertionError("a table was built again")
+if {forbid_builds}:
+    normalize._build_table = refuse  # the folding table: kept in the cache dir
+    if {forbid_readings}:
+        pinyin._Data = refuse  # pypinyin's readings: only a pinyin query needs them
+from tui.cli import main
+code = main({argv!r})
+print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules)]))
+"""
+
+
+def lookup(*argv: str, forbid_builds: bool = False, forbid_readings: bool = True) -> tuple[int, list[str]]:
+    """Exit status and which heavy libraries a `newsroom` command imported."""
+    argv = ["--config", str(SAMPLE_CONFIG), "--script", "original", *argv]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUN.format(argv=argv, heavy=HEAVY, forbid_builds=forbid_builds, forbid_readings=forbid_readings),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, imported = json.loads(done.stdout.strip().splitlines()[-1])
+    return code, imported
+
+
+def test_list_and_show_load_neither_opencc_nor_pypinyin():
+    lookup("list")  # the first process builds the index, which folds and reads pinyin
+    assert lookup("list", "--limit", "2", forbid_builds=True) == (0, [])
+    assert lookup("list", "meetings", "--json", forbid_builds=True) == (0, [])
+    code, imported = lookup("show", "meetings/wang-qishan-quality-forum", forbid_builds=True)
+    assert code == 0 and "opencc" not in imported and "pypinyin" not in imported
+
+
+def test_a_converted_script_loads_opencc_as_it_must():
+    code, imported = lookup("list", "--limit", "2", "--script", "simplified")
+    assert code == 0 and "opencc" in imported  # guards against a check that cannot fail
+
+
+def test_searching_builds_no_table_twice_and_loads_pypinyin_only_for_pinyin():
+    lookup("search", "zhiliang")  # the first process builds and keeps the tables
+    code, imported = lookup("search", "iPhone", forbid_builds=True)  # not pinyin
+    assert code in (0, 1) and imported == []
+    code, imported = lookup("search", "質量", forbid_builds=True)
+    assert code == 0 and imported == []  # no regional phrasing to look up: no OpenCC either
+    code, imported = lookup("search", "軟體", forbid_builds=True)
+    assert "opencc" in imported and "pypinyin" not in imported  # 軟體 is also 软件: OpenCC says so
+    code, imported = lookup("search", "zhiliang", forbid_builds=True, forbid_readings=False)
+    assert code == 0 and "pypinyin" in imported  # verifying pinyin reads its readings

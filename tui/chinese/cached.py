@@ -1,0 +1,64 @@
+"""Tables worked out once per library version and kept in the cache dir.
+
+The search folding table takes OpenCC's dictionaries and a scan of Unicode
+(~0.3-0.8 s), the pinyin syllables take pypinyin's dictionaries (~0.3 s,
+~55 MB). A process that needs them used to build them every time; a quick
+lookup from the shell paid that on every run. Now the first process builds
+each table and saves it, stamped with what it depends on (our version and
+the libraries'), and every later one loads it with marshal in about a
+millisecond. A missing, stale or unreadable file is simply built again; an
+unusable cache dir means building every time, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+
+from tui.core.config import APP_NAME
+
+T = TypeVar("T")
+
+
+def table_path(name: str, stamp: str) -> Path:
+    """Where a table built for `stamp` is kept (marshal's format goes with the Python version)."""
+    key = f"{stamp}/{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "tables" / f"{name}-{digest}.marshal"
+
+
+def cached_table(name: str, stamp: str, build: Callable[[], T], kind: type) -> T:
+    """The table from the cache dir, or built (and saved for the next process)."""
+    path = table_path(name, stamp)
+    try:
+        with open(path, "rb") as handle:
+            table = marshal.load(handle)
+        if isinstance(table, kind):
+            return table
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    table = build()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(table, handle)
+            os.replace(temporary, path)  # whole or not at all, whoever else is writing it
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
+    return table
+
+
+__all__ = ["cached_table", "table_path"]
