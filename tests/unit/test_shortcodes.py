@@ -97,6 +97,11 @@ def test_escaped_shortcodes_show_as_the_generators_print_them():
     assert shown(body) == [("code", '{{< figure src="a.jpg" >}}\n{{% notice %}}\n{{ note() }}\n{% note() %}')]
 
 
+def test_an_escape_spanning_a_shortcode_and_its_closing_tag():
+    body = "```\n{{</* katex display=true >}}\nf(x) = x^2\n{{< /katex */>}}\n```"
+    assert shown(body) == [("code", "{{< katex display=true >}}\nf(x) = x^2\n{{< /katex >}}")]
+
+
 def test_template_code_in_fences_and_text_that_is_no_shortcode_stay():
     body = "```\n{{ len(x) }} {% if x %}\n{{< figure >}}\n```\n\n價格{{ 十元 }}與{%百分比%}"
     assert shown(body) == [

@@ -70,9 +70,11 @@ def test_newsroom_show_prints_tables_notes_and_no_raw_markup(tmp_path, capsys):
     from tui.cli import main
 
     body = TABLE + '\n{{< figure src="a.jpg" caption="會場" >}}\n\n正文[^1]。\n\n[^1]: 新華社。\n\n$$\nE=mc^2\n$$\n'
+    body += "\n```\n第一行\n第二行\n```\n"
     write_article(tmp_path, "news/t.md", title="表格", body=body)
     assert main(["--content", str(tmp_path), "show", "news/t"]) == 0
     out = capsys.readouterr().out
     assert "名稱 | 数量 | " in out and "質量 |   27 | 國務院副總理" in out and "安全 |    3 |" in out
     assert "[圖片] 會場" in out and "正文[1]。" in out and "[1] 新華社。" in out and "  E=mc^2" in out
     assert "{{" not in out and "[^1]" not in out and "$$" not in out
+    assert "  第一行\n  第二行\n" in out  # every line of a code block indented, in a pipe too

@@ -128,11 +128,11 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
     width = console.width if console.is_terminal else 0  # 0: one line a paragraph, for pipes
 
     def paragraph(text: str, style: str = "", indent: str = "") -> None:
-        if not width:
-            console.print(Text(indent + text, style=style), soft_wrap=True)
-            return
         # Wrapped lines sit under the text, not under the marker: "- ", "3. ", "[1] ".
         hanging = indent if not indent.strip() else " " * len(indent)
+        if not width:  # a pipe: a line a paragraph, and each line of a code block indented
+            console.print(Text(indent + text.replace("\n", "\n" + hanging), style=style), soft_wrap=True)
+            return
         for number, (start, end) in enumerate(wrap(text, max(10, width - len(indent)))):
             console.print(Text((indent if number == 0 else hanging) + text[start:end], style=style), soft_wrap=True)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 ARTICLE_LINK_PREFIX = "@/"
 MAX_TAG = 1000  # characters from a tag's opening to its closing delimiter
 MAX_DEPTH = 8  # shortcodes nested deeper than this lose their markers only
+MAX_ESCAPE = 20_000  # characters an escape spanning several tags may cover
 MAX_LEAD = 200  # characters looked back from a tag to see what starts its line
 
 FIGURE_NAMES = frozenset({"figure", "image", "img", "picture", "resize_image"})
@@ -186,6 +187,8 @@ def unknown_shortcodes(text: str) -> list[str]:
 def _tokens(text: str):
     """The body as text pieces and tags, in order."""
     closers = {closer: [m.start() for m in re.finditer(re.escape(closer), text)] for closer in set(_CLOSER_OF.values())}
+    # Where an escape that spans several tags ends: `{{</* katex >}} … {{< /katex */>}}`.
+    escape_ends = {closer: [m.start() for m in re.finditer(re.escape("*/" + closer), text)] for closer in closers}
     fences = _fenced_ranges(text)
     position = 0  # start of the text not yet handed out
     scan = 0
@@ -204,6 +207,16 @@ def _tokens(text: str):
         end = inner_end + len(closer)
         inner = text[inner_start:inner_end]
         escaped = _ESCAPED.fullmatch(inner)
+        if not escaped and inner.lstrip().startswith("/*"):
+            ends_of_escape = escape_ends[closer]
+            index = bisect_left(ends_of_escape, inner_start)
+            if index < len(ends_of_escape) and ends_of_escape[index] - start <= MAX_ESCAPE:
+                stop = ends_of_escape[index]
+                written = text[inner_start:stop]
+                yield text[position:start]
+                yield opener.group() + written.replace("/*", "", 1) + closer
+                position = scan = stop + 2 + len(closer)
+                continue
         if escaped:
             yield text[position:start]
             yield opener.group() + escaped["lead"] + escaped["body"] + escaped["trail"] + closer
