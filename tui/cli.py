@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from tui import __version__
 from tui.chinese.script import initial_mode, load_glossary
@@ -62,6 +63,13 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not follow the content folder: changes show at the next start (also [newsroom] watch = false)",
     )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        type=Path,
+        help="keep what is remembered (read and saved articles, the script) in DIR, not the user state dir; "
+        "a kiosk given one keeps read and saved articles there (serve ssh gives each visitor's key its own)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = commands.add_parser("list", help="print a section's articles, newest first")
@@ -71,6 +79,9 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--unread", action="store_true", help="only articles not read in the app yet")
     listing.add_argument(
         "--saved", action="store_true", help="only articles saved in the app (收藏), newest saved first"
+    )
+    listing.add_argument(
+        "--state-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS, help="the app's --state-dir, if it had one"
     )
     _add_common(listing, suppress=True)
 
@@ -203,9 +214,9 @@ def build_app(argv: Sequence[str] = ()):
     kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
     if kiosk.enabled:
         config = locked(config)  # a kiosk never reads files linked from outside the content dir
-    from tui.core.state import load_state  # the app's own state: lookups never read it
+    from tui.core.state import load_state, state_path  # the app's own state: lookups never read it
 
-    remembered = None if kiosk.enabled else load_state().get("script")
+    remembered = None if kiosk.enabled else load_state(state_path(args.state_dir)).get("script")
     script = initial_mode(args.script, remembered, config.script, os.environ)
     return NewsroomApp(
         config,
@@ -214,6 +225,7 @@ def build_app(argv: Sequence[str] = ()):
         glossary=load_glossary(config),
         kiosk=kiosk,
         watch=config.watch and not args.no_watch,
+        state_dir=args.state_dir,
     )
 
 
@@ -269,7 +281,7 @@ def _lookup(args: argparse.Namespace) -> int:
             known = ", ".join(s.id or '""' for s in newsroom.sections)
             return print_error(f"no section {section!r} (sections: {known})")
         articles = newsroom.articles_in(section)
-        articles = lookup.read_filter(articles, config, unread=args.unread, saved=args.saved)[: args.limit]
+        articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
         if not articles and not args.json:
             what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
             print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)

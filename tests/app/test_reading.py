@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.app.conftest import AQSIQ, WANG, WEI, sample_app, started
@@ -335,3 +336,35 @@ async def test_a_kiosk_saves_for_the_run_only():
         await pilot.pause()
         assert saved_titles(app) == [WANG]
     assert not reading_dir(SAMPLE_CONFIG.parent / "content").exists()
+
+
+async def test_a_state_dir_of_its_own_keeps_read_state_even_in_a_kiosk(tmp_path: Path):
+    mine = tmp_path / "visitor"
+    app = sample_app("--kiosk", "--state-dir", str(mine))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "enter", "s", "t")
+        await pilot.pause()
+    content = SAMPLE_CONFIG.parent / "content"
+    kept = ReadingState.open(reading_dir(content, mine))
+    assert kept.read == {MEETINGS_WANG} and set(kept.saved) == {MEETINGS_WANG}
+    assert not (mine / "state.json").exists()  # a kiosk still keeps no script choice
+    assert not reading_dir(content).exists()  # and nothing in the user's own state dir
+    again = sample_app("--kiosk", "--state-dir", str(mine))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(again, pilot)
+        assert unread_titles(again) == [WEI, AQSIQ]
+
+
+async def test_outside_a_kiosk_the_state_dir_holds_the_script_choice_too(tmp_path: Path):
+    mine = tmp_path / "elsewhere"
+    app = sample_app("--state-dir", str(mine), "--script", "original")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+    assert json.loads((mine / "state.json").read_text(encoding="utf-8")) == {"script": "simplified"}
+    again = sample_app("--state-dir", str(mine))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(again, pilot)
+        assert again.script_mode.value == "simplified"

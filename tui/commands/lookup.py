@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -47,12 +48,14 @@ def article_record(article: Article, newsroom: Newsroom, present: Present) -> di
     }
 
 
-def read_filter(articles: list[Article], config: Config, unread: bool = False, saved: bool = False) -> list[Article]:
+def read_filter(
+    articles: list[Article], config: Config, unread: bool = False, saved: bool = False, state_dir: Path | None = None
+) -> list[Article]:
     """`list --unread` and `--saved`, from the app's reading state (read, never written).
     Saved articles come newest saved first."""
     if not unread and not saved:
         return articles
-    reading = ReadingState.open(reading_dir(config.content_dir))
+    reading = ReadingState.open(reading_dir(config.content_dir, state_dir))
     if saved:
         order = {article_id: rank for rank, article_id in enumerate(reading.saved_newest_first())}
         articles = sorted((article for article in articles if article.id in order), key=lambda a: order[a.id])

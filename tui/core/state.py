@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 MAX_STATE_BYTES = 1024 * 1024  # anything bigger is not ours
 
 
-def state_path() -> Path:
-    return Path(platformdirs.user_state_dir(APP_NAME)) / "state.json"
+def state_path(state_dir: Path | None = None) -> Path:
+    """The state file: in `state_dir` (`--state-dir`) if given, else the user state dir."""
+    return Path(state_dir or platformdirs.user_state_dir(APP_NAME)) / "state.json"
 
 
 def load_state(path: Path | None = None) -> dict[str, Any]:
@@ -74,11 +75,11 @@ def save_state(data: dict[str, Any], path: Path | None = None) -> bool:
                 pass
 
 
-def update_state(**changes: Any) -> bool:
+def update_state(path: Path | None = None, **changes: Any) -> bool:
     """Load, change some keys, save: keeps keys other parts of the app wrote."""
-    data = load_state()
+    data = load_state(path)
     data.update(changes)
-    return save_state(data)
+    return save_state(data, path)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -426,8 +427,11 @@ class NewsroomSession(asyncssh.SSHServerSession):
             try:
                 home = make_session_home()
                 env = {**child_env(home, self._term), **ready.env()}
+                app_args = options.app_args
+                if self.visitor.key is not None:  # admitted by key: read and saved articles kept across visits
+                    app_args += ("--state-dir", str(visitor_state_dir(self.visitor.key)))
                 self.app = await AppTerminal.spawn(
-                    app_command(options.app_args), env, home, *self._size, pass_fds=[ready.write_fd]
+                    app_command(app_args), env, home, *self._size, pass_fds=[ready.write_fd]
                 )
             except OSError as error:
                 self._send(f"The newsroom could not start: {error.strerror}\r\n".encode())
@@ -476,6 +480,15 @@ class NewsroomSession(asyncssh.SSHServerSession):
                 chan.exit(0 if reason in ("exit key", "idle timeout", "max length") else 1)
             except OSError:  # the client closed its side meanwhile
                 pass
+
+
+def visitor_state_dir(fingerprint: str) -> Path:
+    """A key's own state dir, in the server's (anonymous visitors have none: theirs lasts the session)."""
+    folder = (
+        Path(platformdirs.user_state_dir(APP_NAME)) / "visitors" / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    )
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
 
 
 class Visitor:

@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from rich.console import Console
 from textual import events, work
@@ -27,7 +28,7 @@ from tui.core.config import Config, KioskConfig
 from tui.core.loader import assemble, load_newsroom
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
-from tui.core.state import update_state
+from tui.core.state import state_path, update_state
 from tui.core.text import clean_line
 from tui.core.watch import Coalescer, watch_content
 from tui.search.index import Hit, IndexBusy, IndexUnavailable, SearchIndex
@@ -141,6 +142,7 @@ class NewsroomApp(App[None]):
         glossary: Glossary | None = None,
         kiosk: KioskConfig | None = None,
         watch: bool = True,
+        state_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -155,7 +157,10 @@ class NewsroomApp(App[None]):
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.remember = self.kiosk is None  # a kiosk writes no state
         # Read and saved articles: a kiosk keeps them for this run only.
-        self.reading = ReadingState(reading_dir(config.content_dir) if self.remember else None)
+        # A state dir of its own (`serve ssh` gives one to each visitor's key) keeps them in a kiosk too.
+        self.state_dir = state_dir
+        keep_reading = self.remember or state_dir is not None
+        self.reading = ReadingState(reading_dir(config.content_dir, state_dir) if keep_reading else None)
         self._unread: dict[str, int] = {}  # section id -> unread articles, for the menu
         self._totals: dict[str, int] = {}  # section id -> articles
         self.last_marked_read: list[str] = []  # what `M` marked, for undo
@@ -578,7 +583,7 @@ class NewsroomApp(App[None]):
         with self._state_lock:
             script, self._unsaved_script = self._unsaved_script, None
             if script is not None:
-                update_state(script=script)
+                update_state(path=state_path(self.state_dir), script=script)
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
