@@ -131,6 +131,9 @@ KEYS = {
 }
 
 
+KITTY_ESCAPE = "\x1b[27u"
+
+
 class _ReadLog:
     """Stands in for the terminal's pyte stream: notes when each read arrived, then feeds pyte."""
 
@@ -190,6 +193,11 @@ NEWSROOM_WALK: list[tuple[str, str]] = [
     *[("previous article ([)", "[")] * 2,
     *[("toggle script (t)", "t")] * 3,
     ("pane switch (escape)", KEYS["escape"]),
+    ("pane switch (tab)", KEYS["tab"]),
+    # A lone ESC might begin a key's escape sequence: Textual's input thread hands it on
+    # at its next 0.1 s poll. Terminals speaking the kitty keyboard protocol (kitty,
+    # WezTerm, foot, ghostty) send escape unambiguously, as here.
+    ("pane switch (escape, kitty keyboard protocol)", KITTY_ESCAPE),
     ("pane switch (tab)", KEYS["tab"]),
     ("pane switch (shift+tab)", KEYS["shift+tab"]),
     ("pane switch (shift+tab)", KEYS["shift+tab"]),

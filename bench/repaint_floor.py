@@ -12,6 +12,7 @@ screen.
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import textwrap
@@ -90,5 +91,194 @@ def repaint_floor() -> dict:
     }
 
 
+# --- a minimal reader built from Textual's own widgets, walked like Newsroom ---------
+
+READER_APP = textwrap.dedent(
+    """
+    import json, sys
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import Footer, Header, Input, OptionList, Static, TextArea
+    from textual.widgets.option_list import Option
+
+    DATA = json.load(open(sys.argv[1], encoding="utf-8"))  # sections, articles, bodies
+
+
+    class Rows(OptionList):
+        BINDINGS = [Binding("j", "cursor_down", show=False), Binding("k", "cursor_up", show=False)]
+
+
+    class Help(ModalScreen):
+        BINDINGS = [("escape", "dismiss", "Close")]
+
+        def compose(self):
+            yield Static("\\n".join(f"{key}  {text}" for key, text in DATA["help"]))
+
+
+    class Search(Screen):
+        BINDINGS = [("escape", "dismiss", "Back")]
+
+        def compose(self):
+            yield Input(placeholder="Search")
+            yield OptionList()
+            yield Footer()
+
+        def on_input_changed(self, event):
+            found = [a["title"] for a in DATA["articles"] if event.value and event.value in a["title"]][:200]
+            results = self.query_one(OptionList)
+            results.clear_options()
+            results.add_options(found)
+
+
+    class Reader(App):
+        CSS = "Rows { width: 16; } #articles { width: 1fr; } TextArea { width: 2fr; }"
+        BINDINGS = [
+            ("escape", "back", "Back"),
+            ("left_square_bracket", "step(-1)", "Prev"),
+            ("right_square_bracket", "step(1)", "Next"),
+            ("question_mark", "help", "Help"),
+            ("slash", "search", "Search"),
+            ("q", "quit", "Quit"),
+        ]
+
+        def compose(self):
+            yield Header()
+            with Horizontal():
+                yield Rows(*[Option(label, id=str(i)) for i, label in enumerate(DATA["sections"])], id="sections")
+                yield Rows(id="articles")
+                yield TextArea(read_only=True, soft_wrap=True, id="reader")
+            yield Footer()
+
+        def on_mount(self):
+            self.show_section(0)
+
+        def show_section(self, index):
+            articles = self.query_one("#articles", Rows)
+            articles.clear_options()
+            self.shown = [a for a in DATA["articles"] if index == 0 or a["section"] == index]
+            articles.add_options([f"{a['title']}\\n{a['meta']}" for a in self.shown])
+            articles.highlighted = 0
+
+        def on_option_list_option_highlighted(self, event):
+            if event.option_list.id == "sections":
+                self.show_section(event.option_index)
+            else:
+                article = self.shown[event.option_index]
+                self.query_one(TextArea).load_text(article["title"] + "\\n\\n" + DATA["bodies"][article["body"]])
+
+        def on_option_list_option_selected(self, event):
+            self.query_one("#articles" if event.option_list.id == "sections" else "#reader").focus()
+
+        def action_back(self):
+            order = ["sections", "articles", "reader"]
+            focused = self.focused.id if self.focused else "sections"
+            self.query_one("#" + order[max(0, order.index(focused) - 1)]).focus()
+
+        def action_step(self, step):
+            articles = self.query_one("#articles", Rows)
+            articles.highlighted = max(0, min(len(self.shown) - 1, (articles.highlighted or 0) + step))
+
+        def action_help(self):
+            self.push_screen(Help())
+
+        def action_search(self):
+            self.push_screen(Search())
+
+
+    Reader().run()
+    """
+)
+
+
+def reader_data(corpus: Path, cache: Path, out: Path) -> Path:
+    """The corpus as the minimal reader reads it: every article, newest first, and its body."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    from tui.core import config
+    from tui.core.loader import load_body
+    from tui.search.index import SearchIndex
+
+    with SearchIndex.open(config.load(corpus / "config.toml")) as index:
+        index.refresh()
+        newsroom = index.newsroom()
+    sections = [section.id for section in newsroom.sections]
+    articles, bodies = [], []
+    for article in newsroom.articles:
+        bodies.append(load_body(article))
+        meta = "  ".join(part for part in (article.date_text, article.byline) if part)
+        articles.append(
+            {"title": article.title, "meta": meta, "section": sections.index(article.section), "body": len(bodies) - 1}
+        )
+    labels = [section.label for section in newsroom.sections]
+    help_lines = [["j / k", "move"], ["tab", "next pane"], ["enter", "open"], ["[ ]", "previous / next"]]
+    out.write_text(
+        json.dumps(
+            {"sections": labels, "articles": articles, "bodies": bodies, "help": help_lines}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    return out
+
+
+MINIMAL_WALK = [
+    ("pane switch (tab)", "\t"),
+    *[("row move (j)", "j")] * 4,
+    *[("row move (k)", "k")] * 4,
+    ("20 moves typed ahead (j x 20)", "j" * 20),
+    ("20 moves typed ahead (k x 20)", "k" * 20),
+    ("pane switch (enter into the reader)", "\r"),
+    *[("page down (pagedown)", "\x1b[6~")] * 3,
+    *[("next article (])", "]")] * 2,
+    *[("previous article ([)", "[")] * 2,
+    ("pane switch (escape)", "\x1b"),
+    ("pane switch (tab)", "\t"),
+    ("pane switch (escape, kitty keyboard protocol)", "\x1b[27u"),
+    ("pane switch (tab)", "\t"),
+    ("pane switch (shift+tab)", "\x1b[Z"),
+    ("pane switch (shift+tab)", "\x1b[Z"),
+    ("pane switch (escape)", "\x1b"),
+    ("open a section (j in the menu)", "j"),
+    ("open a section (k in the menu)", "k"),
+    ("open help (?)", "?"),
+    ("close help (escape)", "\x1b"),
+    ("open search (/)", "/"),
+    ("search keystroke", "質"),
+    ("search keystroke", "量"),
+    ("close search (escape)", "\x1b"),
+]
+
+
+def minimal_reader_costs(corpus: Path, cache: Path, rounds: int = 3, cols: int = 120, rows: int = 35) -> dict:
+    """The walk of `app_timing.NEWSROOM_WALK` in a minimal reader of Textual widgets."""
+    import tempfile
+
+    from app_timing import log_reads, respond, summarise
+
+    with tempfile.TemporaryDirectory(prefix="minimal-reader-") as work:
+        data = reader_data(corpus, cache, Path(work) / "data.json")
+        samples: dict[str, list] = {}
+        with Terminal([sys.executable, "-c", READER_APP, str(data)], cols=cols, rows=rows) as terminal:
+            log = log_reads(terminal)
+            terminal.wait_for("Search", timeout=120)
+            time.sleep(2.0)
+            for _ in range(rounds):
+                for action, keys in MINIMAL_WALK:
+                    samples.setdefault(action, []).append(respond(terminal, log, keys))
+            pid = terminal.process.pid
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+            peak = int(next(line for line in status if line.startswith("VmHWM")).split()[1]) / 1024
+    return {"actions": summarise(samples), "memory": {"peak_rss_mb": round(peak, 1)}}
+
+
 if __name__ == "__main__":
-    print(repaint_floor())
+    if len(sys.argv) > 1:  # a corpus: the minimal reader's cost per action
+        import tempfile
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        with tempfile.TemporaryDirectory(prefix="minimal-reader-cache-") as cache:
+            print(json.dumps(minimal_reader_costs(Path(sys.argv[1]), Path(cache)), indent=1, ensure_ascii=False))
+    else:
+        print(repaint_floor())
