@@ -87,6 +87,16 @@ async def test_y_in_the_links_list_copies_the_selected_link(tmp_path: Path):
         assert "Copied the link to the clipboard: http://www.xinhuanet.com/a" in notifications(app)
 
 
+async def test_the_palette_over_the_links_list_copies_the_link(tmp_path: Path):
+    write_article(tmp_path, "n/a.md", title="連結", body="看[質檢總局](https://www.aqsiq.gov.cn/)。")
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("tab", "tab", "L", "ctrl+p", *"Copy the link", "enter")
+        await pilot.pause()
+        assert app.clipboard == "https://www.aqsiq.gov.cn/"
+
+
 async def test_a_kiosk_never_copies(tmp_path: Path):
     write_article(tmp_path, "n/a.md", title="連結", body="看[質檢總局](https://www.aqsiq.gov.cn/)。")
     app = build_app(["--content", str(tmp_path), "--kiosk"])

@@ -242,7 +242,17 @@ async def test_keys_can_be_remapped_and_help_and_palette_list_them(tmp_path: Pat
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         help_text = "\n".join(str(static.render()) for static in app.screen.query(".help-group"))
-        for line in ("x ", "Mark read / unread", "M ", "Mark the section read", "u ", "Only unread articles"):
+        for line in (
+            "x ",
+            "Mark read / unread",
+            "M ",
+            "Mark the section read",
+            "u ",
+            "Only unread articles",
+            "Save / unsave (收藏)",
+            "Copy a citation",
+            "Copy the link",
+        ):
             assert line in help_text, help_text
         await pilot.press("escape")
         await pilot.pause()
@@ -368,3 +378,40 @@ async def test_outside_a_kiosk_the_state_dir_holds_the_script_choice_too(tmp_pat
     async with again.run_test(size=(120, 40)) as pilot:
         await started(again, pilot)
         assert again.script_mode.value == "simplified"
+
+
+async def test_search_results_mark_unread_articles_too():
+    from tui.ui.widgets.result_list import ResultList
+
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "enter")  # WANG read
+        await pilot.pause()
+        await pilot.press("slash", *"質量")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.screen.query_one(ResultList)
+        rows = {
+            "".join(cell.text for cell in results.row_lines(index, 80)[0])[2:10]: results.row_lines(index, 80)[0]
+            for index in range(results.row_count)
+        }
+        assert len(rows) == 3
+        for start, cells in rows.items():
+            read = WANG.startswith(start)
+            assert cells[0].text == ("  " if read else "* "), start
+            assert cells[-1].component == ("" if read else "row-list--strong"), start
+
+
+async def test_an_idle_kiosk_lists_every_article_again(tmp_path: Path):
+    from tests.app.test_kiosk import kiosk_config, until
+
+    app = build_app(["--config", str(kiosk_config(tmp_path, idle_seconds=4))])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("enter", "enter", "escape", "u")
+        await pilot.pause()
+        assert app.unread_only
+        app._last_input -= 4  # as if nobody had touched it since
+        await until(pilot, lambda: not app.unread_only)
+        assert [a.title for a in app.screen.query_one(ArticleList).articles] == [WANG, WEI, AQSIQ]

@@ -519,6 +519,7 @@ class NewsroomApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
             self.pop_screen()
         self.set_script_mode(self.start_mode)
+        self.unread_only = False
         self.browse.reset_to_front_page()
         self.attracting = self.kiosk.rotate_seconds > 0
 

@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from tui.chinese.script import ScriptMode
 from tui.core.languages import language_name
 from tui.core.text import clean_line
+from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.script_chooser import DESCRIPTIONS
 
 
@@ -36,6 +37,8 @@ class NewsroomCommands(Provider):
         yield ("Saved articles (收藏)", browse.show_saved, "the articles you saved, newest saved first")
         if app.kiosk is None:
             yield ("Copy a citation", browse.action_copy_citation, "title, byline, date, source and address")
+            if isinstance(self.screen, LinksScreen):  # the palette opened over the links list
+                yield ("Copy the link", self.screen.action_copy_link, "the link selected in the list")
         yield ("Problems", app.action_problems, "files that could not be used")
         yield ("Keys", app.action_help, "every key binding")
 

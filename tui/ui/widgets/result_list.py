@@ -1,10 +1,11 @@
-"""Search results, listed like the article list, with the matches marked."""
+"""Search results, listed like the article list (unread ones bold with a `*`), with the matches marked."""
 
 from __future__ import annotations
 
 from tui.chinese.normalize import find_spans
 from tui.core.model import Newsroom
 from tui.search.index import Hit
+from tui.ui.widgets.article_list import UNREAD_MARK
 from tui.ui.widgets.reader import HighlightTerms
 from tui.ui.widgets.row_list import Cell, RowList
 
@@ -35,6 +36,7 @@ class ResultList(RowList):
         article = self.newsroom.article(hit.article_id) if self.newsroom else None
         if article is None:
             return [[Cell(" " + hit.article_id)], [Cell("")], [Cell("")]]
+        unread = not self.app.reading.is_read(article.id)  # kept by page, whichever version is shown
         article = self.app.shown(article)
         present = self.app.present
         # Marks are found again in the text as shown, so they land on the right
@@ -49,7 +51,10 @@ class ResultList(RowList):
             p for p in (article.date_text, label, present(hit.pinyin, article), present(article.byline, article)) if p
         )
         return [
-            [Cell(" ", width=1), Cell(title, "row-list--strong", marks=tuple(find_spans(title, self.terms)))],
-            [Cell(" ", width=1), Cell(meta, "row-list--dim")],
+            [
+                Cell(f"{UNREAD_MARK} " if unread else "  ", "row-list--strong", width=2),
+                Cell(title, "row-list--strong" if unread else "", marks=tuple(find_spans(title, self.terms))),
+            ],
+            [Cell("  ", width=2), Cell(meta, "row-list--dim")],
             [Cell("   ", width=3), Cell(snippet, marks=tuple(find_spans(snippet, self.terms)))],
         ]
