@@ -1,86 +1,80 @@
-"""Load benchmark for `newsroom serve ssh`: many visitors at once, each browsing.
+"""Crowd benchmark for `newsroom serve ssh` and `newsroom serve web`: how fast visitors are
+seated, how fast keys answer while many are connected, and what each visitor costs in memory.
 
-    python bench/ssh_load.py                  # 32 sessions, 30 keys each, sample newsroom
-    python bench/ssh_load.py --sessions 8 --keys 60 --config path/to/config.toml
+    python bench/ssh_load.py                          # ssh, real OpenSSH clients, sample newsroom
+    python bench/ssh_load.py --server web             # the same through the web server's websocket
+    python bench/ssh_load.py --config CORPUS/config.toml --visitors 24 --idle 100
+    python bench/ssh_load.py --client asyncssh        # without OpenSSH
 
-Starts the SSH server in a subprocess of its own (so the clients' work here does
-not slow it), connects N asyncssh clients at once, and has each one press keys
-(arrows, enter, t, escape) with a short pause between them. For each key it
-measures keystroke-to-screen latency: from sending the key until the client's
-pyte screen (characters and colours) differs from before. Memory is read from
-/proc for every app process the server started: RSS, and PSS, which shares
-pages common to all apps fairly between them and so is the honest cost of
-one more visitor. Not a test: it prints numbers.
+The server runs in a subprocess of its own (so the clients' work here does not slow it), as
+`newsroom serve` runs it: the search index is brought up to date first. Then:
+
+1. one visitor alone, --single times: from starting the client (`ssh -tt` on a pty of its own,
+   or a websocket) to the front page on its screen (the masthead's "N articles");
+2. --visitors clients connecting at once: each one's time to the front page;
+3. while all of them stay connected, each presses --keys keys (sections, articles, the script
+   toggle, searches in Chinese and pinyin initials) about --think seconds apart: latency is from
+   writing a key to the client's screen (pyte: characters and colours) changing;
+4. memory, read from /proc for the server and every process under it: PSS, which shares the
+   pages common to several processes fairly between them, so the sum is the real total. "Per
+   visitor" is the growth of that total from no visitors to all of them, divided by their number;
+5. with --idle N: N visitors connected and left idle, and the total PSS then.
+
+Not a test: it prints numbers. Figures are wall-clock on a shared machine; run it several times.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import os
 import random
+import re
+import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
-import asyncssh
 import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {
-    "down": "\x1b[B",
-    "up": "\x1b[A",
-    "enter": "\r",
-    "escape": "\x1b",
-    "t": "t",
-    "/": "/",
-    "質": "質",
-    "z": "z",
-    "l": "l",
-}
-# A walk that changes the screen at every step: sections, an article, the
-# script, and a search typed in Chinese and in pinyin initials.
-WALK = [
-    "down",
-    "enter",
-    "t",
-    "escape",
-    "/",
-    "質",
-    "escape",
-    "down",
-    "t",
-    "up",
-    "/",
-    "z",
-    "l",
-    "escape",
-    "enter",
-    "t",
-    "escape",
-    "up",
-    "down",
-]
+KEYS = {"down": "\x1b[B", "up": "\x1b[A", "enter": "\r", "escape": "\x1b", "t": "t", "/": "/", "質": "質", "z": "z"}
+# A walk that changes the screen at every step: sections, an article, the script, and a search
+# typed in Chinese and in pinyin initials.
+WALK = ["down", "enter", "t", "escape", "/", "質", "escape", "down", "t", "up", "/", "z", "escape", "enter", "t"]
+FRONT_PAGE = re.compile(r"\d+ articles")
 
 SERVER = """
-import asyncio, sys
+import argparse, asyncio, sys
 from pathlib import Path
-from tui.serve.ssh import SSHOptions, start_ssh_server
+from tui.serve.common import prepare_index
 
-async def main():
-    options = SSHOptions(port=0, host_key=Path(sys.argv[1]), max_sessions=int(sys.argv[2]),
-                         per_ip_per_minute=100000, app_args=("--config", sys.argv[3]))
-    service = await start_ssh_server(options)
+async def main(kind, scratch, config):
+    if kind == "ssh":
+        from tui.serve.ssh import SSHOptions as Options, start_ssh_server as start
+        extra = {"host_key": Path(scratch) / "host_key"}
+    else:
+        from tui.serve.web import WebOptions as Options, start_web_server as start
+        extra = {}
+    options = Options(port=0, max_sessions=1000, per_ip_per_minute=0, app_args=("--config", config), **extra)
+    if hasattr(options, "max_per_address"):
+        options = Options(**{**options.__dict__, "max_per_address": 0})
+    service = await start(options)
     print(service.port, flush=True)
     try:
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until stdin closes
     finally:
         await service.close()
 
-asyncio.run(main())
+kind, scratch, config = sys.argv[1:4]
+prepare_index(argparse.Namespace(config=config, content=None))
+asyncio.run(main(kind, scratch, config))
 """
 
 
@@ -93,63 +87,28 @@ def fingerprint(screen: pyte.Screen) -> int:
     )
 
 
-class Visitor:
+class Client:
+    """A visitor: what it was sent, drawn into a pyte screen."""
+
     def __init__(self, number: int, cols: int, rows: int) -> None:
         self.number = number
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.updated = asyncio.Event()
-        self.latencies: dict[str, list[float]] = {key: [] for key in KEYS}
+        self.latencies: list[float] = []
         self.unchanged = 0
-        self.startup: float | None = None
+        self.seated: float | None = None  # seconds from connecting to the front page
+
+    def feed(self, data: bytes) -> None:
+        self.stream.feed(data)
+        self.updated.set()
 
     def text(self) -> str:
         return "\n".join(
             "".join(self.screen.buffer[y][x].data for x in range(self.screen.columns)) for y in range(self.screen.lines)
         )
 
-    async def run(self, port: int, keys: int, think: float, ready: asyncio.Barrier | None) -> None:
-        started = time.monotonic()
-        async with asyncssh.connect(
-            "127.0.0.1", port, username=f"bench{self.number}", known_hosts=None, client_keys=None, agent_path=None
-        ) as conn:
-            process = await conn.create_process(
-                term_type="xterm-256color", term_size=(self.screen.columns, self.screen.lines), encoding=None
-            )
-            reader = asyncio.ensure_future(self._read(process))
-            try:
-                while "王岐山" not in self.text():
-                    if time.monotonic() - started > 60:
-                        raise RuntimeError(f"session {self.number}: no front page after 60 s")
-                    await self._next_update(1.0)
-                self.startup = time.monotonic() - started
-                await asyncio.sleep(1.0)  # let the first paint settle
-                rng = random.Random(self.number)
-                for step in range(keys):
-                    key = WALK[step % len(WALK)]
-                    before = fingerprint(self.screen)
-                    self.updated.clear()
-                    sent = time.monotonic()
-                    process.stdin.write(KEYS[key].encode())
-                    deadline = sent + 3.0
-                    while fingerprint(self.screen) == before:
-                        if not await self._next_update(deadline - time.monotonic()):
-                            break
-                    else:
-                        self.latencies[key].append(time.monotonic() - sent)
-                        await asyncio.sleep(think * (0.5 + rng.random()))
-                        continue
-                    self.unchanged += 1
-            finally:
-                process.close()
-                reader.cancel()
-
-    async def _read(self, process) -> None:
-        while data := await process.stdout.read(65536):
-            self.stream.feed(data)
-            self.updated.set()
-
-    async def _next_update(self, timeout: float) -> bool:
+    async def next_update(self, timeout: float) -> bool:
         if timeout <= 0:
             return False
         try:
@@ -159,9 +118,138 @@ class Visitor:
         self.updated.clear()
         return True
 
+    async def visit(self, port: int) -> None:
+        """Connect, and wait for the front page."""
+        started = time.monotonic()
+        await self.connect(port)
+        while not FRONT_PAGE.search(self.text().split("\n", 1)[0]):
+            if time.monotonic() - started > 120:
+                raise RuntimeError(f"visitor {self.number}: no front page after 120 s:\n{self.text()}")
+            await self.next_update(1.0)
+        self.seated = time.monotonic() - started
 
-def children(pid: int) -> list[int]:
-    found = []
+    async def browse(self, keys: int, think: float) -> None:
+        rng = random.Random(self.number)
+        await asyncio.sleep(think * rng.random())  # not all in step
+        for step in range(keys):
+            before = fingerprint(self.screen)
+            self.updated.clear()
+            sent = time.monotonic()
+            self.send(KEYS[WALK[step % len(WALK)]].encode())
+            deadline = sent + 5.0
+            while fingerprint(self.screen) == before:
+                if not await self.next_update(deadline - time.monotonic()):
+                    self.unchanged += 1
+                    break
+            else:
+                self.latencies.append(time.monotonic() - sent)
+            await asyncio.sleep(think * (0.5 + rng.random()))
+
+    async def connect(self, port: int) -> None:
+        raise NotImplementedError
+
+    def send(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+class OpenSSHClient(Client):
+    """`ssh -tt` on a pseudo-terminal of its own, as a person's terminal runs it."""
+
+    async def connect(self, port: int) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.screen.lines, self.screen.columns, 0, 0))
+        self.process = subprocess.Popen(
+            ["ssh", "-tt", "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"]
+            + ["-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-p", str(port), f"bench{self.number}@127.0.0.1"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            env={"PATH": os.environ["PATH"], "HOME": os.environ["HOME"], "TERM": "xterm-256color", "LANG": "C.UTF-8"},
+        )
+        os.close(slave)
+        os.set_blocking(self.master, False)
+        asyncio.get_running_loop().add_reader(self.master, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            self.feed(os.read(self.master, 65536))
+        except BlockingIOError:
+            pass
+        except OSError:
+            asyncio.get_running_loop().remove_reader(self.master)
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    async def close(self) -> None:
+        asyncio.get_running_loop().remove_reader(self.master)
+        self.process.terminate()
+        await asyncio.get_running_loop().run_in_executor(None, self.process.wait)
+        os.close(self.master)
+
+
+class AsyncSSHClient(Client):
+    async def connect(self, port: int) -> None:
+        import asyncssh
+
+        self.conn = await asyncssh.connect(
+            "127.0.0.1", port, username=f"bench{self.number}", known_hosts=None, client_keys=None, agent_path=None
+        )
+        self.process = await self.conn.create_process(
+            term_type="xterm-256color", term_size=(self.screen.columns, self.screen.lines), encoding=None
+        )
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        while data := await self.process.stdout.read(65536):
+            self.feed(data)
+
+    def send(self, data: bytes) -> None:
+        self.process.stdin.write(data)
+
+    async def close(self) -> None:
+        self.conn.abort()
+        self.reader.cancel()
+
+
+class WebClient(Client):
+    """The websocket protocol the page's script speaks (textual-serve)."""
+
+    async def connect(self, port: int) -> None:
+        import aiohttp
+
+        self.session = aiohttp.ClientSession()
+        url = f"http://127.0.0.1:{port}"
+        self.websocket = await self.session.ws_connect(
+            f"{url}/ws?width={self.screen.columns}&height={self.screen.lines}", headers={"Origin": url}
+        )
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        import aiohttp
+
+        async for message in self.websocket:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.feed(message.data)
+
+    def send(self, data: bytes) -> None:
+        asyncio.ensure_future(self.websocket.send_json(["stdin", data.decode()]))
+
+    async def close(self) -> None:
+        await self.websocket.close()
+        self.reader.cancel()
+        await self.session.close()
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+def process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -169,26 +257,30 @@ def children(pid: int) -> list[int]:
                     fields = file.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry))
-    return found
+            if fields[0] != "Z":
+                parents[int(entry)] = int(fields[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
 
 
-def memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) in kB."""
-    rss = pss = 0
-    with open(f"/proc/{pid}/status") as file:
-        for line in file:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
+def pss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as file:
-            for line in file:
-                if line.startswith("Pss:"):
-                    pss = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, pss
+            return next(int(line.split()[1]) for line in file if line.startswith("Pss:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+def tree_pss(root: int) -> tuple[float, list[float]]:
+    """The PSS of the server and everything under it, and of each process in it."""
+    each = [pss_mb(pid) for pid in process_tree(root)]
+    return sum(each), each
+
+
+# --- the run ---------------------------------------------------------------------------------
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -196,108 +288,140 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def ms(value: float) -> str:
-    return f"{value * 1000:7.1f}"
+def summary(values: list[float], scale: float = 1.0, unit: str = "s") -> str:
+    if not values:
+        return "-"
+    return (
+        f"median {statistics.median(values) * scale:.2f} {unit}, p95 {percentile(values, 0.95) * scale:.2f}, "
+        f"min {min(values) * scale:.2f}, max {max(values) * scale:.2f} (n={len(values)})"
+    )
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used by the server and everything under it (ended processes included)."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def settle(server_pid: int) -> None:
+    """Wait (bounded) until no process under the server is starting or ending."""
+    deadline = time.monotonic() + 60
+    baseline = len(process_tree(server_pid))
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        now = len(process_tree(server_pid))
+        if now == baseline:
+            break
+        baseline = now
 
 
 async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
-    visitors = [Visitor(n, args.cols, args.rows) for n in range(args.sessions)]
-    sampled: dict[int, tuple[int, int]] = {}
+    kinds = {"openssh": OpenSSHClient, "asyncssh": AsyncSSHClient, "web": WebClient}
+    make = kinds["web" if args.server == "web" else args.client]
+    numbers = iter(range(1_000_000))
 
-    async def sample_memory() -> None:  # while everyone is browsing: the largest each app got
-        while True:
-            await asyncio.sleep(1.0)
-            for pid in children(server_pid):
-                try:
-                    rss, pss = memory_kb(pid)
-                except OSError:
-                    continue
-                old = sampled.get(pid, (0, 0))
-                sampled[pid] = (max(old[0], rss), max(old[1], pss))
+    await asyncio.sleep(1.0)
+    empty, _ = tree_pss(server_pid)
+    print(f"\nnewsroom serve {args.server} ({make.__name__}), {args.cols}x{args.rows}, {args.config}")
+    print(f"  server with no visitors: {empty:.0f} MB PSS ({len(process_tree(server_pid))} processes)")
 
-    sampler = asyncio.ensure_future(sample_memory())
+    alone = []
+    for _ in range(args.single):
+        client = make(next(numbers), args.cols, args.rows)
+        await client.visit(port)
+        alone.append(client.seated)
+        await client.close()
+        await asyncio.sleep(1.0)
+    print(f"  one visitor alone, to the front page: {summary(alone)}")
+
+    await settle(server_pid)
+    crowd = [make(next(numbers), args.cols, args.rows) for _ in range(args.visitors)]
     started = time.monotonic()
-    results = await asyncio.gather(
-        *(v.run(port, args.keys, args.think, None) for v in visitors), return_exceptions=True
-    )
-    elapsed = time.monotonic() - started
-    sampler.cancel()
-    failures = [r for r in results if isinstance(r, BaseException)]
-    with open(f"/proc/{server_pid}/status") as file:
-        server_rss = next(int(line.split()[1]) for line in file if line.startswith("VmHWM:"))
-
+    results = await asyncio.gather(*(c.visit(port) for c in crowd), return_exceptions=True)
+    everyone = time.monotonic() - started
+    failed = [r for r in results if isinstance(r, BaseException)]
+    seated = [c.seated for c in crowd if c.seated is not None]
+    print(f"  {args.visitors} visitors at once, to the front page: {summary(seated)}; all in {everyone:.1f} s")
+    if failed:
+        print(f"  {len(failed)} failed: {failed[0]!r}")
+    await settle(server_pid)
+    seated_total, seated_each = tree_pss(server_pid)
     print(
-        f"\nnewsroom serve ssh: {args.sessions} concurrent sessions, {args.keys} keys each, "
-        f"{args.cols}x{args.rows}, think time ~{args.think:.2f} s   ({elapsed:.1f} s in all)"
+        f"  with {args.visitors} seated: {seated_total:.0f} MB PSS in all, "
+        f"{(seated_total - empty) / max(1, len(seated)):.1f} MB per visitor; "
+        f"largest process {max(seated_each):.0f} MB"
     )
-    if failures:
-        print(f"  {len(failures)} session(s) failed: {failures[0]!r}")
-    startups = [v.startup for v in visitors if v.startup is not None]
-    if startups:
-        print(f"  connect to front page: median {statistics.median(startups):.2f} s, max {max(startups):.2f} s")
-    print(f"\n  {'key':<10}{'n':>6}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
-    every = []
-    for key in KEYS:
-        values = [x for v in visitors for x in v.latencies[key]]
-        every += values
-        if values:
-            print(
-                f"  {key:<10}{len(values):>6}{ms(statistics.median(values)):>11}{ms(percentile(values, 0.95)):>9}"
-                f"{ms(max(values)):>9}"
-            )
-    if every:
+
+    if args.keys:
+        await asyncio.gather(*(c.browse(args.keys, args.think) for c in crowd if c.seated is not None))
+        latencies = [x for c in crowd for x in c.latencies]
+        print(f"  keys while all {args.visitors} are connected: {summary(latencies, 1000, 'ms')}")
+        print(f"  keys with no screen change within 5 s: {sum(c.unchanged for c in crowd)}")
+        browsed_total, browsed_each = tree_pss(server_pid)
         print(
-            f"  {'all':<10}{len(every):>6}{ms(statistics.median(every)):>11}{ms(percentile(every, 0.95)):>9}"
-            f"{ms(max(every)):>9}"
+            f"  after browsing: {browsed_total:.0f} MB PSS in all, "
+            f"{(browsed_total - empty) / max(1, len(seated)):.1f} MB per visitor; "
+            f"largest process {max(browsed_each):.0f} MB"
         )
-    unchanged = sum(v.unchanged for v in visitors)
-    print(f"  keys with no screen change within 3 s: {unchanged}")
-    if sampled:
-        rss = [r / 1024 for r, _ in sampled.values()]
-        pss = [p / 1024 for _, p in sampled.values()]
-        print(f"\n  memory per app ({len(sampled)} apps, peak while browsing):")
-        print(f"  {'':<10}{'median MB':>11}{'max MB':>9}{'total MB':>10}")
-        print(f"  {'RSS':<10}{statistics.median(rss):>11.1f}{max(rss):>9.1f}{sum(rss):>10.1f}")
-        if any(pss):
-            print(f"  {'PSS':<10}{statistics.median(pss):>11.1f}{max(pss):>9.1f}{sum(pss):>10.1f}")
-    print(f"  server process peak RSS: {server_rss / 1024:.1f} MB")
+    await asyncio.gather(*(c.close() for c in crowd), return_exceptions=True)
+
+    if args.idle:
+        await settle(server_pid)
+        idle = [make(next(numbers), args.cols, args.rows) for _ in range(args.idle)]
+        for batch in range(0, len(idle), 10):  # ten at a time: a crowd over a few seconds
+            await asyncio.gather(*(c.visit(port) for c in idle[batch : batch + 10]), return_exceptions=True)
+        await settle(server_pid)
+        total, _ = tree_pss(server_pid)
+        sat = sum(1 for c in idle if c.seated is not None)
+        print(f"  {sat} idle visitors: {total:.0f} MB PSS in all ({(total - empty) / max(1, sat):.1f} MB each)")
+        await asyncio.gather(*(c.close() for c in idle), return_exceptions=True)
+    print(f"  CPU used by the server and its apps: {tree_cpu(server_pid):.0f} s")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=32)
-    parser.add_argument("--keys", type=int, default=30, help="keys each session presses")
-    parser.add_argument("--think", type=float, default=0.3, help="mean pause between keys, seconds")
-    parser.add_argument("--cols", type=int, default=100)
-    parser.add_argument("--rows", type=int, default=30)
+    parser.add_argument("--server", choices=("ssh", "web"), default="ssh")
+    parser.add_argument(
+        "--client", choices=("openssh", "asyncssh"), default="openssh" if shutil.which("ssh") else "asyncssh"
+    )
+    parser.add_argument("--single", type=int, default=5, help="times one visitor alone connects")
+    parser.add_argument("--visitors", type=int, default=24, help="visitors connecting at once")
+    parser.add_argument("--keys", type=int, default=20, help="keys each of them presses")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between one visitor's keys, seconds")
+    parser.add_argument("--idle", type=int, default=0, help="idle visitors to seat at the end (0: none)")
+    parser.add_argument("--cols", type=int, default=120)
+    parser.add_argument("--rows", type=int, default=35)
     parser.add_argument("--config", default=str(ROOT / "config.toml"))
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
-        env = {**os.environ, "HOME": scratch, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "HOME": scratch, "XDG_CACHE_HOME": str(Path(scratch) / "cache"), "PYTHONPATH": str(ROOT)}
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(Path(scratch) / "host_key"), str(args.sessions), args.config],
+            [sys.executable, "-c", SERVER, args.server, scratch, str(Path(args.config).resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
             text=True,
         )
-        begun, wall = os.times(), time.monotonic()
+        wall = time.monotonic()
         try:
             port = int(server.stdout.readline())
             asyncio.run(measure(port, server.pid, args))
         finally:
             server.stdin.close()  # the server stops and ends every app
             try:
-                server.wait(timeout=30)
+                server.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 server.kill()
-        ended, wall = os.times(), time.monotonic() - wall
-        clients = ended.user + ended.system - begun.user - begun.system
-        served = ended.children_user + ended.children_system - begun.children_user - begun.children_system
         print(
-            f"  CPU over {wall:.0f} s on {os.cpu_count()} CPUs: server and apps {served:.0f} s, "
-            f"these benchmark clients {clients:.0f} s (they share the machine)"
+            f"  {time.monotonic() - wall:.0f} s in all; load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
         )
     return 0
 

@@ -22,6 +22,11 @@ class DrawnScreen:
     def __init__(self, cols: int, rows: int) -> None:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()  # every byte sent, as sent
+
+    def feed(self, data: bytes) -> None:
+        self.raw += data
+        self.stream.feed(data)
 
     def text(self) -> str:
         return screen_text(self.screen)
@@ -82,6 +87,7 @@ time.sleep(300)
 
 
 def stand_in_app(monkeypatch, module, delay: float, what: str, *, web: bool = False) -> None:
-    """Serve a stand-in instead of the newsroom from `module` (tui.serve.ssh or tui.serve.web)."""
+    """Serve a stand-in instead of the newsroom from `module` (tui.serve.ssh or tui.serve.web),
+    to a server started with warm=False (a new process per visitor, from `app_command`)."""
     code = _WEB_APP if web else _TERMINAL_APP
     monkeypatch.setattr(module, "app_command", lambda app_args=(): [sys.executable, "-c", code, str(delay), what])

@@ -10,11 +10,14 @@ import asyncio
 import fcntl
 import logging
 import os
+import re
 import shutil
 import signal
+import socket
 import stat
 import struct
 import subprocess
+import sys
 import termios
 import time
 from pathlib import Path
@@ -24,7 +27,7 @@ import pytest
 asyncssh = pytest.importorskip("asyncssh")
 pyte = pytest.importorskip("pyte")
 
-from tests.conftest import SAMPLE_CONFIG  # noqa: E402
+from tests.conftest import SAMPLE_CONFIG, write_article  # noqa: E402
 from tests.serve.conftest import (  # noqa: E402
     HEADLINE,
     SIMPLIFIED_TITLE,
@@ -49,16 +52,18 @@ class Visitor(DrawnScreen):
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def connect(cls, port: int, cols: int = 80, rows: int = 24, **options) -> Visitor:
+    async def connect(
+        cls, port: int, cols: int = 80, rows: int = 24, term: str = "xterm-256color", **options
+    ) -> Visitor:
         conn = await asyncssh.connect(
             "127.0.0.1", port, username="visitor", known_hosts=None, client_keys=None, agent_path=None, **options
         )
-        process = await conn.create_process(term_type="xterm-256color", term_size=(cols, rows), encoding=None)
+        process = await conn.create_process(term_type=term, term_size=(cols, rows), encoding=None)
         return cls(conn, process, cols, rows)
 
     async def _read(self) -> None:
         while data := await self.process.stdout.read(65536):
-            self.stream.feed(data)
+            self.feed(data)
             self.changes += 1
 
     def send(self, data: str) -> None:
@@ -112,8 +117,8 @@ async def serve(tmp_path):
         assert await gone(pid), f"app {pid} outlived its server"
 
 
-async def visit(serve, service, cols: int = 80, rows: int = 24) -> Visitor:
-    visitor = await Visitor.connect(service.port, cols, rows)
+async def visit(serve, service, cols: int = 80, rows: int = 24, port: int | None = None) -> Visitor:
+    visitor = await Visitor.connect(port or service.port, cols, rows)
     serve.visitors.append(visitor)
     return visitor
 
@@ -178,12 +183,26 @@ async def test_the_app_gets_a_fresh_environment(serve, monkeypatch):
     serve.visitors.append(visitor)
     await visitor.wait_for(HEADLINE)
     (pid,) = service.app_pids()
-    with open(f"/proc/{pid}/environ", "rb") as file:
-        env = dict(item.split(b"=", 1) for item in file.read().split(b"\0") if item)
-    assert b"SERVER_SECRET" not in env
-    assert env[b"TERM"] == b"xterm-256color" and env[b"LANG"] == b"C.UTF-8"
-    assert env[b"HOME"] != os.environ["HOME"].encode() and env[b"XDG_STATE_HOME"].startswith(env[b"HOME"])
+    with open(f"/proc/{pid}/environ", "rb") as file:  # what its process began with
+        assert b"SERVER_SECRET" not in file.read() and os.environ["SERVER_SECRET"] == "hunter2"
+    home = app_home(pid)  # its working directory: a throwaway HOME of its own
+    assert home.name.startswith("newsroom-session-") and str(home) != os.environ["HOME"]
+    assert (home / "state").is_dir()
     assert os.getpgid(pid) == pid and os.getsid(pid) == pid  # its own session and process group
+
+
+@pytest.mark.parametrize("term, colours", [("xterm-256color", True), ("xterm", False)])
+async def test_the_visitors_terminal_type_reaches_the_app(serve, term, colours):
+    # The app learns TERM from the environment the server gives it: "xterm" has 16 colours.
+    service = await serve()
+    visitor = await Visitor.connect(service.port, term=term)
+    serve.visitors.append(visitor)
+    await visitor.wait_for(HEADLINE)
+    assert (b"38;5;" in visitor.raw) == colours  # a 256-colour foreground
+
+
+def app_home(pid: int) -> Path:
+    return Path(os.readlink(f"/proc/{pid}/cwd"))
 
 
 # --- what is refused ------------------------------------------------------------------
@@ -304,9 +323,8 @@ async def test_a_dropped_connection_leaves_no_process(serve):
     visitor = await visit(serve, service)
     await visitor.wait_for(HEADLINE)
     (pid,) = service.app_pids()
-    with open(f"/proc/{pid}/environ", "rb") as file:
-        home = Path(next(item[5:] for item in file.read().split(b"\0") if item.startswith(b"HOME=")).decode())
-    assert home.is_dir()
+    home = app_home(pid)
+    assert home.is_dir() and home.name.startswith("newsroom-session-")
     visitor.conn.abort()  # no goodbye: the socket just closes
     assert await gone(pid, timeout=6)
     deadline = time.monotonic() + 15
@@ -344,7 +362,7 @@ async def test_the_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, m
     # could not type yet, must still get the newsroom, then the idle timeout from then on.
     caplog.set_level(logging.INFO, logger="newsroom.serve")
     stand_in_app(monkeypatch, ssh, delay=2.0, what="THE NEWSROOM")
-    service = await serve(idle_timeout=1.0)
+    service = await serve(idle_timeout=1.0, warm=False)
     visitor = await visit(serve, service)
     await visitor.wait_for("THE NEWSROOM")
     await visitor.wait_for("no input for 1 seconds", timeout=8)
@@ -359,7 +377,7 @@ async def test_the_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, m
 async def test_the_goodbye_is_seen_after_an_unfinished_escape_sequence(serve, monkeypatch, unfinished):
     # An app ended mid-write leaves the terminal inside a sequence that would swallow the goodbye.
     stand_in_app(monkeypatch, ssh, delay=0, what="THE NEWSROOM" + unfinished)
-    service = await serve(idle_timeout=1.0)
+    service = await serve(idle_timeout=1.0, warm=False)
     visitor = await visit(serve, service)
     await visitor.wait_for("THE NEWSROOM")
     await visitor.wait_for("no input for 1 seconds", timeout=8)
@@ -368,7 +386,7 @@ async def test_the_goodbye_is_seen_after_an_unfinished_escape_sequence(serve, mo
 async def test_the_goodbye_is_wrapped_to_a_narrow_terminal(serve, monkeypatch):
     # Textual turns line wrapping off; the goodbye must still be read whole at 20 columns.
     stand_in_app(monkeypatch, ssh, delay=0, what="\x1b[?7lNARROW")
-    service = await serve(idle_timeout=1.0)
+    service = await serve(idle_timeout=1.0, warm=False)
     visitor = await visit(serve, service, cols=20, rows=6)
     await visitor.wait_for("NARROW")
     await visitor.wait_for("1 seconds.", timeout=8)
@@ -379,7 +397,7 @@ async def test_the_goodbye_is_wrapped_to_a_narrow_terminal(serve, monkeypatch):
 
 async def test_the_goodbye_comes_before_the_exit_status(serve, monkeypatch):
     stand_in_app(monkeypatch, ssh, delay=0, what="THE NEWSROOM")
-    service = await serve(idle_timeout=1.0)
+    service = await serve(idle_timeout=1.0, warm=False)
     visitor = await visit(serve, service)
     await asyncio.wait_for(visitor.process.wait_closed(), 10)
     await asyncio.wait_for(visitor._reader, 5)  # everything sent has been drawn
@@ -544,3 +562,199 @@ async def test_a_connection_without_a_session_is_closed(serve):
         await asyncio.wait_for(conn.wait_closed(), 5)  # it never asked for a session: closed after 1 s
     finally:
         conn.close()
+
+
+# --- the warm parent: one process loaded once, a fork per visitor ---------------------------
+
+
+def parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as file:
+        return int(file.read().rsplit(")", 1)[1].split()[1])
+
+
+async def test_every_app_is_forked_by_the_one_warm_parent(serve):
+    service = await serve()
+    first, second = await visit(serve, service), await visit(serve, service)
+    await first.wait_for(HEADLINE)
+    await second.wait_for(HEADLINE)
+    warm = service.warm.current.process.pid
+    assert parent_of(warm) == os.getpid()  # the server's child, and the apps are its children
+    assert [parent_of(pid) for pid in service.app_pids()] == [warm, warm]
+    for pid in service.app_pids():  # each still in its own session and process group
+        assert os.getpgid(pid) == pid and os.getsid(pid) == pid
+
+
+async def test_one_visitors_crash_leaves_the_others_alone(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    service = await serve()
+    crashing = await visit(serve, service)
+    await crashing.wait_for(HEADLINE)
+    (crashing_pid,) = service.app_pids()
+    other = await visit(serve, service)
+    await other.wait_for(HEADLINE)
+    os.kill(crashing_pid, signal.SIGKILL)
+    await asyncio.wait_for(crashing.process.wait_closed(), 10)
+    assert "app crashed (signal 9)" in caplog.text
+    assert crashing_pid not in service.app_pids() and service.warm.current.alive
+    other.send("t")  # the other visitor's app goes on
+    await other.wait_for(SIMPLIFIED_TITLE)
+    third = await visit(serve, service)  # and the warm parent still seats newcomers
+    await third.wait_for(HEADLINE)
+
+
+def _ppid(pid: int) -> int:
+    try:
+        return parent_of(pid)
+    except OSError:
+        return 0
+
+
+async def test_a_warm_parent_that_dies_takes_its_apps_along_and_is_replaced(serve, caplog):
+    caplog.set_level(logging.INFO, logger="newsroom.serve")
+    service = await serve()
+    visitor = await visit(serve, service)
+    await visitor.wait_for(HEADLINE)
+    (pid,) = service.app_pids()
+    old = service.warm.current.process.pid
+    os.kill(old, signal.SIGKILL)
+    assert await gone(pid)  # the kernel ends an app whose warm parent is gone: no orphans
+    await asyncio.wait_for(visitor.process.wait_closed(), 10)
+    newcomer = await visit(serve, service)
+    await newcomer.wait_for(HEADLINE)
+    assert service.warm.current.process.pid != old
+
+
+SERVER = """
+import asyncio, sys
+from pathlib import Path
+from tui.serve.ssh import SSHOptions, start_ssh_server
+
+async def main():
+    service = await start_ssh_server(SSHOptions(port=0, host_key=Path(sys.argv[1]), app_args=("--config", sys.argv[2])))
+    print(service.port, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+async def test_a_server_killed_outright_leaves_no_process_behind(tmp_path):
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(tmp_path / "host_key"), str(SAMPLE_CONFIG)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    try:
+        port = int(await asyncio.get_running_loop().run_in_executor(None, server.stdout.readline))
+        visitor = await Visitor.connect(port)
+        try:
+            await visitor.wait_for(HEADLINE)
+            left = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc"))) if alive(pid)]
+            tree = {server.pid}
+            while grown := {pid for pid in left if _ppid(pid) in tree} - tree:
+                tree |= grown
+            assert len(tree) >= 3  # the server, its warm parent, and the visitor's app
+            server.kill()  # no clean-up of its own at all
+            server.wait(timeout=10)
+            for pid in tree - {server.pid}:
+                assert await gone(pid), f"process {pid} outlived its server"
+        finally:
+            await visitor.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
+async def test_new_articles_reach_the_next_visitors(serve, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_CONFIG.parent / "content", site / "content")
+    shutil.copy(SAMPLE_CONFIG, site / "config.toml")
+    service = await serve(app_args=("--config", str(site / "config.toml")))
+    first = await visit(serve, service)
+    await first.wait_for("3 articles")
+    write_article(site / "content", "news/fresh.md", title="新到的文章", date='"2030-01-01"')
+    deadline = time.monotonic() + 30  # the warm parent looks at the folder every few seconds
+    while True:
+        visitor = await visit(serve, service)
+        await visitor.wait_for("articles")
+        if "4 articles" in visitor.text():
+            break
+        assert time.monotonic() < deadline, visitor.text()
+        await visitor.close()
+        await asyncio.sleep(1.0)
+    await visitor.wait_for("新到的文章")
+
+
+# --- beyond one machine: servers behind HAProxy (docs/DEPLOY.md) ----------------------------
+
+HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin:/sbin")
+
+
+def need_haproxy() -> None:
+    """May be skipped on a machine without HAProxy, never in CI (.ci/run installs it)."""
+    if HAPROXY is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the HAProxy test, but haproxy is missing (.ci/run installs it with apt-get)")
+        pytest.skip("no haproxy installed (CI installs it: see .ci/run)")
+
+
+def deploy_config(listen: int, boxes: list[int]) -> str:
+    """docs/DEPLOY.md's HAProxy configuration, on 127.0.0.1 with these ports."""
+    doc = (SAMPLE_CONFIG.parent / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    config = re.search(r"```haproxy\n(.*?)```", doc, re.S).group(1)
+    config = re.sub(r"bind \S+", f"bind 127.0.0.1:{listen}", config)
+    ports = iter(boxes)
+    config = re.sub(r"(server \S+) \S+:\d+", lambda match: f"{match[1]} 127.0.0.1:{next(ports)}", config)
+    assert next(ports, None) is None  # one server line for each box
+    return "global\n    log stdout format raw local0\n\n" + config
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_sessions_land_on_both_servers_behind_haproxy(serve, tmp_path):
+    need_haproxy()
+    boxes = []
+    for name in ("box1", "box2"):  # each over its own copy of the content, so its own index
+        site = tmp_path / name
+        shutil.copytree(SAMPLE_CONFIG.parent / "content", site / "content")
+        shutil.copy(SAMPLE_CONFIG, site / "config.toml")
+        boxes.append(
+            await serve(app_args=("--config", str(site / "config.toml")), max_per_address=0, per_ip_per_minute=0)
+        )
+    listen = free_port()
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(deploy_config(listen, [box.port for box in boxes]), encoding="utf-8")
+    proxy = subprocess.Popen(
+        [HAPROXY, "-db", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:  # until the proxy listens
+            assert proxy.poll() is None, proxy.stderr.read().decode()
+            try:
+                with socket.create_connection(("127.0.0.1", listen), timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "HAProxy never listened"
+                await asyncio.sleep(0.1)
+        visitors = []
+        for _ in range(4):  # one at a time: leastconn alternates
+            visitor = await visit(serve, boxes[0], port=listen)
+            await visitor.wait_for(HEADLINE)
+            visitors.append(visitor)
+        assert [len(box.app_pids()) for box in boxes] == [2, 2]  # seated on both boxes
+        with pytest.raises((asyncssh.Error, ConnectionError, OSError)):  # a fifth from one address: refused
+            await visit(serve, boxes[0], port=listen)
+    finally:
+        proxy.terminate()
+        try:
+            proxy.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proxy.kill()
+            proxy.wait(timeout=10)

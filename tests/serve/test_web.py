@@ -69,7 +69,7 @@ class Browser(DrawnScreen):
     async def _read(self) -> None:
         async for message in self.websocket:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.stream.feed(message.data)
+                self.feed(message.data)
 
     async def type(self, keys: str) -> None:
         await self.websocket.send_json(["stdin", keys])
@@ -223,17 +223,34 @@ async def test_malformed_and_deeply_nested_messages_are_ignored(serve, caplog):
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
+async def test_web_apps_are_forked_by_the_warm_parent(serve):
+    service = await serve()
+    browser = await Browser.open(service.url, service.url)
+    try:
+        await browser.wait_for(HEADLINE)
+        (pid,) = service.app_pids()
+        with open(f"/proc/{pid}/stat") as file:
+            parent = int(file.read().rsplit(")", 1)[1].split()[1])
+        assert parent == service.server.warm.current.process.pid != os.getpid()
+        assert os.getpgid(pid) == pid and os.getsid(pid) == pid
+        await browser.type("t")  # keys come through its pipes
+        await browser.wait_for(SIMPLIFIED_TITLE)
+    finally:
+        await browser.close()
+    assert await gone(pid)
+
+
 async def test_terminal_sizes_are_clamped(serve):
     service = await serve()
     browser = await Browser.open(service.url, service.url, cols=5, rows=2)
-    browser.screen.resize(6, 20)  # the smallest size the server allows
+    browser.screen.resize(24, 80)  # room to see whether the app draws beyond the smallest size allowed
     try:
         await browser.wait_for("質量")
+        rows = browser.text().splitlines()
+        assert rows[5].strip() and not any(row.strip() for row in rows[6:])  # 6 rows drawn, the last one too
+        assert not any(row[20:].strip() for row in rows)  # and 20 columns
         (pid,) = service.app_pids()
-        with open(f"/proc/{pid}/environ", "rb") as file:
-            env = dict(item.split(b"=", 1) for item in file.read().split(b"\0") if item)
-        assert env[b"COLUMNS"] == b"20" and env[b"ROWS"] == b"6"
-        assert env[b"HOME"] != os.environ["HOME"].encode()
+        assert os.readlink(f"/proc/{pid}/cwd") != os.environ["HOME"]
     finally:
         await browser.close()
 
@@ -254,7 +271,7 @@ async def test_an_idle_browser_is_told_why_and_disconnected(serve, caplog):
 async def test_the_web_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, monkeypatch):
     caplog.set_level(logging.INFO, logger="newsroom.serve")
     stand_in_app(monkeypatch, web, delay=2.0, what="THE NEWSROOM", web=True)
-    service = await serve(idle_timeout=1.0)
+    service = await serve(idle_timeout=1.0, warm=False)
     browser = await Browser.open(service.url, service.url)
     try:
         await browser.wait_for("THE NEWSROOM")
@@ -291,7 +308,7 @@ def test_ci_installs_the_real_browser_before_running_the_tests():
     installs = [number for number, line in enumerate(ci) if "apt-get install" in line]
     updates = [number for number, line in enumerate(ci) if "apt-get update" in line]
     assert updates and installs and updates[0] < installs[0] < tests
-    assert {"chromium", "fonts-noto-cjk"} <= set(" ".join(ci[n] for n in installs).split())
+    assert {"chromium", "fonts-noto-cjk", "haproxy", "openssh-client"} <= set(" ".join(ci[n] for n in installs).split())
     assert any(line.startswith("export CI=") for line in ci[:tests])
 
 

@@ -46,6 +46,7 @@ from tui.serve.common import (
     safe_term,
     seats_taken,
 )
+from tui.serve.warm import ForkedApp, WarmParents
 
 log = logging.getLogger("newsroom.serve")
 
@@ -81,7 +82,7 @@ def _take_controlling_terminal() -> None:  # in the child, after setsid(), befor
 class AppTerminal:
     """The kiosk app running on a new pty; the pty master is read on the event loop."""
 
-    def __init__(self, process: asyncio.subprocess.Process, master: int) -> None:
+    def __init__(self, process: asyncio.subprocess.Process | ForkedApp, master: int) -> None:
         self.process = process
         self.master = master
         self.on_output: Callable[[bytes], None] = lambda data: None
@@ -90,6 +91,33 @@ class AppTerminal:
         self._loop = asyncio.get_running_loop()
         self._pending = bytearray()
         self._reading = False
+
+    @classmethod
+    async def fork(
+        cls,
+        warm: WarmParents,
+        env: dict[str, str],
+        cwd: Path,
+        cols: int,
+        rows: int,
+        ready_fd: int,
+        args: Sequence[str] = (),
+    ) -> AppTerminal:
+        """The app forked by the server's warm parent on a new pty (`args`: the visitor's own)."""
+        master, slave = os.openpty()
+        try:
+            _set_size(slave, cols, rows)
+            _no_signal_keys(slave)
+            process = await warm.spawn("pty", env, cwd, [slave, ready_fd], args)
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        terminal = cls(process, master)
+        terminal.resume_output()
+        return terminal
 
     @classmethod
     async def spawn(
@@ -236,6 +264,9 @@ class SSHOptions:
     login_timeout: float = 30.0
     app_args: tuple[str, ...] = ()  # --config/--content/--script for the app
     stop_grace: float = 2.0  # per signal, when ending an app
+    # Apps forked by a warm parent (see tui.serve.warm); False: a new interpreter per visitor,
+    # slower and heavier (kept for stand-in apps in the tests).
+    warm: bool = True
 
 
 def default_host_key_path() -> Path:
@@ -426,15 +457,22 @@ class NewsroomSession(asyncssh.SSHServerSession):
         try:
             try:
                 home = make_session_home()
-                env = {**child_env(home, self._term), **ready.env()}
-                app_args = options.app_args
+                env = child_env(home, self._term)
+                extra: tuple[str, ...] = ()
                 if self.visitor.key is not None:  # admitted by key: read and saved articles kept across visits
-                    app_args += ("--state-dir", str(visitor_state_dir(self.visitor.key)))
-                self.app = await AppTerminal.spawn(
-                    app_command(app_args), env, home, *self._size, pass_fds=[ready.write_fd]
-                )
-            except OSError as error:
-                self._send(f"The newsroom could not start: {error.strerror}\r\n".encode())
+                    extra = ("--state-dir", str(visitor_state_dir(self.visitor.key)))
+                if self.service.warm is not None:
+                    self.app = await AppTerminal.fork(self.service.warm, env, home, *self._size, ready.write_fd, extra)
+                else:
+                    self.app = await AppTerminal.spawn(
+                        app_command((*options.app_args, *extra)),
+                        {**env, **ready.env()},
+                        home,
+                        *self._size,
+                        (ready.write_fd,),
+                    )
+            except (OSError, asyncio.TimeoutError) as error:
+                self._send(b"The newsroom could not start. Please try again later.\r\n")
                 log.error("could not start the app: %s", error)
                 return
             ready.started(self.clock.ready)
@@ -602,6 +640,7 @@ class SSHService:
         self._rate = RateLimiter(options.per_ip_per_minute)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = options.port
+        self.warm = WarmParents(options.app_args) if options.warm else None
 
     # admission
     def admit(self, conn: asyncssh.SSHServerConnection, address: str) -> str | None:
@@ -653,6 +692,8 @@ class SSHService:
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
             self._acceptor = None
+        if self.warm is not None:
+            await self.warm.close()
 
 
 async def start_ssh_server(options: SSHOptions) -> SSHService:
@@ -665,6 +706,11 @@ async def start_ssh_server(options: SSHOptions) -> SSHService:
         except (OSError, ValueError) as error:
             raise ServeError(f"{options.authorized_keys}: cannot read authorized keys: {error}") from None
     service = SSHService(options, host_key, authorized)
+    if service.warm is not None:  # it gets warm while the server starts listening
+        try:
+            await service.warm.start()
+        except OSError as error:
+            raise ServeError(f"cannot start the apps' warm parent: {error.strerror or error}") from None
     try:
         acceptor = await asyncssh.create_server(
             lambda: _Gatekeeper(service),
@@ -687,6 +733,8 @@ async def start_ssh_server(options: SSHOptions) -> SSHService:
             rdns_lookup=False,
         )
     except OSError as error:
+        if service.warm is not None:
+            await service.warm.close()
         raise ServeError(f"cannot listen on {options.host}:{options.port}: {error.strerror}") from None
     service._acceptor = acceptor
     service.port = acceptor.get_port()

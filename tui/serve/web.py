@@ -55,6 +55,7 @@ from tui.serve.common import (
     run_server,
     seats_taken,
 )
+from tui.serve.warm import WarmParents, pipes_app
 
 log = logging.getLogger("newsroom.serve")
 
@@ -74,8 +75,16 @@ class WebOptions:
     max_session: float = 3600.0
     app_args: tuple[str, ...] = ()
     stop_grace: float = 2.0
+    # Apps forked by a warm parent (see tui.serve.warm); False: a new interpreter per visitor.
+    warm: bool = True
 
 
+# Read by Textual when it is imported: set for the warm parent, and for each app it would start.
+TEXTUAL_ENV = {
+    "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+    "TEXTUAL_FPS": "60",
+    "TEXTUAL_COLOR_SYSTEM": "truecolor",
+}
 _ENDED_BOX_STYLE = """<style>
       body.-closed .closed-dialog { top: auto; bottom: 0; height: auto; }
       body.-closed .closed-dialog .shade { display: none; }
@@ -100,11 +109,18 @@ class KioskAppService(AppService):
     """textual-serve's app service, started without a shell and ended with its whole process group."""
 
     def __init__(
-        self, argv: list[str], grace: float, on_ready: Callable[[], None], on_end: Callable[[str], None], **kwargs: Any
+        self,
+        argv: list[str],
+        warm: WarmParents | None,
+        grace: float,
+        on_ready: Callable[[], None],
+        on_end: Callable[[str], None],
+        **kwargs: Any,
     ) -> None:
         # The session closes the websocket itself, after its goodbye: not textual-serve on the app's exit.
         super().__init__(" ".join(argv), close=self._app_exited, **kwargs)
         self.argv = argv
+        self.warm = warm
         self.grace = grace
         self.home = make_session_home()
         self._ready = ReadyPipe()
@@ -128,9 +144,7 @@ class KioskAppService(AppService):
         env = child_env(self.home)
         env.update(
             {
-                "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
-                "TEXTUAL_FPS": "60",
-                "TEXTUAL_COLOR_SYSTEM": "truecolor",
+                **TEXTUAL_ENV,
                 "TERM_PROGRAM": "textual",
                 "TERM_PROGRAM_VERSION": version("textual-serve"),
                 "COLUMNS": str(width),
@@ -141,6 +155,13 @@ class KioskAppService(AppService):
         return env
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
+        if self.warm is not None:
+            self._process = app = await pipes_app(
+                self.warm, self._build_environment(width, height), self.home, self._ready.write_fd
+            )
+            self._ready.started(self._on_ready)
+            self._stdin = app.stdin
+            return app
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
             stdin=asyncio.subprocess.PIPE,
@@ -190,6 +211,7 @@ class NewsroomWebServer(Server):
         self.options = options
         self.services: set[KioskAppService] = set()
         self.sessions: set[WebSession] = set()
+        self.warm = WarmParents(options.app_args, TEXTUAL_ENV) if options.warm else None
         self._rate = RateLimiter(options.per_ip_per_minute)
         self._set_origins()
 
@@ -268,6 +290,7 @@ class NewsroomWebServer(Server):
         )
         service = KioskAppService(
             self.argv,
+            self.warm,
             self.options.stop_grace,
             session.clock.ready,
             session.end,
@@ -410,11 +433,18 @@ class WebService:
     async def close(self) -> None:
         # Shutting the runner down cancels every websocket handler; each ends its app.
         await self.runner.cleanup()
+        if self.server.warm is not None:
+            await self.server.warm.close()
 
 
 async def start_web_server(options: WebOptions) -> WebService:
     """Listen for browsers; raises ServeError when it cannot."""
     server = NewsroomWebServer(options)
+    if server.warm is not None:  # it gets warm while the server starts listening
+        try:
+            await server.warm.start()
+        except OSError as error:
+            raise ServeError(f"cannot start the apps' warm parent: {error.strerror or error}") from None
     runner = web.AppRunner(await server._make_app(), handle_signals=False, access_log=None, shutdown_timeout=5)
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port)
@@ -422,6 +452,8 @@ async def start_web_server(options: WebOptions) -> WebService:
         await site.start()
     except OSError as error:
         await runner.cleanup()
+        if server.warm is not None:
+            await server.warm.close()
         raise ServeError(f"cannot listen on {options.host}:{options.port}: {error.strerror}") from None
     if options.port == 0:
         server.port = runner.addresses[0][1]

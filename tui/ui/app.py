@@ -179,6 +179,8 @@ class NewsroomApp(App[None]):
         self.newsroom: Newsroom | None = None
         self.index: SearchIndex | None = None
         self.when_shown: Callable[[], object] | None = None  # a server's hook: the first newsroom is on screen
+        # A server's warm parent loaded the newsroom (and keeps the shared index fresh): shown at once.
+        self.preloaded: Newsroom | None = None
         # Set while the index cannot answer: searches read the loaded articles instead.
         self.search_fallback: ScanSearch | None = None
         self._fallback_lock = threading.Lock()
@@ -212,6 +214,9 @@ class NewsroomApp(App[None]):
     def load(self) -> None:
         """Paint from the index at once, then bring it up to date with the files."""
         self.reading.load()  # before the first paint, so it shows what was read
+        if self.preloaded is not None:
+            self._load_preloaded(self.preloaded)
+            return
         index = SearchIndex.open(self.config)
         if self.kiosk is not None and index.in_memory:
             self._load_without_index()
@@ -253,6 +258,17 @@ class NewsroomApp(App[None]):
             self.post_message(NewsroomLoaded(settled))
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
+
+    def _load_preloaded(self, newsroom: Newsroom) -> None:
+        """Show the newsroom a server handed over; open the index only to search it."""
+        self.post_message(NewsroomLoaded(newsroom))
+        index = SearchIndex.open(self.config)
+        if index.in_memory:  # no shared index: search the articles as loaded
+            index.close()
+            self.search_fallback = ScanSearch(newsroom)
+        else:
+            self.index = index
+        self._source_ready.set()
 
     # --- live updates -------------------------------------------------------------------
 
