@@ -316,6 +316,7 @@ class _Parent:
         self.build_app, self.argv, self.control = build_app, argv, control
         self.config = None
         self.newsroom = None
+        self.digest = ""  # of the content folder's listing when the newsroom was loaded
         self.checked_at = 0.0
         self.children: set[int] = set()
         self.stopping = False
@@ -332,27 +333,28 @@ class _Parent:
         self.load()
 
     def load(self) -> None:
-        """The newsroom from the shared index, brought up to date first (the parent is its one writer)."""
+        """The newsroom from the shared index, brought up to date first, if the content folder
+        changed since it was loaded (whoever updated the index: the apps follow the folder too)."""
         from tui.core.loader import load_newsroom
+        from tui.search.freshness import scan
         from tui.search.index import SearchIndex
 
+        digest = scan(self.config.content_dir, self.config.site).digest
+        self.checked_at = time.monotonic()
+        if self.newsroom is not None and digest == self.digest:
+            return
         index = SearchIndex.open(self.config)
         try:  # no descriptor of it may stay open into a fork
             if index.in_memory:  # no usable cache dir: read the files (each app searches them as loaded)
-                changed = self.newsroom is None
-                if changed:
-                    self.newsroom = load_newsroom(self.config)
+                self.newsroom = load_newsroom(self.config)
             else:
-                changed = index.update() or self.newsroom is None
-                if changed:
-                    self.newsroom = index.newsroom()
+                self.newsroom = index.refresh()
         finally:
             index.close()
-        self.checked_at = time.monotonic()
-        if changed:
-            gc.unfreeze()  # a newsroom replaced: let the old one go
-            gc.collect()
-            gc.freeze()  # what is loaded now lives as long as the parent: children never scan it
+        self.digest = digest
+        gc.unfreeze()  # a newsroom replaced: let the old one go
+        gc.collect()
+        gc.freeze()  # what is loaded now lives as long as the parent: children never scan it
 
     # serving
     def serve(self) -> None:
