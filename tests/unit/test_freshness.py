@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -43,11 +44,12 @@ def test_the_walk_lists_what_the_loader_reads_in_its_order(tmp_path):
     listing = scan(root)
     assert list(listing.files) == loader_files(root)
     assert "news/2010/質量.md" in listing.files and "news/_kept.md" in listing.files
-    full, size, mtime = listing.files["b/x.md"]
-    assert full == str(root / "b" / "x.md")
+    size, mtime = listing.files["b/x.md"]
+    assert listing.path("b/x.md") == str(root / "b" / "x.md")
+    assert listing.path("news/2010/質量.md") == str(root / "news" / "2010" / "質量.md")
     assert size == (root / "b" / "x.md").stat().st_size and mtime == (root / "b" / "x.md").stat().st_mtime_ns
-    assert listing.files["news/dangling.md"][1:] == (-1, -1)
-    assert listing.files["news/link.md"][1] == (root / "a.md").stat().st_size
+    assert listing.files["news/dangling.md"] == (-1, -1)
+    assert listing.files["news/link.md"][0] == (root / "a.md").stat().st_size
 
 
 def test_the_digest_changes_with_any_file_and_only_then(tmp_path):
@@ -64,6 +66,16 @@ def test_the_digest_changes_with_any_file_and_only_then(tmp_path):
     assert added not in (first, touched)
     (root / "b" / "new.md").unlink()
     assert scan(root).digest == touched
+
+
+def test_the_digest_is_of_every_line_joined_as_indexes_built_before_stored_it(tmp_path):
+    """The digest is fed folder by folder, but is the same as one of every line joined at
+    once: an index whose stored digest was made that way is still fresh."""
+    root = tree(tmp_path / "content")
+    listing = scan(root)
+    joined = "\n".join(f"{rel}\0{size}\0{mtime}" for rel, (size, mtime) in listing.files.items())
+    assert len(listing.files) > 3  # files in several folders, so the folder-by-folder feed is what is checked
+    assert listing.digest == hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def test_a_missing_content_dir_is_an_empty_listing(tmp_path):

@@ -28,16 +28,27 @@ _SUFFIXES = tuple(CONTENT_SUFFIXES)
 
 @dataclass(frozen=True)
 class Listing:
-    files: dict[str, tuple[str, int, int]]  # relative POSIX path -> (full path, size, mtime_ns); -1: cannot stat
+    root: str  # the content dir with a trailing separator: a file's full path is this plus its relative path
+    files: dict[str, tuple[int, int]]  # relative POSIX path -> (size, mtime_ns); -1: cannot stat
     digest: str
+
+    def path(self, rel: str) -> str:
+        """The full path of a listed file."""
+        return self.root + rel
 
 
 def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
-    """Walk the content dir once: its content files and their digest."""
+    """Walk the content dir once: its content files and their digest.
+
+    At 100,000 files the listing is what the app holds at its high-water mark, beside the
+    newsroom: no full paths are kept (root + relative path is one), and the digest is fed
+    folder by folder instead of from one joined copy of every line.
+    """
     site = site or Site()
     root = os.path.join(os.fspath(content_dir), "")
-    files: dict[str, tuple[str, int, int]] = {}
-    lines: list[str] = []
+    files: dict[str, tuple[int, int]] = {}
+    digest = hashlib.blake2b(digest_size=16)
+    separator = b""  # the digest is of every line joined by newlines, as if joined at once
     keep = site.walk_underscored
     # (folder, its path relative to the root, with a trailing "/"), the first to pop last
     tops = [(os.path.join(root, top), f"{top}/" if top else "") for top in walk_roots(site)]
@@ -68,6 +79,7 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
         bundle = [(name, entry) for name, entry in names if is_index_name(name, site)]
         if bundle and rel_folder not in top_folders:
             names, folders = bundle, []  # a leaf bundle: the rest is its resources
+        lines: list[str] = []
         for name, entry in names:
             try:
                 info = entry.stat()  # follows a symlinked file, as reading it will
@@ -77,12 +89,14 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
             except OSError:
                 size = mtime = -1  # a dangling symlink: reading it reports the problem
             rel = rel_folder + name
-            files[rel] = (entry.path, size, mtime)
+            files[rel] = (size, mtime)
             lines.append(f"{rel}\0{size}\0{mtime}")
+        if lines:
+            digest.update(separator + "\n".join(lines).encode("utf-8", "surrogateescape"))
+            separator = b"\n"
         # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
         stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in sorted(folders, reverse=True))
-    digest = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    return Listing(files, digest)
+    return Listing(root, files, digest.hexdigest())
 
 
 __all__ = ["Listing", "scan"]

@@ -522,16 +522,14 @@ class SearchIndex:
                 for rel, row_id, size, mtime in self._db.execute("SELECT path, id, size, mtime_ns FROM files")
             }
         gone = [known[rel][0] for rel in known.keys() - on_disk.keys()]
-        todo = [
-            rel for rel, (_, size, mtime) in on_disk.items() if known.get(rel, (None, None, None))[1:] != (size, mtime)
-        ]
+        todo = [rel for rel, stamp in on_disk.items() if known.get(rel, (None, None, None))[1:] != stamp]
         if in_place and len(todo) >= REBUILD_MIN and len(todo) > len(known) * REBUILD_SHARE:
             return None
         if gone:
             with self._lock, self._db:
                 self._forget(gone)
         batches = [
-            [(rel, Path(on_disk[rel][0]), *on_disk[rel][1:]) for rel in todo[start : start + BATCH]]
+            [(rel, Path(listing.path(rel)), *on_disk[rel]) for rel in todo[start : start + BATCH]]
             for start in range(0, len(todo), BATCH)
         ]
         if len(todo) > 1000:  # a big build rewrites FTS segments often: give it 32 MB of pages, for now
