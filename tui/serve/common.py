@@ -180,6 +180,22 @@ class ReadyPipe:
             self.read_fd = -1
 
 
+async def wait_at_most(awaitable, timeout: float):
+    """`asyncio.wait_for`, except that a cancel is never lost: on Python 3.11, `wait_for` returns
+    the inner result when the cancel comes as that result does, and the cancelled task goes on
+    (a session's clock kept a stopping server waiting 15 s that way). Raises TimeoutError."""
+    inner = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({inner}, timeout=timeout)
+    except asyncio.CancelledError:
+        inner.cancel()
+        raise
+    if not done:
+        inner.cancel()
+        raise asyncio.TimeoutError
+    return inner.result()
+
+
 async def end_process_group(process: asyncio.subprocess.Process, grace: float) -> None:
     """SIGHUP, then SIGTERM, then SIGKILL to the app's whole process group, until it is gone."""
     pgid = process.pid  # the app leads its own session and group
@@ -191,7 +207,7 @@ async def end_process_group(process: asyncio.subprocess.Process, grace: float) -
         except ProcessLookupError:
             break
         try:
-            await asyncio.wait_for(process.wait(), grace if sig != signal.SIGKILL else 10)
+            await wait_at_most(process.wait(), grace if sig != signal.SIGKILL else 10)
         except asyncio.TimeoutError:
             continue
     try:  # anything the app left behind in its group
@@ -285,7 +301,7 @@ class SessionClock:
                 return "idle timeout"
             self._news.clear()
             try:  # input only moves the deadline later; readiness may move it earlier
-                await asyncio.wait_for(self._news.wait(), min(self.idle_at, self.max_at) - now + 0.05)
+                await wait_at_most(self._news.wait(), min(self.idle_at, self.max_at) - now + 0.05)
             except asyncio.TimeoutError:
                 pass
 

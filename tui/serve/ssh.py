@@ -45,6 +45,7 @@ from tui.serve.common import (
     run_server,
     safe_term,
     seats_taken,
+    wait_at_most,
 )
 from tui.serve.warm import ForkedApp, WarmParents
 
@@ -435,7 +436,7 @@ class NewsroomSession(asyncssh.SSHServerSession):
     async def _watch_app(self, app: AppTerminal) -> None:
         status = await app.process.wait()
         try:  # forward what the app wrote last (it restores the terminal on the way out)
-            await asyncio.wait_for(asyncio.shield(app.output_closed), 1.0)
+            await wait_at_most(asyncio.shield(app.output_closed), 1.0)
         except asyncio.TimeoutError:
             pass
         if status == 0:

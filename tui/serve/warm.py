@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tui.serve.common import child_env, make_session_home
+from tui.serve.common import child_env, make_session_home, wait_at_most
 
 log = logging.getLogger("newsroom.serve")
 
@@ -134,7 +134,7 @@ class WarmParent:
         return self.process.returncode is None and self.control.fileno() >= 0
 
     async def wait_ready(self) -> None:
-        await asyncio.wait_for(asyncio.shield(self._ready), START_WAIT)
+        await wait_at_most(asyncio.shield(self._ready), START_WAIT)
 
     async def spawn(
         self, mode: str, env: dict[str, str], cwd: Path, fds: Sequence[int], args: Sequence[str] = ()
@@ -148,7 +148,7 @@ class WarmParent:
         try:
             message = {"op": "spawn", "id": number, "mode": mode, "env": env, "cwd": str(cwd), "args": list(args)}
             await self._send(message, fds)
-            answer = await asyncio.wait_for(reply, 60)
+            answer = await wait_at_most(reply, 60)
         finally:
             self._replies.pop(number, None)
         if answer["op"] != "spawned":
@@ -225,7 +225,7 @@ class WarmParent:
         if self.process.returncode is None:
             self.process.terminate()  # at once, even while it is still getting warm
         try:
-            await asyncio.wait_for(self.process.wait(), grace)
+            await wait_at_most(self.process.wait(), grace)
         except asyncio.TimeoutError:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)

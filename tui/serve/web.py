@@ -54,6 +54,7 @@ from tui.serve.common import (
     per_address_refusal,
     run_server,
     seats_taken,
+    wait_at_most,
 )
 from tui.serve.warm import WarmParents, pipes_app
 
@@ -135,7 +136,7 @@ class KioskAppService(AppService):
         await super().run()
         process = self._process
         try:
-            status = await asyncio.wait_for(process.wait(), self.grace) if process is not None else 0
+            status = await wait_at_most(process.wait(), self.grace) if process is not None else 0
         except asyncio.TimeoutError:
             status = None
         self._on_end("exit key" if status == 0 else f"app crashed (status {status})")
@@ -188,14 +189,14 @@ class KioskAppService(AppService):
         if task is not None:
             await self.send_meta({"type": "quit"})
             try:
-                await asyncio.wait_for(asyncio.shield(task), self.grace)
+                await wait_at_most(asyncio.shield(task), self.grace)
             except asyncio.TimeoutError:
                 pass
         if self._process is not None:
             await end_process_group(self._process, self.grace)
         if task is not None:
             try:  # the app is gone: its output ends, and the relay with it
-                await asyncio.wait_for(asyncio.shield(task), self.grace)
+                await wait_at_most(asyncio.shield(task), self.grace)
             except asyncio.TimeoutError:
                 task.cancel()
             await asyncio.gather(task, return_exceptions=True)
