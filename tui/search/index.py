@@ -594,6 +594,7 @@ class SearchIndex:
         """
         articles: list[Article] = []
         problems: list[Problem] = []
+        shared: dict = {}  # one copy of each date, time zone and list of tags (see `_article`)
         with self._reading() as db:
             # Row by row, in the order load_newsroom reads files: never all rows at once in memory.
             for row in db.execute(f"SELECT {_ARTICLE_COLUMNS}, problems FROM files ORDER BY walk"):
@@ -603,10 +604,14 @@ class SearchIndex:
                         Problem(rel, line, message, severity) for line, message, severity in json.loads(row[-1])
                     )
                 if row[1] is not None:
-                    articles.append(self._article(row))  # ids and translations: loader.assemble
+                    articles.append(self._article(row, shared))  # ids and translations: loader.assemble
         return loader.assemble(self.config, articles, problems)
 
-    def _article(self, row: tuple) -> Article:
+    def _article(self, row: tuple, shared: dict | None = None) -> Article:
+        """An Article from a files row. `shared` (one dict for a whole newsroom) hands out one
+        object for equal dates, time zones and tag lists: they repeat across thousands of
+        articles (megabytes of copies at 100,000), and all are immutable."""
+        shared = {} if shared is None else shared
         (
             rel,
             article_id,
@@ -624,12 +629,20 @@ class SearchIndex:
             kind,
             site,
         ) = row[:15]
-        if kind == "datetime":
-            date_value: dt.date | dt.datetime | None = dt.datetime.fromisoformat(date)
-        elif kind == "date":
-            date_value = dt.date.fromisoformat(date)
+        # Keys are what is kept anyway (a day's text is short and days are few): a key kept
+        # only for the lookup would stay scattered among the articles' objects.
+        if kind == "date":
+            date_value: dt.date | dt.datetime | None = shared.get(date)
+            if date_value is None:
+                date_value = shared[date] = dt.date.fromisoformat(date)
+        elif kind == "datetime":
+            date_value = _shared_zone(dt.datetime.fromisoformat(date), shared)
         else:
             date_value = None
+        tag_list: tuple[str, ...] = ()
+        if tags:
+            tag_list = tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP))
+            tag_list = shared.setdefault(tag_list, tag_list)
         return Article(
             id=article_id,
             path=self._root + rel,
@@ -642,7 +655,7 @@ class SearchIndex:
             source=sys.intern(source),
             caption=caption,
             summary=summary,
-            tags=tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP)) if tags else (),
+            tags=tag_list,
             body_line=body_line,
             glossary=tuple(tuple(pair) for pair in json.loads(glossary)) if glossary else (),
             site=loader.page_info(site),
@@ -782,6 +795,15 @@ _COLUMNS = (
 )
 # The order _article unpacks (path first, then the Article fields).
 _ARTICLE_COLUMNS = "path, article_id, section, title, subtitle, byline, source, caption, summary, tags, glossary, body_line, date, date_kind, site"
+
+
+def _shared_zone(moment: dt.datetime, shared: dict) -> dt.datetime:
+    """The moment with the time zone of an earlier moment of the same offset: each parse makes one."""
+    zone = moment.tzinfo
+    if zone is None or zone is dt.timezone.utc:
+        return moment
+    known = shared.setdefault(zone, zone)  # time zones are equal when their offsets are
+    return moment if known is zone or known.tzname(None) != zone.tzname(None) else moment.replace(tzinfo=known)
 
 
 def default_path(content_dir: Path) -> Path:
