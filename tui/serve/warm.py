@@ -336,6 +336,7 @@ class _Parent:
         """The newsroom from the shared index, brought up to date first, if the content folder
         changed since it was loaded (whoever updated the index: the apps follow the folder too)."""
         from tui.core.loader import load_newsroom
+        from tui.core.memory import give_back
         from tui.search.freshness import scan
         from tui.search.index import SearchIndex
 
@@ -354,6 +355,7 @@ class _Parent:
         self.digest = digest
         gc.unfreeze()  # a newsroom replaced: let the old one go
         gc.collect()
+        give_back()  # before the freeze and the forks: no child inherits the free pages
         gc.freeze()  # what is loaded now lives as long as the parent: children never scan it
 
     # serving

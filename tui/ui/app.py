@@ -26,6 +26,7 @@ from tui.chinese.presenter import Presenter
 from tui.chinese.script import Glossary, ScriptConverter, ScriptMode
 from tui.core.config import Config, KioskConfig
 from tui.core.loader import assemble, load_newsroom
+from tui.core.memory import give_back
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.core.state import state_path, update_state
@@ -258,6 +259,7 @@ class NewsroomApp(App[None]):
             self.post_message(NewsroomLoaded(settled))
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
+        give_back()  # what the rows and the folder's walk took, now free
 
     def _load_preloaded(self, newsroom: Newsroom) -> None:
         """Show the newsroom a server handed over; open the index only to search it."""
