@@ -221,6 +221,22 @@ async def test_problems_view_lists_bad_files(tmp_path: Path):
         assert not isinstance(app.screen, ProblemsScreen)
 
 
+async def test_problems_view_shows_a_hostile_file_name_cleaned(tmp_path: Path):
+    write_article(tmp_path, "news/good.md", title="好文章")
+    (tmp_path / "news" / "\x1b]0;pwned\x07壞\u202e文件.md").write_bytes(b"\x00\x01\x02")
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("p")
+        assert isinstance(app.screen, ProblemsScreen)
+        problems = app.screen.query_one("ProblemList")
+        rows = ["".join(segment.text for segment in problems.render_line(y)) for y in range(2)]
+        assert "news/]0;pwned壞文件.md:1" in rows[0], rows
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in "".join(rows)), rows
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
 @pytest.mark.parametrize("key", ["q", "ctrl+q"])
 async def test_quit_keys(key: str):
     app = sample_app()

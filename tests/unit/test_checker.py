@@ -94,6 +94,29 @@ def test_json_lists_the_same_problems(newsroom):
     assert set(records[0]) == {"path", "line", "severity", "message"}
 
 
+def test_json_carries_the_real_path_and_text_output_a_clean_one(newsroom):
+    # A file name with an escape sequence and a bidi override: JSON must name the file as it is,
+    # so a script can open it; the text report must not send those characters to the terminal.
+    content = newsroom / "content"
+    name = "news/\x1b]0;pwned\x07質量\u202e工作.md"
+    write_article(content, name, title="质量工作", body="\n")
+    write_article(content, "news/\x1b[31m甲.md", title="甲", id='"same"')
+    write_article(content, "news/\x1b[31m乙.md", title="乙", id='"same"')
+    code, output = run_check(newsroom / "config.toml", as_json=True)
+    records = json.loads(output)
+    assert code == 1
+    assert [(r["path"], r["line"], r["message"]) for r in records] == [
+        ("news/\x1b[31m甲.md", 3, "duplicate id 'same' (also in news/\x1b[31m乙.md); skipped"),
+        (name, 4, "empty body"),
+    ]
+    assert (content / records[1]["path"]).read_text(encoding="utf-8").startswith("+++")
+    code, text = run_check(newsroom / "config.toml")
+    assert text.splitlines() == [
+        "news/[31m甲.md:3: error: duplicate id 'same' (also in news/[31m乙.md); skipped",
+        "news/]0;pwned質量工作.md:4: warning: empty body",
+    ]
+
+
 def test_a_clean_corpus_is_status_0_and_json_is_an_empty_list(newsroom):
     write_article(
         newsroom / "content",

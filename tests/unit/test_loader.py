@@ -564,11 +564,14 @@ def test_section_label_from_a_folder_name_is_cleaned(content):
     assert not any(has_controls(label) for label in labels), labels
 
 
-def test_problem_path_from_a_folder_name_is_cleaned(content):
-    write_bytes(content, "\x1b[2Jnews/bad.md", b"")
+def test_problem_keeps_the_real_path_and_prints_it_cleaned(content):
+    # The path is the file's own (scripts open it); only what reaches a terminal is cleaned.
+    write_bytes(content, "\x1b[2J新聞\u202e/壞.md", b"")
     [problem] = load(content).problems
-    assert not has_controls(problem.path), repr(problem.path)
+    assert problem.path == "\x1b[2J新聞\u202e/壞.md"
+    assert (content / problem.path).exists()
     assert not has_controls(str(problem)), repr(str(problem))
+    assert str(problem).startswith("[2J新聞/壞.md:1: error: ")
 
 
 # --- load_body -----------------------------------------------------------------

@@ -25,7 +25,6 @@ from tui.core.errors import EXIT_NOTHING, EXIT_OK, print_error
 from tui.core.loader import ContentError, assemble, iter_content_files, load_file, outside, read_file
 from tui.core.model import Article, Problem
 from tui.core.shortcodes import unknown_shortcodes
-from tui.core.text import clean_line
 
 
 def check_newsroom(config: Config, strict: bool = False) -> tuple[list[Problem], int]:
@@ -36,7 +35,7 @@ def check_newsroom(config: Config, strict: bool = False) -> tuple[list[Problem],
     front_lines: dict[str, list[str]] = {}
     count = 0
     for count, path in enumerate(iter_content_files(config), start=1):  # noqa: B007 (count is read after the loop)
-        display = clean_line(path.relative_to(content_dir).as_posix())
+        display = path.relative_to(content_dir).as_posix()  # as it is: a Problem cleans it for the terminal
         article, file_problems = load_file(config, path, strict)
         problems.extend(file_problems)
         if article is not None:
@@ -62,7 +61,7 @@ def check_newsroom(config: Config, strict: bool = False) -> tuple[list[Problem],
             if article.section in configured:
                 continue
             where = f"section {article.section!r}" if article.section else "a file outside any section folder"
-            display = clean_line(article.path[len(str(content_dir)) + 1 :])
+            display = article.path[len(str(content_dir)) + 1 :]
             line = _key_line(front_lines.get(display, []), "section")
             problems.append(Problem(display, line, f"{where} is not one of the config's [[sections]]", "warning"))
     return sort_problems(problems), count
@@ -78,7 +77,7 @@ def _shortcode_problems(display: str, text: str, body: str, body_line: int) -> l
             (number for number, row in enumerate(lines, 1) if number >= body_line and tag.search(row)), body_line
         )
         message = f"shortcode {name!r}: Newsroom shows only its inner content"
-        problems.append(Problem(display, line, clean_line(message), "warning"))
+        problems.append(Problem(display, line, message, "warning"))
     return problems
 
 

@@ -147,8 +147,9 @@ def _group_key(article: Article) -> str:
 
 
 def _display(article: Article, root: str) -> str:
+    """The file's path under the content dir, as it is (a Problem cleans it for the terminal)."""
     path = article.path
-    return clean_line(path[len(root) :] if path.startswith(root) else path)
+    return path[len(root) :] if path.startswith(root) else path
 
 
 def _group_translations(

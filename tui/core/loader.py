@@ -730,25 +730,24 @@ def read_article(source: Source, path: Path, strict: bool = False) -> tuple[Arti
         if text_path.startswith(prefix)
         else path.relative_to(content_dir).as_posix()
     )
-    display = clean_line(rel)
     if not allowed and outside(content_dir, path):
-        return None, [Problem(display, 1, OUTSIDE)], ""
+        return None, [Problem(rel, 1, OUTSIDE)], ""
     try:
         text, parsed = read_file(path)
     except ContentError as error:
         if str(error) == "empty file" and path.stem.split(".")[0] == "_index":
             return None, [], ""  # a section page with nothing to say: Hugo builds it too
-        return None, [Problem(display, error.line, str(error))], ""
+        return None, [Problem(rel, error.line, str(error))], ""
     except FileNotFoundError:
-        return None, [Problem(display, 1, "file disappeared while loading")], ""
+        return None, [Problem(rel, 1, "file disappeared while loading")], ""
     except OSError as error:
-        return None, [Problem(display, 1, f"cannot read: {error.strerror or error}")], ""
+        return None, [Problem(rel, 1, f"cannot read: {error.strerror or error}")], ""
     location = locate(site, rel)
     location = Location(
         clean_line(location.id), clean_line(location.section), location.lang, location.kind, location.bundle
     )
     article, problems = _Builder(path, location, parsed, text, site, strict).build()
-    problems = [Problem(display, p.line, p.message, p.severity) for p in problems]
+    problems = [Problem(rel, p.line, p.message, p.severity) for p in problems]
     return article, problems, clean(untitled_body(parsed)) if article is not None else ""
 
 

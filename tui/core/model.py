@@ -8,13 +8,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from tui.core.text import clean_line
+
 Date = dt.datetime | dt.date
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a file, reported with where and why."""
+    """Something wrong with a file, reported with where and why.
+
+    `path` and `message` are as they are (a file name may hold any character, and
+    a script given the path must be able to open the file); `str()` is the form
+    for a terminal, with control and bidi characters taken out.
+    """
 
     path: str
     line: int
@@ -22,7 +29,12 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return f"{self.where}: {self.severity}: {clean_line(self.message)}"
+
+    @property
+    def where(self) -> str:
+        """`path:line`, cleaned for a terminal."""
+        return f"{clean_line(self.path)}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.core.model import Problem
+from tui.core.text import clean_line
 from tui.ui.widgets.row_list import Cell, RowList
 
 
@@ -27,12 +28,11 @@ class ProblemList(RowList):
     def row_lines(self, index: int, width: int) -> list[list[Cell]]:
         problem = self.problems[index]
         severity = problem.severity
-        where = f"{problem.path}:{problem.line}"
         return [
             [
                 Cell(" ", width=1),
                 Cell(severity, f"problem-list--{severity}", len(severity) + 1),
-                Cell(self.app.present(where)),
+                Cell(self.app.present(problem.where)),
             ],
-            [Cell("   ", width=3), Cell(self.app.present(problem.message), "row-list--dim")],
+            [Cell("   ", width=3), Cell(self.app.present(clean_line(problem.message)), "row-list--dim")],
         ]
