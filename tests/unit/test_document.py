@@ -406,9 +406,23 @@ def test_task_lists_show_their_boxes() -> None:
     ]
 
 
-@pytest.mark.parametrize("body", ["~刪除線~ 正文", "~~刪除线~~ 正文"])
-def test_strikethrough_with_one_or_two_tildes(body: str) -> None:
-    assert only(body).runs[0].style == "strike" and only(body).text.replace("线", "線") == "刪除線 正文"
+@pytest.mark.parametrize("body", ["~~刪除線~~ 正文", "~~删除线~~ 正文"])
+def test_strikethrough_with_two_tildes(body: str) -> None:
+    assert only(body).runs == (Run(body[2:5], "strike"), Run(" 正文"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "年齡20~25歲的青年，會期3~5天。",
+        "年龄20~25岁的青年，会期3~5天。",
+        "氣溫~10度，~~",
+        "~單個波浪號~不是刪除線",
+    ],
+)
+def test_a_single_tilde_is_text_as_in_chinese_ranges(body: str) -> None:
+    # Chinese writes ranges with one tilde (20~25歲); only ~~two~~ strike through.
+    assert only(body).runs == (Run(body),)
 
 
 def test_math_blocks_and_inline_math_are_set_as_code() -> None:

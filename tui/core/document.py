@@ -6,7 +6,7 @@ piece of text passes through `clean()`. Widgets render the blocks; this module
 knows nothing about Textual.
 
 Bodies are read as static-site generators write them: GitHub-flavoured tables,
-footnotes, task lists, strikethrough and alerts, `$$` math (all through
+footnotes, task lists, ~~strikethrough~~ and alerts, `$$` math (all through
 markdown-it's own plugins), Hugo and Zola shortcodes (`tui.core.shortcodes`),
 and Hugo's `<!--more-->` summary divider, which is never shown.
 """
@@ -88,8 +88,11 @@ def _make_parser(max_nesting: int) -> MarkdownIt:
     # commonmark's preset stops at 20 levels, which a list only 9 deep reaches;
     # 100 is markdown-it's own default and far from Python's recursion limit.
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": max_nesting})
-    # Tables, ~strikethrough~, task lists, alerts, footnotes, bare URLs, $$ math.
+    # Tables, ~~strikethrough~~, task lists, alerts, footnotes, bare URLs, $$ math.
     md.use(gfm_plugin, dollarmath=True)
+    # gfm_plugin also strikes text between single tildes, as GitHub does; Chinese writes
+    # ranges with one (20~25歲, 3~5天), so only ~~two~~ strike through.
+    md.options["strikethrough_single_tilde"] = False
     md.block.ruler.before("hr", "more", _more_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("link", "unclosable_bracket", _unclosable_bracket)
     md.inline.ruler.before("text", "more", _more_inline)
