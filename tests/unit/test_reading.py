@@ -87,6 +87,22 @@ def test_a_mark_appends_one_line_and_a_long_journal_is_folded(folder, monkeypatc
     assert sorted(os.listdir(folder)) == ["journal", "lock", "snapshot"]  # no temp files left
 
 
+def test_a_failed_snapshot_keeps_the_old_one_and_leaves_no_temp_file(folder, monkeypatch):
+    state = reopened(folder)
+    state.set_read(["新聞/質量"])
+    assert state.compact()
+    state.set_read(["新闻/质量"])
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    assert state.compact() is False  # reported, not raised
+    monkeypatch.undo()
+    assert sorted(os.listdir(folder)) == ["journal", "lock", "snapshot"]
+    assert reopened(folder).read == {"新聞/質量", "新闻/质量"}  # the change waits in the journal
+
+
 def test_compact_drops_articles_that_are_gone(folder):
     state = reopened(folder)
     state.set_read(["kept", "gone"])

@@ -51,7 +51,7 @@ def test_failed_write_keeps_old_state_and_cleans_up(state_home, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(state.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)  # state saves through tui.core.durable
     assert state.save_state({"script": "taiwan"}) is False
     assert os.listdir(state.state_path().parent) == ["state.json"]
     assert state.load_state() == {"script": "simplified"}

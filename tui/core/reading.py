@@ -32,7 +32,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +40,7 @@ from pathlib import Path
 import platformdirs
 
 from tui.core.config import APP_NAME
+from tui.core.durable import replace_file
 
 try:
     import fcntl
@@ -277,31 +277,7 @@ def _write_snapshot(folder: Path, read: set[str], saved: dict[str, float]) -> No
     lines = [f"{MAGIC} {VERSION} {len(saved)}"]
     lines += [f"{at!r}\t{article_id}" for article_id, at in saved.items()]
     lines += sorted(read)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".snapshot-", suffix=".tmp")  # 0600, same folder
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write("\n".join(lines) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, folder / SNAPSHOT)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    replace_file(folder / SNAPSHOT, "\n".join(lines) + "\n", ".snapshot-")
 
 
 @contextlib.contextmanager

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from tui.core.config import APP_NAME
+from tui.core.durable import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -51,28 +50,13 @@ def save_state(data: dict[str, Any], path: Path | None = None) -> bool:
     """Write `data` atomically with mode 0600; False (and a log line) if that failed."""
     path = path or state_path()
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)  # a bad value is a bug: raise
-    temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # mkstemp makes the file 0600, in the same directory so os.replace is atomic.
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-        temp = None
-        _fsync_dir(path.parent)
+        replace_file(path, text + "\n", ".state-")
         return True
     except OSError as error:
         log.warning("could not save state to %s: %s", path, error)
         return False
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
 
 
 def update_state(path: Path | None = None, **changes: Any) -> bool:
@@ -80,17 +64,3 @@ def update_state(path: Path | None = None, **changes: Any) -> bool:
     data = load_state(path)
     data.update(changes)
     return save_state(data, path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless to skip where unsupported."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
