@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tui.core.document import Block, Run, parse_markdown, summary_before_more
+from tui.core.document import Block, Run, may_be_markup, parse_markdown, plain_text, summary_before_more
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (
@@ -348,6 +348,28 @@ def test_garbage_never_raises() -> None:
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
         for block in parse_markdown(body):
             assert isinstance(block, Block)
+
+
+def test_text_said_to_hold_no_markup_reads_as_written() -> None:
+    # Search snippets skip the Markdown parse where may_be_markup says no: it must never miss.
+    pieces = [*"*_`[]()!<>#-+=~|\\&;:{}%$", "\n", " ", "\t", "1.", "1)", "質量", "质量", "WTO", "&amp;", "<!--more-->"]
+    rng = random.Random(5)
+    plain_ones = 0
+    for _ in range(3000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if not may_be_markup(body):
+            plain_ones += 1
+            assert plain_text(body) == " ".join(body.split()), repr(body)
+    assert plain_ones > 100
+
+
+def test_plain_text_is_what_the_reader_shows_without_markers() -> None:
+    body = (
+        "## 標題\n\n據**新華社**報道，[國務院](https://www.gov.cn/)召開*座談會*，~~舊~~新。\n\n"
+        '{{< figure src="a.jpg" caption="會場" >}}\n\n| 甲 | 乙 |\n|---|---|\n| `質量` | 安全 |\n'
+    )
+    assert plain_text(body) == "標題 據新華社報道，國務院召開座談會，舊新。 [圖片] 會場 甲 乙 質量 安全"
+    assert plain_text("年龄20~25岁，会期3~5天。") == "年龄20~25岁，会期3~5天。"
 
 
 def test_deep_nesting_keeps_its_text() -> None:

@@ -461,3 +461,43 @@ def test_equal_dates_zones_and_tags_are_one_object_in_the_newsroom(tmp_path, cac
     assert [article.date for article in newsroom.articles] == [
         article.date for article in loader.load_newsroom(config).articles
     ]
+
+
+# -- snippets read as the reader shows the text ---------------------------------
+
+
+MARKDOWN_BODY = (
+    "## 會議紀要\n\n"
+    "據**新華社**報道，[國務院](https://www.gov.cn/zhiliang)日前召開*質量工作*座談會，"
+    '{{< figure src="forum.jpg" caption="會場" >}}\n'
+    "會議指出~~舊說~~質量是基礎。\n\n"
+    '{{% notice tip "提示" %}}\n质量安全是底线，`监管`不能放松。\n{{% /notice %}}\n'
+)
+
+
+@pytest.fixture
+def markdown_index(content) -> SearchIndex:
+    write(content, "news/markdown.md", "會議紀要", MARKDOWN_BODY, "2012-01-01")
+    index = open_index(content)
+    index.refresh()
+    return index
+
+
+def _snippet_of(index: SearchIndex, query: str):
+    return next(hit for hit in index.search(query) if hit.article_id == "news/markdown")
+
+
+@pytest.mark.parametrize("query", ["新华社", "新華社", "xinhuashe"])
+def test_a_snippet_shows_text_not_markdown(markdown_index, query):
+    hit = _snippet_of(markdown_index, query)
+    assert hit.snippet.startswith("據新華社報道，國務院日前召開質量工作座談會，")
+    for marker in ("**", "](", "https", "{{", "}}", "~~", "##", "*"):
+        assert marker not in hit.snippet, (marker, hit.snippet)
+    assert [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["新華社"]
+
+
+def test_a_snippet_shows_a_shortcode_by_what_the_reader_shows(markdown_index):
+    hit = _snippet_of(markdown_index, "質量安全")
+    assert "质量安全是底线，监管不能放松。" in hit.snippet and "notice" not in hit.snippet
+    assert "{{" not in hit.snippet and "`" not in hit.snippet
+    assert [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["质量安全"]

@@ -63,6 +63,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import sqlite3
 import subprocess
 import sys
@@ -78,6 +79,7 @@ from tui.chinese.normalize import find_all, find_spans, fold, fold_stamp, fold_t
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
+from tui.core.document import may_be_markup, plain_text
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Newsroom, Problem
 from tui.core.versions import package_version
@@ -96,6 +98,8 @@ PARALLEL_FILES = 2000  # fewer files than this are read in-process: a worker tak
 MAX_WORKERS = 4
 SNIPPET_BEFORE = 16  # characters of context before the first match
 SNIPPET_LENGTH = 80
+SNIPPET_EXCERPT = 600  # characters either side of a match read as Markdown for a plain snippet
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 PINYIN_LEAD = 60  # folded characters of the body whose pinyin is indexed (see above)
 _PINYIN_TRIES = 4  # matches per term checked for one in context, title first
 _UNDATED = 1e300  # sorts after every real date, like Article.sort_key's +inf
@@ -1073,7 +1077,7 @@ def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed
         in_body.append(b)
     where = tuple(name for name, found in (("title", any(in_title)), ("body", any(in_body))) if found)
     forms = query.highlight_terms() if by_pinyin else [term.forms for term in query.positives]
-    lead_match = next((match.start for match in by_pinyin if not match.in_title), None)
+    lead_match = next(((match.start, match.end) for match in by_pinyin if not match.in_title), None)
     snippet, spans = _snippet(body, folded_body, forms, lead_match)
     return Hit(
         article_id=article_id,
@@ -1100,17 +1104,42 @@ def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
 
 
 def _snippet(
-    body: str, folded_body: str, forms: list[tuple[str, ...]], pinyin_start: int | None = None
+    body: str, folded_body: str, forms: list[tuple[str, ...]], pinyin_span: tuple[int, int] | None = None
 ) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line window of the original body around the first match (plain,
-    else the pinyin match at `pinyin_start`)."""
+    """A one-line window of the body around the first match (plain, else the pinyin
+    match at `pinyin_span`), as the reader shows it: no Markdown or shortcode markers."""
     first = min((start for group in forms for form in group for start in find_all(folded_body, form)[:1]), default=None)
-    if first is None or (pinyin_start is not None and pinyin_start < first):
-        first = pinyin_start
+    if pinyin_span is not None and (first is None or pinyin_span[0] < first):
+        first = pinyin_span[0]
     origin = 0 if first is None else _original_index(body, first)
     start = max(0, origin - SNIPPET_BEFORE)
-    window = " ".join(body[start : start + SNIPPET_LENGTH].split())  # one line
+    window = body[start : start + SNIPPET_LENGTH]
+    if may_be_markup(window):
+        # Read the blocks around the match as the reader would, and find the match again in them.
+        plain = plain_text(_excerpt(body, origin))
+        needles = [form for group in forms for form in group]
+        if pinyin_span is not None:
+            needles.append(folded_body[pinyin_span[0] : pinyin_span[1]])
+        folded = fold_text(plain)
+        found = min((at for needle in needles if needle for at in find_all(folded, needle)[:1]), default=None)
+        start = 0 if found is None else max(0, _original_index(plain, found) - SNIPPET_BEFORE)
+        window = plain[start : start + SNIPPET_LENGTH]
+    window = " ".join(window.split())  # one line
     return window, find_spans(window, forms) if first is not None else []
+
+
+def _excerpt(body: str, origin: int) -> str:
+    """The blocks of `body` around `origin`: from the blank line before it to the first one a
+    snippet's length after it, at most SNIPPET_EXCERPT characters either way (then at a line break)."""
+    low, high = max(0, origin - SNIPPET_EXCERPT), min(len(body), origin + SNIPPET_EXCERPT)
+    start = low
+    for blank in _BLANK_LINE.finditer(body, low, origin):
+        start = blank.end()
+    if start == low and low > 0:
+        start = body.find("\n", low, origin) + 1 or low
+    after = _BLANK_LINE.search(body, min(origin + SNIPPET_LENGTH, high), high)
+    end = after.start() if after else high if high == len(body) else body.rfind("\n", origin, high) + 1 or high
+    return body[start:end]
 
 
 def _original_index(text: str, folded_index: int, chunk: int = 64) -> int:
