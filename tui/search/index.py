@@ -1116,7 +1116,7 @@ def _snippet(
     window = body[start : start + SNIPPET_LENGTH]
     if may_be_markup(window):
         # Read the blocks around the match as the reader would, and find the match again in them.
-        plain = plain_text(_excerpt(body, origin))
+        plain = _plain_excerpt(_excerpt(body, origin))
         needles = [form for group in forms for form in group]
         if pinyin_span is not None:
             needles.append(folded_body[pinyin_span[0] : pinyin_span[1]])
@@ -1126,6 +1126,10 @@ def _snippet(
         window = plain[start : start + SNIPPET_LENGTH]
     window = " ".join(window.split())  # one line
     return window, find_spans(window, forms) if first is not None else []
+
+
+# Typing a query searches again at each key, mostly finding the same paragraphs: read each once.
+_plain_excerpt = functools.lru_cache(maxsize=128)(plain_text)  # a page of results and some: <1 MB
 
 
 def _excerpt(body: str, origin: int) -> str:
