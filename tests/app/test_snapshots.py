@@ -59,3 +59,22 @@ def test_search_screen_80x24(snap_compare):
         await pilot.pause()
 
     assert snap_compare(sample_app("--script", "original"), terminal_size=(80, 24), run_before=search)
+
+
+def test_section_description_above_the_list_80x24(snap_compare, tmp_path):
+    from tests.app.test_section_note import described_site
+
+    site = described_site(tmp_path / "content")
+    (site / "news" / "_index.md").write_text(
+        '+++\ntitle = "要聞"\ndescription = "質量工作的最新消息、各地監管動態與專家解讀，每日更新"\n+++\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "config.toml").write_text('[newsroom]\ntitle = "質量新聞"\ncontent_dir = "content"\n', encoding="utf-8")
+
+    async def open_news(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # 全部, plain, 要聞: into its list
+        await pilot.pause()
+
+    app = build_app(["--config", str(tmp_path / "config.toml"), "--script", "original"])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_news)

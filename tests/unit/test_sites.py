@@ -211,6 +211,26 @@ def test_section_pages_label_sections_and_are_not_articles(tmp_path):
     assert newsroom.article("posts") is None  # a section page's alias names no article
 
 
+@pytest.mark.parametrize(
+    "front, body, description",
+    [
+        ('description = "質量工作的最新消息"', "正文不是說明。", "質量工作的最新消息"),
+        ('summary = "摘要"\ndescription = "說明"', "", "摘要"),
+        (
+            "",
+            "## 关于\n\n本栏目收录**记者**的[采访](https://example.com/)札记。\n\n第二段。",
+            "本栏目收录记者的采访札记。",
+        ),
+        ("", "", ""),
+    ],
+)
+def test_a_section_is_described_by_its_page_or_that_pages_first_paragraph(tmp_path, front, body, description):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "_index.md").write_text(f'+++\ntitle = "要聞"\n{front}\n+++\n\n{body}\n', encoding="utf-8")
+    write_article(tmp_path, "news/a.md", title="甲")
+    assert open_site(tmp_path).section("news").description == description
+
+
 def test_a_branch_with_a_body_and_no_pages_reads_as_a_page(tmp_path):
     newsroom = open_site(site_trees.gin_like(tmp_path))
     docs = newsroom.articles_in("docs")

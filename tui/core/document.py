@@ -201,6 +201,12 @@ def summary_before_more(body: str) -> str | None:
     return " ".join(block.text for block in blocks if block.kind not in ("rule", "image")).strip()
 
 
+def first_paragraph(body: str) -> str:
+    """The text of the body's first paragraph (links without their addresses), or ""."""
+    block = next((block for block in parse_markdown(body) if block.kind == "paragraph"), None)
+    return "" if block is None else _plain_runs(block.runs)
+
+
 def _too_deep(tokens: list[Token]) -> bool:
     """Whether markdown-it reached its nesting limit (and so may have dropped text)."""
     limit = int(_MD.options.get("maxNesting", 20)) - 1
@@ -516,8 +522,12 @@ def plain_text(body: str) -> str:
     parts = []
     for block in parse_markdown(body):
         cells = [cell for row in block.rows for cell in row] if block.rows else [block.runs]
-        parts += ["".join(run.text for run in cell if "url" not in run.style.split()) for cell in cells]
+        parts += [_plain_runs(cell) for cell in cells]
     return " ".join(" ".join(parts).split())
+
+
+def _plain_runs(runs: tuple[Run, ...]) -> str:
+    return "".join(run.text for run in runs if "url" not in run.style.split())
 
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")

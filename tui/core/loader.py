@@ -353,6 +353,8 @@ class _Builder:
                 fields["byline"] = self._authors()
         if not fields["summary"] and "<!--" in body:  # after summary and description, Hugo's divider
             fields["summary"] = _summary_before_more(body)
+        if not fields["summary"] and location.kind == "section" and body.strip():
+            fields["summary"] = _first_paragraph(body)  # what a section page's body says the section is
         article_id = self.string("id") or (self._slugged(location.id) if self.site_keys else location.id)
         lang = self._lang(title)
         aliases, group, has_body = self._aliases(article_id), self._group(article_id, lang), bool(body.strip())
@@ -780,6 +782,13 @@ def assemble(config: Config, articles: list[Article], problems: list[Problem]) -
     from tui.core.assembly import assemble as assemble_newsroom
 
     return assemble_newsroom(config, articles, problems)
+
+
+def _first_paragraph(body: str) -> str:
+    """A section page's first paragraph as plain text (its headings passed over), or ""."""
+    from tui.core.document import first_paragraph  # Markdown is parsed only for section pages
+
+    return clean_line(first_paragraph(body))[:MAX_FIELD_CHARS]
 
 
 def _summary_before_more(body: str) -> str:

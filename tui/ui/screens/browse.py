@@ -11,7 +11,7 @@ import os
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -28,6 +28,7 @@ from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.reader import HighlightTerms, Reader
 from tui.ui.widgets.section_menu import SAVED, SectionMenu
+from tui.ui.widgets.section_note import SectionNote
 
 NARROW_WIDTH = 70  # below this, one pane at a time
 
@@ -61,7 +62,9 @@ class BrowseScreen(Screen):
         yield Masthead()
         with Horizontal(id="panes"):
             yield SectionMenu(id="sections")
-            yield ArticleList(id="articles")
+            with Vertical(id="list-column"):
+                yield SectionNote(id="section-note")
+                yield ArticleList(id="articles")
             yield Reader(id="reader")
         yield KeyBar()
 
@@ -163,6 +166,8 @@ class BrowseScreen(Screen):
     def _show_section(self, section_id: str, current_id: str | None = None) -> None:
         assert self.newsroom is not None
         self._section_id = section_id
+        section = self.newsroom.section(section_id)
+        self.query_one(SectionNote).text = section.description if section is not None else ""
         articles = self._articles_in(section_id)
         if self.app.unread_only:
             # The current article stays listed even if read: the list must not jump away from it.
@@ -369,6 +374,7 @@ class BrowseScreen(Screen):
         if self.has_class("-narrow"):
             for number, pane in enumerate(self.panes):
                 pane.set_class(number == index, "-active")
+            self.query_one("#list-column").set_class(index == 1, "-active")  # the list and its section's note
 
     # --- read and saved -------------------------------------------------------------
 
