@@ -257,6 +257,7 @@ def _lookup(args: argparse.Namespace) -> int:
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
     from tui.search.index import IndexUnavailable, SearchIndex
+    from tui.search.stored import lookup_newsroom
 
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
@@ -264,8 +265,8 @@ def _lookup(args: argparse.Namespace) -> int:
     walker.join()
     with index:
         index.update(listing=walked[0] if walked else None)  # None: the walk failed; walk again
-        try:
-            newsroom = index.newsroom()
+        try:  # the few rows printed, from the assembled newsroom kept beside the index
+            newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
         except IndexUnavailable:  # found damaged after the update: build a new one
             index.update()
             newsroom = index.newsroom()
@@ -274,39 +275,40 @@ def _lookup(args: argparse.Namespace) -> int:
             print(f"newsroom: {note.full}", file=sys.stderr)
         if args.command == "search":
             return _search(args, index, newsroom, present)
-    console = _console()
-    if args.command == "list":
-        section = args.section if args.section is not None else newsroom.front_page.id
-        if newsroom.section(section) is None:
-            known = ", ".join(s.id or '""' for s in newsroom.sections)
-            return print_error(f"no section {section!r} (sections: {known})")
-        articles = newsroom.articles_in(section)
-        articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
-        if not articles and not args.json:
-            what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
-            print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
+        console = _console()
+        if args.command == "list":
+            section = args.section if args.section is not None else newsroom.front_page.id
+            if newsroom.section(section) is None:
+                known = ", ".join(s.id or '""' for s in newsroom.sections)
+                return print_error(f"no section {section!r} (sections: {known})")
+            filtered = args.unread or args.saved
+            articles = newsroom.articles_in(section, limit=None if filtered else args.limit)
+            articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
+            if not articles and not args.json:
+                what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
+                print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
+                return EXIT_NOTHING
+            if args.json:
+                lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
+            else:
+                lookup.print_articles(console, articles, newsroom, present)
+            return 0 if articles else 1
+        article = newsroom.article(args.id)
+        if article is None:
+            print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
+            return EXIT_NOTHING
+        try:
+            body = load_body(article, config)
+        except (ContentError, OSError) as error:
+            print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
             return EXIT_NOTHING
         if args.json:
-            lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
+            record = lookup.article_record(article, newsroom, present)
+            record["body"] = present(body, article)
+            lookup.print_json(console, record)
         else:
-            lookup.print_articles(console, articles, newsroom, present)
-        return 0 if articles else 1
-    article = newsroom.article(args.id)
-    if article is None:
-        print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
-        return EXIT_NOTHING
-    try:
-        body = load_body(article, config)
-    except (ContentError, OSError) as error:
-        print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
-        return EXIT_NOTHING
-    if args.json:
-        record = lookup.article_record(article, newsroom, present)
-        record["body"] = present(body, article)
-        lookup.print_json(console, record)
-    else:
-        lookup.print_article(console, article, body, newsroom, present)
-    return 0
+            lookup.print_article(console, article, body, newsroom, present)
+        return 0
 
 
 def _search(args: argparse.Namespace, index, newsroom, present) -> int:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -19,12 +20,13 @@ from rich.text import Text
 
 from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
-from tui.chinese.tables import FRAME, lay_out_table
 from tui.core.config import Config
-from tui.core.document import Block, Run, parse_markdown
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.search.index import Hit
+
+if TYPE_CHECKING:
+    from tui.core.document import Block
 
 Present = Callable[[str, "Article | None"], str]
 
@@ -128,6 +130,8 @@ def print_articles(console: Console, articles: Iterable[Article], newsroom: News
 
 def print_article(console: Console, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
     """One article: header, then the body set with the reader's Chinese line breaking."""
+    from tui.core.document import parse_markdown  # markdown-it: only when a body is printed
+
     width = console.width if console.is_terminal else 0  # 0: one line a paragraph, for pipes
 
     def paragraph(text: str, style: str = "", indent: str = "") -> None:
@@ -173,14 +177,15 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
             paragraph(text)
 
 
-_PRINT_STYLES = {FRAME: "dim", "bold": "bold", "italic": "italic", "code": "bold", "strike": "strike"}
-
-
 def _print_table(console: Console, block: Block, width: int, present: Callable[[str], str]) -> None:
     """A table laid out to fit the terminal (as wide as it needs in a pipe), CJK by cells."""
+    from tui.chinese.tables import FRAME, lay_out_table
+    from tui.core.document import Run
+
+    styles = {FRAME: "dim", "bold": "bold", "italic": "italic", "code": "bold", "strike": "strike"}
     rows = tuple(tuple(tuple(Run(present(run.text), run.style) for run in cell) for cell in row) for row in block.rows)
     for line in lay_out_table(rows, block.aligns, width or None):
         text = Text()
         for run in line:
-            text.append(run.text, " ".join(_PRINT_STYLES[name] for name in run.style.split() if name in _PRINT_STYLES))
+            text.append(run.text, " ".join(styles[name] for name in run.style.split() if name in styles))
         console.print(text, soft_wrap=True)

@@ -42,8 +42,11 @@ def assemble(config: Config, articles: list[Article], problems: list[Problem]) -
     now = dt.datetime.now(dt.timezone.utc)
     pages: list[Article] = []
     section_pages: list[Article] = []
+    changes_at: dt.datetime | None = None  # the next moment a page is shown or hidden by its dates
     for article in articles:
         info = article.site
+        if info is not None and (info.publish is not None or info.expiry is not None):
+            changes_at = _next_change(info, site, now, changes_at)
         if info is not None and _hidden(info, site, now):
             continue
         (section_pages if info is not None and info.kind == "section" else pages).append(article)
@@ -77,6 +80,7 @@ def assemble(config: Config, articles: list[Article], problems: list[Problem]) -
         problems=problems,
         aliases=aliases,
         languages=_languages(pages, site),
+        changes_at=changes_at,
     )
 
 
@@ -84,6 +88,19 @@ def _hidden(info: PageInfo, site: Site, now: dt.datetime) -> bool:
     if info.publish is not None and not site.show_future and _moment(info.publish) > now:
         return True
     return info.expiry is not None and not site.show_expired and _moment(info.expiry) <= now
+
+
+def _next_change(info: PageInfo, site: Site, now: dt.datetime, soonest: dt.datetime | None) -> dt.datetime | None:
+    """The sooner of `soonest` and this page's next publish or expiry moment that `_hidden` heeds."""
+    moments = []
+    if info.publish is not None and not site.show_future:
+        moments.append(_moment(info.publish))
+    if info.expiry is not None and not site.show_expired:
+        moments.append(_moment(info.expiry))
+    for moment in moments:
+        if moment > now and (soonest is None or moment < soonest):
+            soonest = moment
+    return soonest
 
 
 def _moment(date: dt.date) -> dt.datetime:

@@ -149,6 +149,9 @@ class Newsroom:
     complete: bool = True  # False: a first-paint preview of the newest articles only
     aliases: dict[str, str] = field(default_factory=dict)  # old or other ids -> the article's id
     languages: tuple[str, ...] = ()  # the languages pages are written in, the default first
+    # The next moment a scheduled page appears or an expiring one goes: until then, a copy of
+    # this newsroom kept for lookups stays true (see tui/search/stored.py). None: no such page.
+    changes_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         self._by_id = {article.id: article for article in self.articles}
@@ -169,12 +172,13 @@ class Newsroom:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
-    def articles_in(self, section_id: str) -> list[Article]:
-        """A section's articles, newest first; the front page lists every article."""
+    def articles_in(self, section_id: str, limit: int | None = None) -> list[Article]:
+        """A section's articles, newest first; the front page lists every article.
+        `limit`: only the first so many."""
         section = self.section(section_id)
         if section is not None and section.front_page:
-            return self.articles
-        return self._by_section.get(section_id, [])
+            return self.articles[:limit]
+        return self._by_section.get(section_id, [])[:limit]
 
     def view(self, pick: Callable[[Article], Article], label: Callable[[Section], str] | None = None) -> Newsroom:
         """This newsroom with each page shown in the version `pick` chooses, and each section
@@ -183,13 +187,7 @@ class Newsroom:
         if not self.languages:
             return self
         sections = [replace(section, label=label(section)) for section in self.sections] if label else self.sections
-        articles = []
-        for article in self.articles:
-            chosen = pick(article)
-            if chosen is not article:
-                chosen = replace(chosen, id=article.id, section=article.section, site=_with_versions(chosen, article))
-            articles.append(chosen)
-        return replace(self, articles=articles, sections=sections)
+        return replace(self, articles=[shown_as(article, pick) for article in self.articles], sections=sections)
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or with this among its aliases."""
@@ -197,6 +195,14 @@ class Newsroom:
         if found is None and article_id in self.aliases:
             found = self._by_id.get(self.aliases[article_id])
         return found
+
+
+def shown_as(article: Article, pick: Callable[[Article], Article]) -> Article:
+    """The page in the version `pick` chooses, keeping the page's id and section."""
+    chosen = pick(article)
+    if chosen is not article:
+        chosen = replace(chosen, id=article.id, section=article.section, site=_with_versions(chosen, article))
+    return chosen
 
 
 def _with_versions(chosen: Article, page: Article) -> PageInfo:

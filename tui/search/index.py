@@ -449,14 +449,20 @@ class SearchIndex:
 
     def _fresh(self, listing: Listing) -> bool:
         """True if the index already describes exactly these files (one small read)."""
+        return self.listing_digest() == listing.digest
+
+    def listing_digest(self) -> str | None:
+        """The digest of the content files this index file describes (None: no usable file)."""
+        if self.path is None:
+            return None
         try:
             with self._reading() as db:
                 if self._state != "ok":
-                    return False
+                    return None
                 row = db.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
         except IndexUnavailable:
-            return False
-        return row is not None and row[0] == listing.digest
+            return None
+        return row[0] if row is not None else None
 
     def _update_file(self, progress: ProgressCallback | None, listing: Listing) -> bool:
         """Under the writer lock: top up the file in place, or build a new one."""

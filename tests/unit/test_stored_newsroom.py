@@ -1,0 +1,209 @@
+"""The assembled newsroom kept beside the index for quick lookups (tui/search/stored.py):
+what it answers is what the whole newsroom answers, and it is never used when it is not true."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests import site_trees
+from tests.conftest import ROOT, SAMPLE_CONFIG, write_article
+from tui.chinese.presenter import Presenter
+from tui.chinese.script import ScriptConverter, ScriptMode
+from tui.core import config, loader
+from tui.search import stored
+from tui.search.index import SearchIndex
+from tui.search.stored import StoredNewsroom, key_for, lookup_newsroom, save, stored_path
+
+
+def must_not_build():
+    raise AssertionError("the stored copy was good: nothing may be built")
+
+
+def stored_copy(newsroom, tmp_path, key="k", build=must_not_build) -> StoredNewsroom:
+    path = tmp_path / "newsroom.assembled"
+    save(newsroom, path, key)
+    copy = StoredNewsroom.open(path, key, build)
+    assert copy is not None
+    return copy
+
+
+def assert_same(copy, whole) -> None:
+    """Everything a lookup asks of a newsroom, asked of both."""
+    assert copy.title == whole.title and copy.content_dir == whole.content_dir
+    assert copy.sections == whole.sections and copy.front_page == whole.front_page
+    assert copy.languages == whole.languages
+    for section in whole.sections:
+        assert copy.articles_in(section.id) == whole.articles_in(section.id), section.id
+        for limit in (0, 1, 2, -1):
+            assert copy.articles_in(section.id, limit) == whole.articles_in(section.id, limit)
+    for article in whole.articles:
+        assert copy.article(article.id) == article
+    for alias, article_id in whole.aliases.items():
+        assert copy.article(alias) == whole.article(alias) == whole.article(article_id)
+    assert copy.article("no/such/id") is None and copy.articles_in("no-such-section") == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [site_trees.stack_like, site_trees.gin_like, site_trees.zola_docs, site_trees.hugo_basic, site_trees.hexo_blog],
+)
+def test_a_stored_site_answers_as_the_whole_newsroom_in_every_script(tmp_path, make):
+    loaded = config.for_content_dir(make(tmp_path))
+    whole = loader.load_newsroom(loaded)
+    assert whole.articles
+    copy = stored_copy(whole, tmp_path)
+    assert_same(copy, whole)
+    for mode in ScriptMode:  # each mode picks its own language version of a translated page
+        present = Presenter(ScriptConverter(), mode)
+        assert_same(copy.view(present.variant, present.label), whole.view(present.variant, present.label))
+
+
+def test_the_stored_sample_newsroom_answers_as_the_whole_one(tmp_path):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    assert_same(stored_copy(whole, tmp_path), whole)
+
+
+def test_dates_times_and_time_zones_come_back_as_they_were(tmp_path):
+    write_article(tmp_path, "news/a.md", title="甲", date="2024-03-01T08:30:00+08:00")
+    write_article(tmp_path, "news/b.md", title="乙", date="2024-03-02")
+    write_article(tmp_path, "news/c.md", title="丙", date="2024-03-03T01:02:03Z", lastmod="2024-04-01")
+    write_article(tmp_path, "news/d.md", title="丁")
+    whole = loader.load_newsroom(config.for_content_dir(tmp_path))
+    copy = stored_copy(whole, tmp_path)
+    for article in whole.articles:
+        again = copy.article(article.id)
+        assert again == article and type(again.date) is type(article.date)
+        if isinstance(article.date, dt.datetime):
+            assert again.date.utcoffset() == article.date.utcoffset()
+
+
+def test_another_key_a_missing_file_or_a_damaged_one_is_not_used(tmp_path):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    path = tmp_path / "newsroom.assembled"
+    assert StoredNewsroom.open(path, "k", must_not_build) is None  # none yet
+    save(whole, path, "k")
+    assert StoredNewsroom.open(path, "other", must_not_build) is None
+    path.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    assert StoredNewsroom.open(path, "k", must_not_build) is None
+    path.write_bytes(b"")
+    assert StoredNewsroom.open(path, "k", must_not_build) is None
+
+
+def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    built = []
+    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
+    db = sqlite3.connect(tmp_path / "newsroom.assembled")
+    db.execute("UPDATE articles SET data = ?", (b"\xff\x00 not marshal",))
+    db.commit()
+    db.close()
+    first = whole.articles[0]
+    assert copy.article(first.id) == first
+    assert copy.articles_in(whole.front_page.id) == whole.articles
+    assert built == [1]  # built once, then kept
+
+
+def test_a_scheduled_page_makes_the_copy_expire_when_it_appears(tmp_path):
+    write_article(tmp_path, "news/now.md", title="現在")
+    write_article(tmp_path, "news/later.md", title="將來", publishDate="2999-01-01")
+    write_article(tmp_path, "news/ok.md", title="未過期", expiryDate="2998-01-01")
+    loaded = config.for_content_dir(tmp_path)
+    whole = loader.load_newsroom(loaded)
+    assert whole.changes_at == dt.datetime(2998, 1, 1, tzinfo=dt.timezone.utc)  # the soonest of the two
+    shown = replace(loaded, site=replace(loaded.site, show_future=True, show_expired=True))
+    assert loader.load_newsroom(shown).changes_at is None  # nothing will change by the clock
+    path = tmp_path / "copy.assembled"
+    save(whole, path, "k")
+    assert StoredNewsroom.open(path, "k", must_not_build) is not None
+    save(replace(whole, changes_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)), path, "k")
+    assert StoredNewsroom.open(path, "k", must_not_build) is None  # a page has appeared since
+
+
+def test_the_key_changes_with_the_files_and_the_config(tmp_path):
+    loaded = config.load(SAMPLE_CONFIG)
+    assert key_for(loaded, "abc") == key_for(config.load(SAMPLE_CONFIG), "abc")
+    assert key_for(loaded, "abc") != key_for(loaded, "abd")
+    assert key_for(loaded, "abc") != key_for(replace(loaded, title="別的"), "abc")
+
+
+def test_a_lookup_builds_once_then_reads_the_copy_and_builds_again_after_a_change(tmp_path):
+    write_article(tmp_path, "news/a.md", title="第一篇", date="2024-01-01")
+    loaded = config.for_content_dir(tmp_path)
+    with SearchIndex.open(loaded) as index:
+        index.update()
+        builds = []
+
+        def build():
+            builds.append(1)
+            return index.newsroom()
+
+        first = lookup_newsroom(loaded, index.path, index.listing_digest(), build)
+        again = lookup_newsroom(loaded, index.path, index.listing_digest(), build)
+        assert builds == [1] and isinstance(again, StoredNewsroom)
+        assert again.articles_in("news") == first.articles_in("news")
+        assert stored_path(index.path).exists()
+    write_article(tmp_path, "news/b.md", title="第二篇", date="2024-02-01")
+    with SearchIndex.open(loaded) as index:
+        index.update()
+        changed = lookup_newsroom(loaded, index.path, index.listing_digest(), build)
+        assert builds == [1, 1]
+        assert [a.title for a in changed.articles_in("news")] == ["第二篇", "第一篇"]
+
+
+def test_no_index_file_means_no_copy(tmp_path):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    assert lookup_newsroom(config.load(SAMPLE_CONFIG), None, None, lambda: whole) is whole
+    assert lookup_newsroom(config.load(SAMPLE_CONFIG), tmp_path / "index", None, lambda: whole) is whole
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_read_only_cache_dir_answers_without_the_copy(tmp_path, monkeypatch):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(stored.tempfile, "mkstemp", refuse)
+    assert lookup_newsroom(config.load(SAMPLE_CONFIG), tmp_path / "index", "digest", lambda: whole) is whole
+
+
+def newsroom_command(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+
+
+def test_the_commands_answer_the_same_from_the_copy_and_see_an_edit(tmp_path):
+    site = site_trees.hugo_basic(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = [newsroom_command("--content", str(site), *c, env=env) for c in (["list"], ["show", "about-us"])]
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    assert list(cache.rglob("*.assembled"))  # the first lookup stored the copy
+    again = [newsroom_command("--content", str(site), *c, env=env) for c in (["list"], ["show", "about-us"])]
+    for before, after in zip(first, again, strict=True):
+        assert before.returncode == after.returncode == 0
+        assert before.stdout == after.stdout and "關於本刊" in after.stdout
+    site_trees.write(site, "content/post/forum.md", '{\n  "title": "座談會紀要（修訂）"\n}\n\n修訂。\n')
+    edited = newsroom_command("--content", str(site), "list", env=env)
+    assert "座談會紀要（修訂）" in edited.stdout
+
+
+def test_processes_starting_at_once_on_a_cold_cache_all_answer_alike(tmp_path):
+    site = site_trees.stack_like(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tui", "--content", str(site), "list", "--json"]
+    running = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT) for _ in range(6)
+    ]
+    outputs = [process.communicate(timeout=120) for process in running]
+    assert all(process.returncode == 0 for process in running)
+    assert len({out for out, _ in outputs}) == 1 and outputs[0][0]
+    assert newsroom_command("--content", str(site), "list", "--json", env=env).stdout.encode() == outputs[0][0]
