@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from tui.chinese.layout import wrap
@@ -114,18 +114,47 @@ def print_json(console: Console, data: object) -> None:
 
 
 def print_articles(console: Console, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("date", style="dim", no_wrap=True)
-    table.add_column("section", no_wrap=True)
-    table.add_column("title", style="bold", overflow="fold")  # "fold": rich's ellipsis is ambiguous-width
-    table.add_column("id", style="dim", overflow="fold")
+    """Columns of date, section, title and id, lined up by terminal cells. In a terminal the
+    title wraps to fit; in a pipe a row is one line. (Rich's Table took 5 s for 10,000 rows.)"""
+    header = ("date", "section", "title", "id")
+    rows = []
     for article in articles:
         section = newsroom.section(article.section)
         label = present(section.label) if section else article.section
-        table.add_row(
-            Text(article.date_text or "-"), Text(label), Text(present(article.title, article)), Text(article.id)
-        )
-    console.print(table)
+        rows.append((article.date_text or "-", label, present(article.title, article), article.id))
+    widths = [max(cell_len(row[column]) for row in (header, *rows)) for column in range(4)]
+    if not console.is_terminal:  # plain lines: Rich would drop the styles anyway
+        lines = [_columns(row, widths) for row in (header, *rows)]
+        console.file.write("\n".join(lines) + "\n")
+        return
+    room = console.width - widths[0] - widths[1] - 6  # for the title and the id, which fold
+    if widths[2] + widths[3] > room:
+        widths[3] = min(widths[3], max(10, room // 2))
+        widths[2] = max(10, room - widths[3])
+    console.print(Text(_columns(header, widths), style="bold"), soft_wrap=True)
+    for date, label, title, article_id in rows:
+        titles = [title[start:end] for start, end in wrap(title, widths[2])]
+        ids = [article_id[start : start + widths[3]] for start in range(0, len(article_id), widths[3])] or [""]
+        for number in range(max(len(titles), len(ids))):
+            cells = (
+                date if number == 0 else "",
+                label if number == 0 else "",
+                titles[number] if number < len(titles) else "",
+                ids[number] if number < len(ids) else "",
+            )
+            line = Text()
+            for text, width, style in zip(cells, widths, ("dim", "", "bold", "dim"), strict=True):
+                line.append(_padded(text, width) + "  ", style=style)
+            line.rstrip()
+            console.print(line, soft_wrap=True)
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
+def _columns(row: tuple[str, ...], widths: list[int]) -> str:
+    return "  ".join(_padded(text, width) for text, width in zip(row, widths, strict=True)).rstrip()
 
 
 def print_article(console: Console, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
