@@ -30,14 +30,16 @@ print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules
 """
 
 
-def lookup(*argv: str, forbid_builds: bool = False, forbid_readings: bool = True) -> tuple[int, list[str]]:
-    """Exit status and which heavy libraries a `newsroom` command imported."""
+def lookup(
+    *argv: str, forbid_builds: bool = False, forbid_readings: bool = True, heavy: tuple[str, ...] = HEAVY
+) -> tuple[int, list[str]]:
+    """Exit status and which of the `heavy` libraries a `newsroom` command imported."""
     argv = ["--config", str(SAMPLE_CONFIG), "--script", "original", *argv]
     done = subprocess.run(
         [
             sys.executable,
             "-c",
-            RUN.format(argv=argv, heavy=HEAVY, forbid_builds=forbid_builds, forbid_readings=forbid_readings),
+            RUN.format(argv=argv, heavy=heavy, forbid_builds=forbid_builds, forbid_readings=forbid_readings),
         ],
         capture_output=True,
         text=True,
@@ -72,3 +74,10 @@ def test_searching_builds_no_table_twice_and_loads_pypinyin_only_for_pinyin():
     assert "opencc" in imported and "pypinyin" not in imported  # 軟體 is also 软件: OpenCC says so
     code, imported = lookup("search", "zhiliang", forbid_builds=True, forbid_readings=False)
     assert code == 0 and "pypinyin" in imported  # verifying pinyin reads its readings
+
+
+def test_only_printing_a_body_loads_markdown_it():
+    lookup("list")  # the first process builds the index (which reads Markdown) and the stored newsroom
+    assert lookup("list", "--limit", "2", heavy=("markdown_it",)) == (0, [])
+    assert lookup("list", "meetings", "--json", heavy=("markdown_it",)) == (0, [])
+    assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=("markdown_it",)) == (0, ["markdown_it"])

@@ -79,7 +79,6 @@ from tui.chinese.normalize import find_all, find_spans, fold, fold_stamp, fold_t
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
-from tui.core.document import may_be_markup, plain_text
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Newsroom, Problem
 from tui.core.versions import package_version
@@ -1120,6 +1119,8 @@ def _snippet(
     origin = 0 if first is None else _original_index(body, first)
     start = max(0, origin - SNIPPET_BEFORE)
     window = body[start : start + SNIPPET_LENGTH]
+    from tui.core.document import may_be_markup  # markdown-it: not for list or show
+
     if may_be_markup(window):
         # Read the blocks around the match as the reader would, and find the match again in them.
         plain = _plain_excerpt(_excerpt(body, origin))
@@ -1135,7 +1136,11 @@ def _snippet(
 
 
 # Typing a query searches again at each key, mostly finding the same paragraphs: read each once.
-_plain_excerpt = functools.lru_cache(maxsize=128)(plain_text)  # a page of results and some: <1 MB
+@functools.lru_cache(maxsize=128)  # a page of results and some: <1 MB
+def _plain_excerpt(excerpt: str) -> str:
+    from tui.core.document import plain_text
+
+    return plain_text(excerpt)
 
 
 def _excerpt(body: str, origin: int) -> str:
