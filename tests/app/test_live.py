@@ -144,3 +144,41 @@ async def test_no_watch_and_the_config_key_turn_it_off(tmp_path: Path, monkeypat
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
     assert followed == ([True] if follows else [])  # started (or not) as the app mounts
+
+
+async def test_a_change_made_before_the_watcher_was_in_place_is_found(tmp_path: Path, monkeypatch):
+    """The watcher sees only what happens after it is in place. Here the change comes after
+    the app has loaded the folder and before the watcher is up (the gap a slow machine
+    widens): without a look at the folder once the watcher is in place, it never shows."""
+    newsroom(tmp_path)
+    real_watch = tui.ui.app.watch_content
+
+    def late_watch(content_dir, stop, **options):
+        app._loaded.wait(20)
+        write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-01-03")
+        yield from real_watch(content_dir, stop, **options)
+
+    monkeypatch.setattr(tui.ui.app, "watch_content", late_watch)
+    app = build_app(["--content", str(tmp_path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "丙新聞" in titles(app))
+
+
+async def test_a_server_handed_newsroom_that_is_out_of_date_is_brought_up_to_date(tmp_path: Path):
+    """A warm parent (tui/serve/warm.py) hands each visitor's app the newsroom it loaded a
+    while ago, with the digest of the folder it was made from; what changed since then has
+    no event in the visitor's watcher."""
+    from tui.core.config import for_content_dir
+    from tui.core.loader import load_newsroom
+    from tui.search.freshness import scan
+
+    loaded = for_content_dir(newsroom(tmp_path))
+    handed, digest = load_newsroom(loaded), scan(loaded.content_dir, loaded.site).digest
+    write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-01-03")
+    app = build_app(["--content", str(tmp_path)])
+    app.preloaded, app.preloaded_digest = handed, digest
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.newsroom is not None and titles(app))
+        await until(pilot, lambda: "丙新聞" in titles(app))
+        assert titles(app) == ["丙新聞", "甲新聞", "乙新聞"]

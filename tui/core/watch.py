@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -55,8 +55,12 @@ class ContentFilter:
         return name.endswith(CONTENT_SUFFIXES) or "." not in name or os.path.isdir(path)  # or a folder
 
 
-def watch_content(content_dir: Path, stop: Stop, *, polling: bool | None = None) -> Iterator[set[str]]:
+def watch_content(
+    content_dir: Path, stop: Stop, *, polling: bool | None = None, started: Callable[[], None] | None = None
+) -> Iterator[set[str]]:
     """Batches of changed paths (real, absolute) under `content_dir`, until `stop` is set.
+    `started` is called once the watcher is in place (from then on no change is missed): a
+    change made before that must be looked for by comparing the folder with what was loaded.
 
     Falls back to polling if the kernel's watcher cannot be had; raises OSError
     (or RuntimeError, from watchfiles) only if polling fails too."""
@@ -75,12 +79,17 @@ def watch_content(content_dir: Path, stop: Stop, *, polling: bool | None = None)
                 step=QUIET_MS,
                 stop_event=stop,
                 rust_timeout=RUST_TIMEOUT_MS,
+                yield_on_timeout=True,  # the first yield says the watcher is in place
                 force_polling=force_polling,
                 poll_delay_ms=POLL_MS,
                 raise_interrupt=False,
                 ignore_permission_denied=True,
             ):
-                yield {path for _, path in changes}
+                if started is not None:
+                    started()
+                    started = None
+                if changes:
+                    yield {path for _, path in changes}
             return
         except (OSError, RuntimeError) as error:
             if number == len(attempts) - 1 or stop.is_set():

@@ -481,7 +481,7 @@ class _Parent:
             os.environ.update(message["env"])
             os.chdir(message["cwd"])
             app = self.build_app([*self.argv, *message.get("args", ())])
-            app.preloaded = self.newsroom
+            app.preloaded, app.preloaded_digest = self.newsroom, self.digest
             app.when_shown = _say_ready
             app.run()
             status = app.return_code or 0

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import io
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -32,6 +33,7 @@ from tui.core.reading import ReadingState, reading_dir
 from tui.core.state import state_path, update_state
 from tui.core.text import clean_line
 from tui.core.watch import Coalescer, watch_content
+from tui.search.freshness import scan
 from tui.search.index import Hit, IndexBusy, IndexUnavailable, SearchIndex
 from tui.search.query import Query
 from tui.search.scan import ScanSearch
@@ -151,6 +153,11 @@ class NewsroomApp(App[None]):
         self._stop_watching = threading.Event()
         self._changes = Coalescer()
         self._source_ready = threading.Event()  # set once load() has the index (or the articles)
+        self._loaded = threading.Event()  # set once load() is done, whatever became of it
+        # The digest of the content folder's listing the loaded newsroom was made from (None:
+        # not known). A server that hands over its newsroom says which (`preloaded_digest`).
+        self.loaded_digest: str | None = None
+        self.preloaded_digest: str | None = None
         self._new_articles = 0
         self._new_note_timer = None
         self.live_refreshes = 0
@@ -214,6 +221,12 @@ class NewsroomApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         """Paint from the index at once, then bring it up to date with the files."""
+        try:
+            self._load()
+        finally:
+            self._loaded.set()
+
+    def _load(self) -> None:
         self.reading.load()  # before the first paint, so it shows what was read
         if self.preloaded is not None:
             self._load_preloaded(self.preloaded)
@@ -252,6 +265,7 @@ class NewsroomApp(App[None]):
 
         # Build the newsroom again only if a file changed, or if none was shown yet.
         changed = index.update(progress=progress)
+        self.loaded_digest = index.listing_digest()
         for note in index.notes[noted:]:
             self.post_message(IndexNote(note))
         if changed or not newest:
@@ -263,6 +277,7 @@ class NewsroomApp(App[None]):
 
     def _load_preloaded(self, newsroom: Newsroom) -> None:
         """Show the newsroom a server handed over; open the index only to search it."""
+        self.loaded_digest = self.preloaded_digest
         self.post_message(NewsroomLoaded(newsroom))
         index = SearchIndex.open(self.config)
         if index.in_memory:  # no shared index: search the articles as loaded
@@ -284,10 +299,28 @@ class NewsroomApp(App[None]):
     def _follow_content(self) -> None:
         """Say which content files changed, a batch at a time, until the app ends."""
         try:
-            for paths in watch_content(self.config.content_dir, self._stop_watching):
+            for paths in watch_content(
+                self.config.content_dir, self._stop_watching, started=self._look_for_missed_changes
+            ):
                 self.post_message(ContentChanged(paths))
         except (OSError, RuntimeError) as error:
             self.post_message(WatchStopped(str(error)))
+
+    def _look_for_missed_changes(self) -> None:
+        """The watcher is in place: a change made before then (while the newsroom loaded, or
+        since a server loaded the newsroom it handed over) has no event. Compare the folder
+        with what was loaded, once (a walk of its listing), and refresh if they differ."""
+        while not self._loaded.wait(0.5):
+            if self._stop_watching.is_set():
+                return
+        if self.loaded_digest is None:
+            return
+        try:
+            now = scan(self.config.content_dir, self.config.site).digest
+        except OSError:
+            return
+        if now != self.loaded_digest:
+            self.post_message(ContentChanged({os.path.realpath(self.config.content_dir)}))
 
     def on_content_changed(self, message: ContentChanged) -> None:
         if self._changes.add(message.paths):
