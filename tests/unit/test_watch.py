@@ -195,3 +195,21 @@ def test_a_shared_index_is_refreshed_once_for_many_apps(tmp_path: Path, monkeypa
     assert reads == ["b.md"]
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["kernel", "polling"])
+def test_the_watcher_says_when_it_is_in_place_and_misses_nothing_after(tmp_path: Path, polling):
+    """`started` comes once, in a quiet folder too; from then on one write is enough to be
+    reported, and no empty batch is ever handed on."""
+    calls = []
+    in_place = threading.Event()
+    follower = Follower(tmp_path, polling=polling, started=lambda: (calls.append(1), in_place.set()))
+    try:
+        assert in_place.wait(20), "never said it was in place"
+        write_article(tmp_path, "news/a.md", title="標題")
+        seen = follower.changed_until(lambda seen: os.path.realpath(tmp_path / "news/a.md") in seen)
+        assert seen and calls == [1]
+        assert follower.batches.empty() or all(follower.batches.get_nowait() for _ in range(follower.batches.qsize()))
+    finally:
+        follower.close()
+    assert follower.error is None
