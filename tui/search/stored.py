@@ -205,9 +205,6 @@ class StoredNewsroom(Newsroom):
         self._db, self._build, self._pick, self._label = db, build, pick, label
         self._whole: Newsroom | None = None
 
-    def close(self) -> None:
-        self._db.close()
-
     def view(self, pick: Callable[[Article], Article], label: Callable[[Section], str] | None = None) -> Newsroom:
         if not self.languages:
             return self
