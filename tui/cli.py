@@ -239,8 +239,8 @@ def _console():
 def _lookup(args: argparse.Namespace) -> int:
     """The commands that print an answer and exit, without starting the UI.
 
-    OpenCC and pypinyin load only if the script or the query needs them, the
-    search tables come from the cache dir, and the freshness walk runs while
+    OpenCC loads only if the script or the query needs it, the search and
+    pinyin tables come from the cache dir, and the freshness walk runs while
     the modules import (issue 12, "Quick lookups").
     """
     import threading

@@ -23,7 +23,7 @@ def refuse(*args):
 if {forbid_builds}:
     normalize._build_table = refuse  # the folding table: kept in the cache dir
     if {forbid_readings}:
-        pinyin._Data = refuse  # pypinyin's readings: only a pinyin query needs them
+        pinyin._readings_in_use = pinyin._phrases_in_use = refuse  # pypinyin's, kept in the cache dir too
 from tui.cli import main
 code = main({argv!r})
 print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules)]))
@@ -72,8 +72,15 @@ def test_searching_builds_no_table_twice_and_loads_pypinyin_only_for_pinyin():
     assert code == 0 and imported == []  # no regional phrasing to look up: no OpenCC either
     code, imported = lookup("search", "軟體", forbid_builds=True)
     assert "opencc" in imported and "pypinyin" not in imported  # 軟體 is also 软件: OpenCC says so
+    assert lookup("search", "zhiliang", forbid_builds=True) == (0, [])  # readings and phrases: from the cache
+
+
+def test_only_the_first_pinyin_search_reads_pypinyins_dictionaries():
+    lookup("search", "質量")  # the index and the folding table, built before
     code, imported = lookup("search", "zhiliang", forbid_builds=True, forbid_readings=False)
-    assert code == 0 and "pypinyin" in imported  # verifying pinyin reads its readings
+    assert code == 0 and "pypinyin" in imported  # guards against a check that cannot fail
+    assert lookup("search", "zhiliang", forbid_builds=True) == (0, [])
+    assert lookup("search", "zl", forbid_builds=True) == (0, [])
 
 
 def test_only_printing_a_body_loads_markdown_it():

@@ -124,6 +124,59 @@ def test_explain_gives_the_reading_in_context():
     assert pinyin.explain(pinyin.parse("zl"), folded, start, start + 2) == ("zhìliàng", True)
 
 
+def pypinyin_context(text: str) -> list[str]:
+    from pypinyin import Style
+    from pypinyin import pinyin as pypinyin_readings
+
+    return [item[0] for item in pypinyin_readings(text, style=Style.TONE, errors=lambda chars: [[c] for c in chars])]
+
+
+def test_readings_in_context_are_pypinyins_without_loading_it():
+    """Our phrase reading (a copy of pypinyin's phrases, longest first) gives what pypinyin gives:
+    on the sample newsroom's runs of hanzi, and on runs made of overlapping phrases."""
+    import random
+
+    from pypinyin.phrases_dict import phrases_dict
+
+    from tests.conftest import ROOT
+
+    table = pinyin.data().readings
+    runs = set()
+    for path in (ROOT / "content").rglob("*.md"):
+        runs.update(run for run in re.findall(r"[\u4e00-\u9fff]+", fold_text(path.read_text("utf-8"))))
+    phrases = sorted(phrase for phrase in phrases_dict if all(char in table for char in phrase))
+    chars = sorted(table)
+    draw = random.Random(12)
+    for _ in range(3000):
+        parts = []
+        for _ in range(draw.randint(1, 6)):
+            phrase = draw.choice(phrases)
+            parts.append(draw.choice([phrase, phrase[draw.randrange(len(phrase)) :], draw.choice(chars)]))
+        runs.add("".join(parts))
+    runs = {run for run in runs if all(char in table for char in run)}
+    assert len(runs) > 3000
+    assert [run for run in sorted(runs) if pinyin._context_readings(run) != pypinyin_context(run)] == []
+    assert pinyin._context_readings("重庆的重要") == ["chóng", "qìng", "de", "zhòng", "yào"]
+
+
+def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
+    from tui.chinese.cached import table_path
+
+    monkeypatch.setattr(pinyin, "_data", None)
+    pinyin.data()  # kept in this test's cache dir
+    path = table_path("pinyin-readings", pinyin._stamp())
+    assert path.exists()
+    import marshal
+
+    for damage in (("only one column",), ("a\nb", "one value"), ("\u91cd", 3)):
+        path.write_bytes(marshal.dumps(damage))
+        monkeypatch.setattr(pinyin, "_data", None)
+        assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
+    path.write_bytes(b"\x00 not marshal")
+    monkeypatch.setattr(pinyin, "_data", None)
+    assert matches("chongqing", "重慶") == ["重庆"]
+
+
 # -- index tokens ------------------------------------------------------------------
 
 

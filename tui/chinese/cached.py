@@ -1,8 +1,8 @@
 """Tables worked out once per library version and kept in the cache dir.
 
 The search folding table takes OpenCC's dictionaries and a scan of Unicode
-(~0.3-0.8 s), the pinyin syllables take pypinyin's dictionaries (~0.3 s,
-~55 MB). A process that needs them used to build them every time; a quick
+(~0.3-0.8 s), the pinyin syllables, readings and phrases take pypinyin's
+dictionaries (~1 s, ~60 MB). A process that needs them used to build them every time; a quick
 lookup from the shell paid that on every run. Now the first process builds
 each table and saves it, stamped with what it depends on (our version and
 the libraries'), and every later one loads it with marshal in about a

@@ -26,6 +26,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.chinese.cached import cached_table
@@ -91,49 +92,89 @@ def _parse_reading(marked: str) -> Reading:
     return Reading("".join(letters), tone, marked)
 
 
+def _readings_in_use() -> dict[str, str]:
+    """Each hanzi's readings that people use, marked and comma-separated, from
+    pypinyin's dictionaries (~1 s and ~55 MB: built once per version, see `data`).
+
+    A character's readings: its main one, and every other one that some
+    phrase in pypinyin's dictionary uses (重: zhong, chong; not the archaic
+    tong). That keeps 的 di (目的) and 了 liao (了解), drops readings nobody
+    types, and halves the polyphones in running text (29% of characters to
+    13%), which is what indexing pays for.
+    """
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    used: dict[str, set[str]] = {}
+    for phrase, phrase_readings in phrases_dict.items():
+        for char, options in zip(phrase, phrase_readings):
+            used.setdefault(char, set()).update(_parse_reading(option).syllable for option in options)
+    kept: dict[str, str] = {}
+    for code, text in pinyin_dict.items():
+        char = chr(code)
+        every = [_parse_reading(marked) for marked in text.split(",")]
+        syllables = {every[0].syllable} | used.get(char, set())
+        kept[char] = ",".join(dict.fromkeys(r.marked for r in every if r.syllable in syllables))
+    return kept
+
+
 class _Data:
-    """pypinyin's character readings, rearranged for matching (built once, ~0.3 s)."""
+    """The readings in use, rearranged for matching; each part is worked out when first used
+    (a search needs `by_syllable` and the readings of what it shows, indexing `syllable_words`)."""
 
-    def __init__(self) -> None:
-        from pypinyin.phrases_dict import phrases_dict
-        from pypinyin.pinyin_dict import pinyin_dict
+    def __init__(self, kept: dict[str, str]) -> None:
+        self._kept = kept  # hanzi -> its readings, marked and comma-separated, the main one first
 
-        # A character's readings: its main one, and every other one that some
-        # phrase in pypinyin's dictionary uses (重: zhong, chong; not the
-        # archaic tong). That keeps 的 di (目的) and 了 liao (了解), drops
-        # readings nobody types, and halves the polyphones in running text
-        # (29% of characters to 13%), which is what indexing pays for.
-        used: dict[str, set[str]] = {}
-        for phrase, phrase_readings in phrases_dict.items():
-            for char, options in zip(phrase, phrase_readings):
-                used.setdefault(char, set()).update(_parse_reading(option).syllable for option in options)
-        self.readings: dict[str, tuple[Reading, ...]] = {}
-        self.by_syllable: dict[str, list[str]] = {}
-        for code, text in pinyin_dict.items():
-            char = chr(code)
-            every = [_parse_reading(marked) for marked in text.split(",")]
-            kept = {every[0].syllable} | used.get(char, set())
-            readings = tuple(dict.fromkeys(r for r in every if r.syllable in kept))
-            self.readings[char] = readings
+    @functools.cached_property
+    def readings(self) -> dict[str, tuple[Reading, ...]]:
+        return {char: tuple(map(_parse_reading, text.split(","))) for char, text in self._kept.items()}
+
+    @functools.cached_property
+    def by_syllable(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for char, readings in self.readings.items():
             for syllable in {reading.syllable for reading in readings}:
-                self.by_syllable.setdefault(syllable, []).append(char)
+                found.setdefault(syllable, []).append(char)
+        return found
+
+    @functools.cached_property
+    def syllables(self) -> frozenset[str]:
         # Interjections written with a consonant alone (嗯 n, ng; 呣 m; 哼 hng) only
         # get in the way of splitting input: "zhiliang" is not zhi-lia-ng.
-        self.syllables = frozenset(s for s in self.by_syllable if s not in _CONSONANT_ONLY)
-        self.longest = max(map(len, self.syllables))
-        self.starts = frozenset(s[:end] for s in self.syllables for end in range(1, len(s) + 1))
-        # For `tokens`: each hanzi as a word of its syllables ("zhong|chong"),
-        # as a str.translate table. Words are shared (~1,500 distinct), and so is
-        # the run break that everything else below U+3400 and the full-width
-        # forms become; rarer characters (emoji) stay glued to a neighbour and
-        # make a junk token that no query asks for.
+        return frozenset(s for s in self.by_syllable if s not in _CONSONANT_ONLY)
+
+    @functools.cached_property
+    def syllable_words(self) -> dict[int, str]:
+        """For `tokens`: each hanzi as a word of its syllables ("zhong|chong"), as a
+        str.translate table. Words are shared (~1,500 distinct), and so is the run break
+        that everything else below U+3400 and the full-width forms become; rarer
+        characters (emoji) stay glued to a neighbour and make a junk token that no
+        query asks for."""
         words: dict[str, str] = {}
-        self.syllable_words: dict[int, str] = {}
+        table: dict[int, str] = {}
         for char, readings in self.readings.items():
             word = " " + "|".join(dict.fromkeys(r.syllable for r in readings)) + " "
-            self.syllable_words[ord(char)] = words.setdefault(word, word)
+            table[ord(char)] = words.setdefault(word, word)
         for code in (*range(0x3400), *range(0xFF00, 0xFFF0)):
-            self.syllable_words.setdefault(code, " ~ ")
+            table.setdefault(code, " ~ ")
+        return table
+
+
+def _cached_strings(name: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """A str -> str table from the cache dir. It is kept as two newline-joined columns:
+    marshal loads those about four times faster than the dict itself (one string
+    each, not one per key and value)."""
+
+    def as_columns() -> tuple[str, str]:
+        table = build()
+        return "\n".join(table), "\n".join(table.values())
+
+    columns = cached_table(name, _stamp(), as_columns, tuple)
+    if len(columns) == 2 and all(isinstance(column, str) for column in columns):
+        keys, values = columns[0].split("\n"), columns[1].split("\n")
+        if len(keys) == len(values):
+            return dict(zip(keys, values))
+    return build()  # not what this version writes: work it out here
 
 
 _data: _Data | None = None
@@ -146,17 +187,22 @@ def syllables() -> tuple[frozenset[str], int, frozenset[str]]:
     pypinyin version, so reading a query never loads pypinyin's dictionaries."""
     global _inventory
     if _inventory is None:
-        stamp = f"{PINYIN_VERSION}/{package_version('pypinyin')}"
-        known = cached_table("pinyin-syllables", stamp, lambda: data().syllables, frozenset)
+        known = cached_table("pinyin-syllables", _stamp(), lambda: data().syllables, frozenset)
         starts = frozenset(s[:end] for s in known for end in range(1, len(s) + 1))
         _inventory = (known, max(map(len, known)), starts)
     return _inventory
 
 
+def _stamp() -> str:
+    return f"{PINYIN_VERSION}/{package_version('pypinyin')}"
+
+
 def data() -> _Data:
+    """The readings table: pypinyin's dictionaries are read once per version into the cache dir
+    (a marshalled dict), so a pinyin search or an index refresh does not load them again."""
     global _data
     if _data is None:
-        built = _Data()
+        built = _Data(_cached_strings("pinyin-readings", _readings_in_use))
         with _lock:
             if _data is None:
                 _data = built
@@ -164,9 +210,9 @@ def data() -> _Data:
 
 
 def prepare() -> None:
-    """Load the readings and pypinyin's phrases now (e.g. in a startup worker)."""
+    """Load the readings and the phrases now (e.g. in a startup worker)."""
     data()
-    _context_readings("重庆")
+    _phrase_table()
 
 
 def readings(char: str) -> tuple[Reading, ...]:
@@ -309,13 +355,47 @@ def _char_class(unit: Unit) -> str:
 # -- readings in context, for ranking and showing --------------------------------
 
 
-def _context_readings(text: str) -> list[str]:
-    """pypinyin's toned reading of each character of a run of hanzi, using its phrases."""
-    from pypinyin import Style, pinyin
+def _phrases_in_use() -> dict[str, str]:
+    """pypinyin's phrase dictionary: each phrase's readings in context, space-separated
+    (重庆: chóng qìng). Kept in the cache dir beside the readings (see `_phrase_table`)."""
+    from pypinyin.phrases_dict import phrases_dict
 
-    return [
-        item[0] for item in pinyin(text, style=Style.TONE, heteronym=False, errors=lambda chars: [[c] for c in chars])
-    ]
+    return {phrase: " ".join(options[0] for options in readings) for phrase, readings in phrases_dict.items()}
+
+
+_phrases: tuple[dict[str, str], int] | None = None
+
+
+def _phrase_table() -> tuple[dict[str, str], int]:
+    """The phrases and the longest one's length. Importing pypinyin to read them costs ~0.4 s
+    and ~60 MB per process; the marshalled copy loads in a few milliseconds."""
+    global _phrases
+    if _phrases is None:
+        table = _cached_strings("pinyin-phrases", _phrases_in_use)
+        _phrases = (table, max(map(len, table), default=1))
+    return _phrases
+
+
+def _context_readings(text: str) -> list[str]:
+    """The toned reading of each character of a run of hanzi in context: the longest phrase
+    of the dictionary starting at each point, read as the phrase reads, else the character's
+    main reading (what pypinyin's `pinyin(text, Style.TONE)` gives; a test holds them equal)."""
+    phrases, longest = _phrase_table()
+    table = data().readings
+    shown: list[str] = []
+    at = 0
+    while at < len(text):
+        for size in range(min(longest, len(text) - at), 1, -1):
+            reading = phrases.get(text[at : at + size])
+            if reading is not None:
+                shown += reading.split(" ")
+                at += size
+                break
+        else:
+            char_readings = table.get(text[at])
+            shown.append(char_readings[0].marked if char_readings else text[at])
+            at += 1
+    return shown
 
 
 _CONTEXT = 4  # characters either side that can make a phrase with the match
