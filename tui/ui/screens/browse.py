@@ -174,6 +174,11 @@ class BrowseScreen(Screen):
             articles = [a for a in articles if not self.app.reading.is_read(a.id) or a.id == current_id]
         self.query_one(ArticleList).show_articles(articles, current_id)
 
+    def _clear_preview_if_empty(self) -> None:
+        """Beside an empty list the reader previews nothing, not the last section's article."""
+        if self.query_one(ArticleList).current is None and not self.has_class("-narrow"):
+            self._open(None)
+
     def _articles_in(self, section_id: str) -> list[Article]:
         """A section's articles; 收藏 (Saved) lists the saved ones, newest saved first."""
         assert self.newsroom is not None
@@ -196,6 +201,7 @@ class BrowseScreen(Screen):
             return
         self.query_one(SectionMenu).select_section(SAVED.id)
         self._show_section(SAVED.id)
+        self._clear_preview_if_empty()
         self._focus_pane(1)
 
     def _set_empty_text(self) -> None:
@@ -262,6 +268,7 @@ class BrowseScreen(Screen):
         section = self.query_one(SectionMenu).current
         if section is not None and self.newsroom is not None and section.id != self._section_id:
             self._show_section(section.id)
+            self._clear_preview_if_empty()
 
     @on(SectionMenu.Selected, "#sections")
     def _section_selected(self) -> None:
