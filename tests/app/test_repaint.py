@@ -272,7 +272,11 @@ async def test_a_reader_who_never_searches_never_loads_the_search_tables(tmp_pat
         await settle(app, pilot)
         await pilot.press("t")
         await settle(app, pilot)
-        assert warmed == [{ScriptMode.ORIGINAL, ScriptMode.SIMPLIFIED, ScriptMode.TRADITIONAL}]
+        # the original script and simplified (the first `t`: t2s); then simplified and traditional (s2t)
+        assert warmed == [
+            {ScriptMode.ORIGINAL, ScriptMode.SIMPLIFIED},
+            {ScriptMode.SIMPLIFIED, ScriptMode.TRADITIONAL},
+        ]
         assert prepared == []
         await pilot.press("slash")
         await settle(app, pilot)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.app.conftest import masthead, reader_text, sample_app, screen_rows, started
 from tests.conftest import write_article
-from tui.chinese.script import ScriptMode
+from tui.chinese.script import OpenCCPool, ScriptMode
 from tui.cli import build_app
 from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.widgets.article_list import ArticleList
@@ -248,3 +248,21 @@ async def test_glossary_from_config_and_front_matter(tmp_path: Path):
         text = reader_text(app)
         assert "范先生說：頭髮乾了。曉明的書。" in text
         assert "範" not in text and "幹" not in text
+
+
+async def test_the_original_script_loads_only_the_converter_the_next_t_needs():
+    # s2t alone is ~26 MB: a reader in the original script gets t2s (for simplified, the
+    # next `t`); each toggle then loads what the one after it needs.
+    app = sample_app("--script", "original")
+    pool = app.converter._pool = OpenCCPool()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert set(pool._converters) == {"t2s"}
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        assert set(pool._converters) == {"t2s", "s2t"}
+        assert "王岐山在质量工作座谈会上指出" in reader_text(app)
+        await pilot.press("t")
+        assert "王岐山在質量工作座談會上指出" in reader_text(app)

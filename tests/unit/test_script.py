@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import marshal
 import random
 import threading
 
 import opencc
 import pytest
 
+import tui.chinese.script as script_module
 from tests.conftest import SEED_PAGE
+from tui.chinese.cached import table_path
 from tui.chinese.script import (
     Glossary,
     OpenCCPool,
@@ -477,3 +480,26 @@ def test_initial_mode_bad_values():
     with pytest.raises(ValueError):
         initial_mode("klingon", None, None, {})
     assert initial_mode(None, "stale-value", None, {"LANG": "zh_CN"}) is ScriptMode.SIMPLIFIED
+
+
+def test_detection_tables_come_from_the_cache_without_s2t(constructions):
+    # Building them takes t2s and s2t (~26 MB); a process that finds them in the cache
+    # dir loads neither, and detects as one that built them.
+    built = script_module._telling_characters(OpenCCPool())
+    assert built[0] and built[1]
+    script_module._cached_telling_characters(OpenCCPool())  # the first process builds and saves
+    constructions.clear()
+    assert script_module._cached_telling_characters(OpenCCPool()) == built
+    assert constructions == {}
+    evidence = script_module._Evidence(built)
+    assert evidence.count("發展软件") == (1, 1)  # 發 and 软 tell; 展 and 件 are both scripts'
+
+
+def test_a_damaged_detection_table_is_built_again(constructions):
+    built = script_module._cached_telling_characters(OpenCCPool())
+    path = table_path("script-evidence", script_module.evidence_stamp())
+    for damage in (b"\x00garbage", b""):
+        path.write_bytes(damage)
+        assert script_module._cached_telling_characters(OpenCCPool()) == built
+    path.write_bytes(marshal.dumps(("only one",)))  # the right type, not ours
+    assert script_module._cached_telling_characters(OpenCCPool()) == built

@@ -56,7 +56,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.chinese.cjk import ideographs
+from tui.chinese.cjk import IDEOGRAPH_RANGES, ideographs
 from tui.core import toml
 from tui.core.config import Config
 from tui.core.errors import ConfigError
@@ -176,28 +176,57 @@ SAMPLE_CHARS = 1024  # ~3 KB: hundreds of telling characters; keeps loading 100k
 MIXED_SHARE = 0.2  # the minority script must be at least this share of the evidence
 
 
+EVIDENCE_VERSION = 1  # bump when the way the evidence is worked out changes
+
+
+def _telling_characters(pool: OpenCCPool) -> tuple[str, str]:
+    """(Traditional-only, Simplified-only) ideographs, each sorted into one string.
+
+    Worked out by converting every CJK character on its own: a character that
+    t2s changes is Traditional-only, one that s2t changes is Simplified-only.
+    It takes both converters (s2t alone is ~26 MB), so it is done once per
+    OpenCC version and kept in the cache dir (see tui/chinese/cached.py).
+    """
+    chars = ideographs()
+    # Newlines keep characters from forming phrases. In slices: all of them at once
+    # made ~20 MB of strings for a moment, the app's memory high-water mark.
+    changed: dict[str, set[str]] = {}
+    for config in ("t2s", "s2t"):
+        convert, changed[config] = pool.get(config).convert, set()
+        for start in range(0, len(chars), EVIDENCE_SLICE):
+            part = chars[start : start + EVIDENCE_SLICE]
+            converted = convert("\n".join(part)).split("\n")
+            changed[config].update(c for c, out in zip(part, converted) if out != c)
+    ambiguous = changed["t2s"] & changed["s2t"]
+    return "".join(sorted(changed["t2s"] - ambiguous)), "".join(sorted(changed["s2t"] - ambiguous))
+
+
+def evidence_stamp() -> str:
+    """What the telling characters depend on: our way of finding them, the ideograph table, OpenCC."""
+    from tui.core.versions import package_version
+
+    ranges = ",".join(f"{low:x}-{high:x}" for low, high in IDEOGRAPH_RANGES)
+    return f"{EVIDENCE_VERSION}/{ranges}/{package_version('opencc')}"
+
+
+def _cached_telling_characters(pool: OpenCCPool) -> tuple[str, str]:
+    from tui.chinese.cached import cached_table
+
+    found = cached_table("script-evidence", evidence_stamp(), lambda: _telling_characters(pool), tuple)
+    if len(found) != 2 or not all(isinstance(part, str) for part in found):
+        found = _telling_characters(pool)  # a file of the right type but not ours
+    return found
+
+
 class _Evidence:
     """Regexes matching characters that only one script uses.
 
-    Built once by converting every CJK character on its own: a character
-    that t2s changes is Traditional-only, one that s2t changes is
-    Simplified-only. Characters outside the BMP get their own regexes: they
-    would make the main character class slow, and are rarely present.
+    Characters outside the BMP get their own regexes: they would make the main
+    character class slow, and are rarely present.
     """
 
-    def __init__(self, pool: OpenCCPool) -> None:
-        chars = ideographs()
-        # Newlines keep characters from forming phrases. In slices: all of them at once
-        # made ~20 MB of strings for a moment, the app's memory high-water mark.
-        changed: dict[str, set[str]] = {}
-        for config in ("t2s", "s2t"):
-            convert, changed[config] = pool.get(config).convert, set()
-            for start in range(0, len(chars), EVIDENCE_SLICE):
-                part = chars[start : start + EVIDENCE_SLICE]
-                converted = convert("\n".join(part)).split("\n")
-                changed[config].update(c for c, out in zip(part, converted) if out != c)
-        ambiguous = changed["t2s"] & changed["s2t"]
-        traditional, simplified = changed["t2s"] - ambiguous, changed["s2t"] - ambiguous
+    def __init__(self, telling: tuple[str, str]) -> None:
+        traditional, simplified = set(telling[0]), set(telling[1])
         bmp = {c for c in traditional | simplified if c <= "\uffff"}
         self.either = _char_class(bmp)
         # Negated and with `+`: deleting runs of other characters is cheaper than
@@ -232,7 +261,7 @@ def _get_evidence() -> _Evidence:
     if _evidence is None:
         with _evidence_lock:
             if _evidence is None:
-                _evidence = _Evidence(SHARED_POOL)
+                _evidence = _Evidence(_cached_telling_characters(SHARED_POOL))
     return _evidence
 
 

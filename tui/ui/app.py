@@ -421,11 +421,14 @@ class NewsroomApp(App[None]):
 
     @work(thread=True, group="warm", exit_on_error=False)
     def warm_converters(self) -> None:
-        """Load the OpenCC dictionaries the `t` key cycles through now, so the first
-        toggle does not wait for them. The regional ones (T) load when chosen, and the
+        """Load the OpenCC dictionaries for the script on screen and the one `t` shows
+        next, so that toggle does not wait for them; each toggle loads the next one.
+        Only those: s2t alone is about 26 MB, and a reader in the original script needs
+        only t2s (3 MB) for the first `t`. The regional ones (T) load when chosen, and the
         search tables when a search opens: a reader who never searches never pays
         their memory (about 14 and 13 MB)."""
-        self.converter.warm({self.script_mode, ScriptMode.SIMPLIFIED, ScriptMode.TRADITIONAL})
+        mode = self.script_mode
+        self.converter.warm({mode, mode.next_in_cycle()})
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.masthead_status = f"Indexing {message.done}/{message.total}"
@@ -620,6 +623,8 @@ class NewsroomApp(App[None]):
 
     def watch_script_mode(self, mode: ScriptMode) -> None:
         self._follow_display_state()
+        if self.newsroom is not None:  # before it is shown, the first paint warms them
+            self.warm_converters()
         if self.remember:
             self._unsaved_script = mode.value
             self.save_state()
