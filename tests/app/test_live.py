@@ -143,7 +143,7 @@ async def test_no_watch_and_the_config_key_turn_it_off(tmp_path: Path, monkeypat
     app = build_app(["--config", str(config), *args])
     async with app.run_test(size=(100, 30)) as pilot:
         await started(app, pilot)
-    assert followed == ([True] if follows else [])  # started (or not) as the app mounts
+    assert followed == ([True] if follows else [])  # started (or not) once the newsroom is on screen
 
 
 async def test_a_change_made_before_the_watcher_was_in_place_is_found(tmp_path: Path, monkeypatch):
@@ -182,3 +182,107 @@ async def test_a_server_handed_newsroom_that_is_out_of_date_is_brought_up_to_dat
         await until(pilot, lambda: app.newsroom is not None and titles(app))
         await until(pilot, lambda: "丙新聞" in titles(app))
         assert titles(app) == ["丙新聞", "甲新聞", "乙新聞"]
+
+
+def watch_painted_frames(app, log: list[str]) -> None:
+    """Note "painted" in `log` when a frame showing the newsroom's articles is displayed."""
+    real_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None and "painted" not in log and titles_on(screen):
+            log.append("painted")
+        real_display(screen, renderable)
+
+    app._display = display
+
+
+def titles_on(screen) -> bool:
+    lists = screen.query(ArticleList)
+    return bool(lists) and bool(lists.first().articles)
+
+
+async def test_the_watcher_and_the_whole_newsroom_wait_for_the_first_paint(tmp_path: Path, monkeypatch):
+    """At 100,000 articles, setting up the watcher (a watch per folder) and loading the whole
+    newsroom each cost about as much as the first paint itself: both start once the newest
+    articles are on screen, and a change made before the watcher is in place still shows."""
+    from tui.core.config import for_content_dir
+    from tui.search.index import SearchIndex
+
+    newsroom(tmp_path)
+    write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-01-03")
+    with SearchIndex.open(for_content_dir(tmp_path)) as index:
+        index.refresh()  # a warm index: the app paints its newest articles first
+    monkeypatch.setattr(tui.ui.app, "PREVIEW_ARTICLES", 2)  # so three articles are a "big" newsroom here
+    log: list[str] = []
+    real_whole, real_follow = SearchIndex.newsroom, tui.ui.app.NewsroomApp.follow_content
+
+    def whole(self, *args, **kwargs):
+        log.append("whole newsroom")
+        return real_whole(self, *args, **kwargs)
+
+    def follow(self):
+        log.append("follow")
+        write_article(tmp_path, "news/d.md", title="丁新聞", date="2024-01-04")  # before the watcher is in place
+        real_follow(self)
+
+    monkeypatch.setattr(SearchIndex, "newsroom", whole)
+    monkeypatch.setattr(tui.ui.app.NewsroomApp, "follow_content", follow)
+    app = build_app(["--content", str(tmp_path)])
+    watch_painted_frames(app, log)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: "丁新聞" in titles(app))
+        assert titles(app) == ["丁新聞", "丙新聞", "甲新聞", "乙新聞"]
+    assert log[0] == "painted"
+    assert sorted(log[1:3]) == ["follow", "whole newsroom"]
+
+
+async def test_a_small_newsroom_is_followed_from_its_first_paint_too(tmp_path: Path, monkeypatch):
+    log: list[str] = []
+    monkeypatch.setattr(tui.ui.app.NewsroomApp, "follow_content", lambda self: log.append("follow"))
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    watch_painted_frames(app, log)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "follow" in log)
+    assert log == ["painted", "follow"]
+
+
+async def test_a_load_that_shows_nothing_still_follows_the_folder(tmp_path: Path, monkeypatch):
+    """No newsroom ever reaches the screen (the index failed): the folder is followed all the
+    same, so a change can bring one."""
+    from tui.search.index import SearchIndex
+
+    def broken(self, *args, **kwargs):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(SearchIndex, "update", broken)
+    followed: list[bool] = []
+    monkeypatch.setattr(tui.ui.app.NewsroomApp, "follow_content", lambda self: followed.append(True))
+    app = build_app(["--content", str(newsroom(tmp_path))])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        assert app.newsroom is None and followed == [True]
+
+
+async def test_a_kiosk_without_an_index_finds_a_change_made_while_it_read_the_articles(tmp_path: Path, monkeypatch):
+    """With no usable cache dir a kiosk reads every file; the watcher starts once they are on
+    screen, so a change made while they were read must show from the folder's listing."""
+    from tests.app.test_index_damage import unusable_cache
+
+    unusable_cache(tmp_path, monkeypatch)
+    content = newsroom(tmp_path / "content")
+    real_load = tui.ui.app.load_newsroom
+    calls: list[bool] = []
+
+    def load_then_change(*args, **kwargs):
+        loaded = real_load(*args, **kwargs)
+        if not calls:  # the first reading only: the change lands after it read the folder
+            write_article(content, "news/c.md", title="丙新聞", date="2024-01-03")
+        calls.append(True)
+        return loaded
+
+    monkeypatch.setattr(tui.ui.app, "load_newsroom", load_then_change)
+    app = build_app(["--content", str(content), "--kiosk"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "丙新聞" in titles(app))

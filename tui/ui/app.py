@@ -95,6 +95,9 @@ class IndexRebuilt(Message):
 
 
 PREVIEW_ARTICLES = 200
+# The rest of a big newsroom loads once its newest articles are on screen, so that the first
+# paint has the CPU to itself; this long at most, should the paint never come (a safety net).
+FIRST_PAINT_WAIT_SECONDS = 5.0
 PREVIEW_EVERY_SECONDS = 2.0
 NEW_NOTE_SECONDS = 60.0  # how long the masthead says "3 new" after a live update
 SETTLE_ROUNDS = 64  # hand-offs a typed key's effects may take before the next key goes
@@ -154,6 +157,10 @@ class NewsroomApp(App[None]):
         self._changes = Coalescer()
         self._source_ready = threading.Event()  # set once load() has the index (or the articles)
         self._loaded = threading.Event()  # set once load() is done, whatever became of it
+        self._painted = threading.Event()  # set once the first newsroom is on screen
+        self._posted_newsroom = False  # load() has handed a newsroom to the screen
+        self._following = False  # the watcher thread has been started
+        self._following_lock = threading.Lock()
         # The digest of the content folder's listing the loaded newsroom was made from (None:
         # not known). A server that hands over its newsroom says which (`preloaded_digest`).
         self.loaded_digest: str | None = None
@@ -202,8 +209,8 @@ class NewsroomApp(App[None]):
     async def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        if self.watching:  # before loading: a change made while it loads is not missed
-            self.follow_content()
+        # The folder is followed from the first paint on (see `_first_paint_done`): a change
+        # made before the watcher is in place is found by `_look_for_missed_changes`.
         self.load()  # reading starts at once; what it posts waits for this handler,
         await self.push_screen(BrowseScreen())  # so the screen is mounted before any newsroom arrives
         if self.kiosk is not None:
@@ -225,6 +232,8 @@ class NewsroomApp(App[None]):
             self._load()
         finally:
             self._loaded.set()
+            if not self._posted_newsroom:  # nothing to paint: follow the folder now (a change may mend it)
+                self._start_following()
 
     def _load(self) -> None:
         self.reading.load()  # before the first paint, so it shows what was read
@@ -245,10 +254,11 @@ class NewsroomApp(App[None]):
         try:
             newest = index.latest(PREVIEW_ARTICLES)
             if len(newest) == PREVIEW_ARTICLES:  # a big newsroom: show its newest before the rest loads
-                self.post_message(NewsroomLoaded(self._preview(newest)))
+                self._post_newsroom(NewsroomLoaded(self._preview(newest)))
+                self._painted.wait(FIRST_PAINT_WAIT_SECONDS)  # and load the rest once they are on screen
             if newest:
                 settled = index.newsroom()
-                self.post_message(NewsroomLoaded(settled))
+                self._post_newsroom(NewsroomLoaded(settled))
         except IndexUnavailable:
             newest = []  # damaged: the update below builds a new index
         shown_at = time.monotonic() if newest else None
@@ -260,7 +270,7 @@ class NewsroomApp(App[None]):
             if shown_at is None or time.monotonic() - shown_at > PREVIEW_EVERY_SECONDS:
                 if shown_at is None or not self.newsroom or not self.newsroom.complete:
                     with contextlib.suppress(IndexUnavailable):
-                        self.post_message(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
+                        self._post_newsroom(NewsroomLoaded(self._preview(index.latest(PREVIEW_ARTICLES))))
                 shown_at = time.monotonic()
 
         # Build the newsroom again only if a file changed, or if none was shown yet.
@@ -270,15 +280,19 @@ class NewsroomApp(App[None]):
             self.post_message(IndexNote(note))
         if changed or not newest:
             settled = index.newsroom()
-            self.post_message(NewsroomLoaded(settled))
+            self._post_newsroom(NewsroomLoaded(settled))
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
         give_back()  # what the rows and the folder's walk took, now free
 
+    def _post_newsroom(self, message: NewsroomLoaded) -> None:
+        self._posted_newsroom = True
+        self.post_message(message)
+
     def _load_preloaded(self, newsroom: Newsroom) -> None:
         """Show the newsroom a server handed over; open the index only to search it."""
         self.loaded_digest = self.preloaded_digest
-        self.post_message(NewsroomLoaded(newsroom))
+        self._post_newsroom(NewsroomLoaded(newsroom))
         index = SearchIndex.open(self.config)
         if index.in_memory:  # no shared index: search the articles as loaded
             index.close()
@@ -288,6 +302,14 @@ class NewsroomApp(App[None]):
         self._source_ready.set()
 
     # --- live updates -------------------------------------------------------------------
+
+    def _start_following(self) -> None:
+        """Follow the content folder from now on (once; from any thread)."""
+        with self._following_lock:
+            if self._following or not self.watching:
+                return
+            self._following = True
+        self.follow_content()
 
     def follow_content(self) -> None:
         """Start following the content folder: a thread of its own rather than a worker, as it
@@ -367,10 +389,14 @@ class NewsroomApp(App[None]):
     def _load_without_index(self) -> None:
         """A kiosk with no shared index (the cache dir is unusable): a visitor never builds
         a whole index of their own. Read the articles, and search them as loaded."""
+        # The folder's listing before reading it: a change made meanwhile, before the watcher
+        # is in place, shows as a difference (see _look_for_missed_changes).
+        with contextlib.suppress(OSError):
+            self.loaded_digest = scan(self.config.content_dir, self.config.site).digest
         newsroom = load_newsroom(self.config, progress=lambda done, total: self.post_message(LoadProgress(done, total)))
         self.search_fallback = ScanSearch(newsroom)
         self.post_message(IndexNote("Search reads the articles one by one here: it may be slow."))
-        self.post_message(NewsroomLoaded(newsroom))
+        self._post_newsroom(NewsroomLoaded(newsroom))
 
     def search_articles(self, query: Query, limit: int, section: str | None) -> tuple[list[Hit], bool]:
         """Hits for a search (from any thread), and whether the loaded articles gave them
@@ -430,6 +456,15 @@ class NewsroomApp(App[None]):
         mode = self.script_mode
         self.converter.warm({mode, mode.next_in_cycle()})
 
+    def _first_paint_done(self) -> None:
+        """The first newsroom is on screen: start what was kept from delaying it. Following
+        the folder sets up a watch per folder (about 0.5 s at 100,000 articles)."""
+        self._painted.set()  # load() goes on with the whole newsroom
+        self._start_following()
+        self.warm_converters()
+        if self.when_shown is not None:
+            self.when_shown()
+
     def on_load_progress(self, message: LoadProgress) -> None:
         self.masthead_status = f"Indexing {message.done}/{message.total}"
 
@@ -455,9 +490,7 @@ class NewsroomApp(App[None]):
             # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
             gc.freeze()
         if first:  # after the first paint, so this work does not delay it
-            self.call_after_refresh(self.warm_converters)
-            if self.when_shown is not None:
-                self.call_after_refresh(self.when_shown)
+            self.call_after_refresh(self._first_paint_done)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
             if newsroom.article(self.open_id):
                 self.browse.open_article(self.open_id)
@@ -644,6 +677,7 @@ class NewsroomApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        self._painted.set()  # a load still waiting for the first paint waits no more
         self._write_state()  # a choice made just before quitting is kept too
         self.reading.flush()
 
