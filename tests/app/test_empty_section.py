@@ -3,7 +3,7 @@ the last section previewed, as if it belonged to the empty one)."""
 
 from __future__ import annotations
 
-from tests.app.conftest import WANG, reader_text, sample_app, started
+from tests.app.conftest import WANG, reader_text, sample_app, screen_rows, started
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.section_menu import SectionMenu
@@ -40,3 +40,32 @@ async def test_the_saved_list_with_nothing_saved_previews_nothing():
         await pilot.pause()
         assert app.screen.query_one(ArticleList).articles == []
         assert app.screen.query_one(Reader).article is None
+
+
+async def test_at_80x24_an_empty_lists_words_wrap_instead_of_being_cut_and_the_reader_is_blank():
+    app = sample_app("--script", "original", "--no-watch")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await move_to(app, pilot, "visits")
+        reader = app.screen.query_one(Reader)
+        assert "".join(screen_rows(reader)) == ""  # nothing to choose: no "choose an article" either
+        listed = screen_rows(app.screen.query_one(ArticleList))
+        assert "".join(listed).replace(" ", "") == "Noarticlesinthissection."
+        assert not any("⋯" in row for row in listed)
+        await pilot.press("u")  # only unread: the longer sentence wraps too
+        await pilot.pause()
+        listed = "".join(screen_rows(app.screen.query_one(ArticleList)))
+        assert listed.replace(" ", "") == "Nounreadarticles(u:all)."
+
+
+async def test_a_readers_note_wraps_to_a_narrow_pane():
+    app = sample_app("--script", "original", "--no-watch")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.size.width < 50
+        reader.show_hint("This article has been removed from the newsroom.")
+        await pilot.pause()
+        rows = screen_rows(reader)
+        assert len([row for row in rows if row]) == 2
+        assert " ".join(row for row in rows if row) == "This article has been removed from the newsroom."

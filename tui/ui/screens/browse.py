@@ -177,7 +177,8 @@ class BrowseScreen(Screen):
     def _clear_preview_if_empty(self) -> None:
         """Beside an empty list the reader previews nothing, not the last section's article."""
         if self.query_one(ArticleList).current is None and not self.has_class("-narrow"):
-            self._open(None)
+            self._shown_article = None
+            self.query_one(Reader).show_hint("")  # the list says why: no "choose an article" here
 
     def _articles_in(self, section_id: str) -> list[Article]:
         """A section's articles; 收藏 (Saved) lists the saved ones, newest saved first."""

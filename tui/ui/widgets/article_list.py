@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.strip import Strip
 
+from tui.chinese.layout import wrap
 from tui.core.model import Article
 from tui.core.text import fit
 from tui.ui.widgets.row_list import Cell, RowList
@@ -83,8 +84,11 @@ class ArticleList(RowList):
         ]
 
     def render_line(self, y: int) -> Strip:
-        if not self.articles and y == 1:
+        if not self.articles:
             width = self.line_width
-            style = self.base_style + self.get_component_rich_style("row-list--dim", partial=True)
-            return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
+            text = self.empty_text
+            lines = [text[start:end] for start, end in wrap(text, width - 1)]  # under a one-cell margin
+            if 1 <= y <= len(lines):
+                style = self.base_style + self.get_component_rich_style("row-list--dim", partial=True)
+                return Strip([Segment(fit(" " + lines[y - 1], width), style)], width)
         return super().render_line(y)

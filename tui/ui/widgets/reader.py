@@ -360,10 +360,10 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         base = self.base_style
         index = self.scroll_offset.y + y
         if self.article is None:
-            if y == 1:
-                hint = self._hint
+            hint = [self._hint[start:end] for start, end in wrap(self._hint, width)] if self._hint else []
+            if 1 <= y <= len(hint):  # wrapped to the pane, as narrow as it gets
                 style = base + self.get_component_rich_style("reader--hint", partial=True)
-                return Strip([Segment(hint, style)]).adjust_cell_length(width, base)
+                return Strip([Segment(hint[y - 1], style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
