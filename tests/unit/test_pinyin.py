@@ -159,6 +159,15 @@ def test_readings_in_context_are_pypinyins_without_loading_it():
     assert pinyin._context_readings("重庆的重要") == ["chóng", "qìng", "de", "zhòng", "yào"]
 
 
+def test_prepare_works_out_what_a_search_needs_before_a_warm_parent_forks(monkeypatch):
+    monkeypatch.setattr(pinyin, "_data", None)
+    monkeypatch.setattr(pinyin, "_phrases", None)
+    pinyin.prepare()
+    worked_out = vars(pinyin.data())
+    assert "readings" in worked_out and "by_syllable" in worked_out and pinyin._phrases is not None
+    assert "syllable_words" not in worked_out  # indexing only: the process that indexes builds it
+
+
 def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     from tui.chinese.cached import table_path
 

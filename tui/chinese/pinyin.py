@@ -210,8 +210,10 @@ def data() -> _Data:
 
 
 def prepare() -> None:
-    """Load the readings and the phrases now (e.g. in a startup worker)."""
-    data()
+    """Load the readings and the phrases now (e.g. in a startup worker), and work out
+    what a search uses: a warm parent does it once for every visitor it forks."""
+    table = data()
+    table.readings, table.by_syllable  # noqa: B018 - cached properties, worked out here
     _phrase_table()
 
 
