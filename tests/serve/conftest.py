@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,22 @@ pyte = pytest.importorskip("pyte")
 TITLE = "質量新聞"
 HEADLINE = "王岐山"
 SIMPLIFIED_TITLE = "质量新闻"
+
+
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's own temporary dir (TMPDIR, for the servers it runs in this process and the ones
+    it starts), so what a server leaves behind is seen here, and never left in the machine's /tmp.
+    A test whose servers leave a session home behind fails."""
+    path = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setenv("TMPDIR", str(path))
+    monkeypatch.setattr(tempfile, "tempdir", str(path))  # tempfile reads TMPDIR once and keeps it
+    yield path
+    assert session_homes(path) == [], "a server left session homes behind"
+
+
+def session_homes(tmp: Path) -> list[str]:
+    return sorted(home.name for home in tmp.glob("newsroom-session-*"))
 
 
 class DrawnScreen:

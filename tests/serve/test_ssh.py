@@ -7,6 +7,7 @@ kiosk app on a real pty (a stand-in where the server's own timing is tested). Ev
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import logging
 import os
@@ -36,10 +37,13 @@ from tests.serve.conftest import (  # noqa: E402
     alive,
     gone,
     screen_text,
+    session_homes,
     stand_in_app,
 )
 from tui.serve import ssh  # noqa: E402
+from tui.serve.common import ServeError  # noqa: E402
 from tui.serve.ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
+from tui.serve.warm import WarmParent  # noqa: E402
 
 
 class Visitor(DrawnScreen):
@@ -641,7 +645,7 @@ asyncio.run(main())
 """
 
 
-async def test_a_server_killed_outright_leaves_no_process_behind(tmp_path):
+async def test_a_server_killed_outright_leaves_no_process_behind(tmp_path, private_tmp):
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(tmp_path / "host_key"), str(SAMPLE_CONFIG)],
         stdout=subprocess.PIPE,
@@ -662,12 +666,46 @@ async def test_a_server_killed_outright_leaves_no_process_behind(tmp_path):
             server.wait(timeout=10)
             for pid in tree - {server.pid}:
                 assert await gone(pid), f"process {pid} outlived its server"
+            # Nothing runs in a server killed outright, so nothing removes the homes it made (the warm
+            # parent's and the visitor's): they stay in its TMPDIR, here this test's own.
+            assert len(session_homes(private_tmp)) == 2
+            for home in private_tmp.glob("newsroom-session-*"):
+                shutil.rmtree(home)
         finally:
             await visitor.close()
     finally:
         if server.poll() is None:
             server.kill()
             server.wait(timeout=10)
+
+
+async def test_a_start_that_fails_leaves_no_home_behind(tmp_path, private_tmp, monkeypatch):
+    async def cannot_fork(*args, **kwargs):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(WarmParent, "start", cannot_fork)
+    with pytest.raises(ServeError, match="warm parent"):
+        await start_ssh_server(options(tmp_path))
+    assert session_homes(private_tmp) == []
+
+
+async def test_a_cancelled_start_leaves_no_warm_parent_and_no_home_behind(tmp_path, private_tmp, monkeypatch):
+    listening: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def slow_to_listen(factory, *args, **kwargs):
+        listening.set_result(factory().service)
+        await asyncio.Event().wait()  # until cancelled
+
+    monkeypatch.setattr(asyncssh, "create_server", slow_to_listen)
+    starting = asyncio.ensure_future(start_ssh_server(options(tmp_path)))
+    service = await asyncio.wait_for(listening, 10)
+    warm = service.warm.current.process.pid
+    assert session_homes(private_tmp) != []  # the warm parent's, made as the start began
+    starting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await starting
+    assert await gone(warm), "the warm parent outlived a cancelled start"
+    assert session_homes(private_tmp) == []
 
 
 async def test_new_articles_reach_the_next_visitors(serve, tmp_path):

@@ -4,6 +4,7 @@ client and by headless Chromium where it is installed. Only 127.0.0.1 is used.""
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import sys
@@ -18,8 +19,19 @@ pyte = pytest.importorskip("pyte")
 
 from tests.conftest import ROOT, SAMPLE_CONFIG  # noqa: E402
 from tests.serve.chromium import CHROMIUM, HeadlessChromium  # noqa: E402
-from tests.serve.conftest import HEADLINE, SIMPLIFIED_TITLE, TITLE, DrawnScreen, alive, gone, stand_in_app  # noqa: E402
+from tests.serve.conftest import (  # noqa: E402
+    HEADLINE,
+    SIMPLIFIED_TITLE,
+    TITLE,
+    DrawnScreen,
+    alive,
+    gone,
+    session_homes,
+    stand_in_app,
+)
 from tui.serve import web  # noqa: E402
+from tui.serve.common import ServeError  # noqa: E402
+from tui.serve.warm import WarmParent  # noqa: E402
 from tui.serve.web import KioskAppService, WebOptions, origin_of, start_web_server  # noqa: E402
 
 
@@ -294,6 +306,38 @@ async def test_stopping_the_server_ends_every_app(serve):
         assert not alive(pid) or await gone(pid, timeout=2)
     finally:
         await browser.close()
+
+
+WEB_OPTIONS = dict(host="127.0.0.1", port=0, app_args=("--config", str(SAMPLE_CONFIG)))
+
+
+async def test_a_start_that_fails_leaves_no_home_behind(private_tmp, monkeypatch):
+    async def cannot_fork(*args, **kwargs):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(WarmParent, "start", cannot_fork)
+    with pytest.raises(ServeError, match="warm parent"):
+        await start_web_server(WebOptions(**WEB_OPTIONS))
+    assert session_homes(private_tmp) == []
+
+
+async def test_a_cancelled_start_leaves_no_warm_parent_and_no_home_behind(private_tmp, monkeypatch):
+    listening: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def slow_to_listen(server):
+        listening.set_result(server)
+        await asyncio.Event().wait()  # until cancelled
+
+    monkeypatch.setattr(web.NewsroomWebServer, "_make_app", slow_to_listen)
+    starting = asyncio.ensure_future(start_web_server(WebOptions(**WEB_OPTIONS)))
+    server = await asyncio.wait_for(listening, 10)
+    warm = server.warm.current.process.pid
+    assert session_homes(private_tmp) != []  # the warm parent's, made as the start began
+    starting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await starting
+    assert await gone(warm), "the warm parent outlived a cancelled start"
+    assert session_homes(private_tmp) == []
 
 
 def test_origin_of():

@@ -707,6 +707,17 @@ async def start_ssh_server(options: SSHOptions) -> SSHService:
         except (OSError, ValueError) as error:
             raise ServeError(f"{options.authorized_keys}: cannot read authorized keys: {error}") from None
     service = SSHService(options, host_key, authorized)
+    try:
+        await _listen(service)
+    except BaseException:  # a start that fails or is cancelled leaves no warm parent and no home behind
+        if service.warm is not None:
+            await service.warm.close()
+        raise
+    return service
+
+
+async def _listen(service: SSHService) -> None:
+    options, host_key = service.options, service.host_key
     if service.warm is not None:  # it gets warm while the server starts listening
         try:
             await service.warm.start()
@@ -734,12 +745,9 @@ async def start_ssh_server(options: SSHOptions) -> SSHService:
             rdns_lookup=False,
         )
     except OSError as error:
-        if service.warm is not None:
-            await service.warm.close()
         raise ServeError(f"cannot listen on {options.host}:{options.port}: {error.strerror}") from None
     service._acceptor = acceptor
     service.port = acceptor.get_port()
-    return service
 
 
 # --- the command --------------------------------------------------------------------------

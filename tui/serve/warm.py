@@ -264,8 +264,12 @@ class WarmParents:
         return await parent.spawn(mode, env, cwd, fds, args)
 
     async def close(self) -> None:
-        if self._starting is not None and not self._starting.done():
-            self._starting.cancel()
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.cancel()  # (nothing, if it is done)
+            await asyncio.gather(starting, return_exceptions=True)
+            if not starting.cancelled() and starting.exception() is None and starting.result() is not self.current:
+                await starting.result().close()  # started, but whoever waited for it was cancelled
         if self.current is not None:
             await self.current.close()
             self.current = None

@@ -441,6 +441,17 @@ class WebService:
 async def start_web_server(options: WebOptions) -> WebService:
     """Listen for browsers; raises ServeError when it cannot."""
     server = NewsroomWebServer(options)
+    try:
+        runner = await _listen(server)
+    except BaseException:  # a start that fails or is cancelled leaves no warm parent and no home behind
+        if server.warm is not None:
+            await server.warm.close()
+        raise
+    return WebService(server, runner)
+
+
+async def _listen(server: NewsroomWebServer) -> web.AppRunner:
+    options = server.options
     if server.warm is not None:  # it gets warm while the server starts listening
         try:
             await server.warm.start()
@@ -453,13 +464,11 @@ async def start_web_server(options: WebOptions) -> WebService:
         await site.start()
     except OSError as error:
         await runner.cleanup()
-        if server.warm is not None:
-            await server.warm.close()
         raise ServeError(f"cannot listen on {options.host}:{options.port}: {error.strerror}") from None
     if options.port == 0:
         server.port = runner.addresses[0][1]
         server._set_origins()
-    return WebService(server, runner)
+    return runner
 
 
 def options_from_args(args: argparse.Namespace) -> WebOptions:
