@@ -185,20 +185,21 @@ async def test_a_server_handed_newsroom_that_is_out_of_date_is_brought_up_to_dat
 
 
 def watch_painted_frames(app, log: list[str]) -> None:
-    """Note "painted" in `log` when a frame showing the newsroom's articles is displayed."""
+    """Note "painted" in `log` when a frame showing the front page is displayed: the newest
+    articles, and the highlighted one previewed beside them."""
     real_display = app._display
 
     def display(screen, renderable):
-        if renderable is not None and "painted" not in log and titles_on(screen):
+        if renderable is not None and "painted" not in log and front_page_on(screen):
             log.append("painted")
         real_display(screen, renderable)
 
     app._display = display
 
 
-def titles_on(screen) -> bool:
-    lists = screen.query(ArticleList)
-    return bool(lists) and bool(lists.first().articles)
+def front_page_on(screen) -> bool:
+    lists, readers = screen.query(ArticleList), screen.query(Reader)
+    return bool(lists) and bool(lists.first().articles) and bool(readers) and readers.first().article is not None
 
 
 async def test_the_watcher_and_the_whole_newsroom_wait_for_the_first_paint(tmp_path: Path, monkeypatch):
@@ -260,7 +261,8 @@ async def test_a_load_that_shows_nothing_still_follows_the_folder(tmp_path: Path
     monkeypatch.setattr(tui.ui.app.NewsroomApp, "follow_content", lambda self: followed.append(True))
     app = build_app(["--content", str(newsroom(tmp_path))])
     async with app.run_test(size=(120, 30)) as pilot:
-        await started(app, pilot)
+        # (not `started`: waiting for a worker that fails raises WorkerFailed, if it has not ended yet)
+        await until(pilot, lambda: app._loaded.is_set() and followed)
         assert app.newsroom is None and followed == [True]
 
 

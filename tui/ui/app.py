@@ -161,6 +161,7 @@ class NewsroomApp(App[None]):
         self._posted_newsroom = False  # load() has handed a newsroom to the screen
         self._following = False  # the watcher thread has been started
         self._following_lock = threading.Lock()
+        self._first_paint_waiter: asyncio.Task | None = None
         # The digest of the content folder's listing the loaded newsroom was made from (None:
         # not known). A server that hands over its newsroom says which (`preloaded_digest`).
         self.loaded_digest: str | None = None
@@ -456,6 +457,17 @@ class NewsroomApp(App[None]):
         mode = self.script_mode
         self.converter.warm({mode, mode.next_in_cycle()})
 
+    def _newest_painted(self) -> None:
+        """The newest articles are on screen; the preview of the highlighted one (read its
+        file, parse and lay it out) comes in the next frame. It is part of the front page too:
+        the rest starts once it is painted. (A task: the screen runs this callback, and
+        waiting here for the screen's own messages would wait for ever.)"""
+        self._first_paint_waiter = asyncio.create_task(self._front_page_painted())
+
+    async def _front_page_painted(self) -> None:
+        await self._settled()
+        self.call_after_refresh(self._first_paint_done)
+
     def _first_paint_done(self) -> None:
         """The first newsroom is on screen: start what was kept from delaying it. Following
         the folder sets up a watch per folder (about 0.5 s at 100,000 articles)."""
@@ -489,8 +501,8 @@ class NewsroomApp(App[None]):
             # The newsroom's objects live as long as the app: keep the cyclic garbage
             # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
             gc.freeze()
-        if first:  # after the first paint, so this work does not delay it
-            self.call_after_refresh(self._first_paint_done)
+        if first:  # once the front page is on screen, so this work does not delay it
+            self.call_after_refresh(self._newest_painted)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):
             if newsroom.article(self.open_id):
                 self.browse.open_article(self.open_id)
