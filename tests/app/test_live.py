@@ -15,6 +15,7 @@ import tui.ui.app
 from tests.app.test_browse import reader_text, started
 from tests.conftest import write_article
 from tui.cli import build_app
+from tui.core.loader import load_newsroom
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.result_list import ResultList
@@ -288,3 +289,20 @@ async def test_a_kiosk_without_an_index_finds_a_change_made_while_it_read_the_ar
     async with app.run_test(size=(120, 30)) as pilot:
         await started(app, pilot)
         await until(pilot, lambda: "丙新聞" in titles(app))
+
+
+async def test_a_refresh_that_lands_while_the_app_shuts_down_is_dropped(tmp_path: Path, monkeypatch):
+    """A live update finishing while the app shuts down reached the browse screen after its
+    panes were pruned (NoMatches 'SectionMenu', seen once in the suite: the test harness shuts
+    the app down while its message loop still runs). Once shutting down, a refresh is dropped."""
+    app = build_app(["--content", str(newsroom(tmp_path)), "--no-watch"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        loaded = app.newsroom
+        write_article(tmp_path, "news/c.md", title="丙新聞", date="2024-03-01")
+        fresh = load_newsroom(app.config)
+        assert len(fresh.articles) == len(loaded.articles) + 1
+        monkeypatch.setattr(app, "_running", False)  # what App._shutdown sets first
+        app.on_newsroom_loaded(tui.ui.app.NewsroomLoaded(fresh, changed=frozenset()))
+        assert app.newsroom is loaded and "丙新聞" not in titles(app)
+        monkeypatch.setattr(app, "_running", True)

@@ -486,6 +486,8 @@ class NewsroomApp(App[None]):
         self.notify(clean_line(str(text)), title="Search index", severity="warning", markup=False)
 
     def on_newsroom_loaded(self, message: NewsroomLoaded) -> None:
+        if not self.is_running:
+            return  # shutting down: the panes may be gone already
         first = self.newsroom is None
         old, newsroom = self.newsroom, message.newsroom
         self.newsroom = newsroom
