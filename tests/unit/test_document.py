@@ -292,12 +292,29 @@ def test_javascript_link_is_only_text() -> None:
 # -- untrusted text -----------------------------------------------------------------
 
 
-def test_raw_html_block_is_literal() -> None:
-    assert only('<div onclick="x()">質量</div>').text == '<div onclick="x()">質量</div>'
+def test_raw_html_shows_its_text_never_its_tags_or_scripts() -> None:
+    # A text-mode browser's view: the tags go, the words stay, scripts and styles are not words.
+    assert only('<div onclick="x()">質量</div>').text == "質量"
+    assert only("質量<script>alert(1)</script>是<b>基礎</b>").text == "質量是基礎"
+    assert only("<div>\n<style>p { color: red }</style>\n<p>正文 &lt;b&gt; [red]x[/red]</p>\n</div>").text == (
+        "正文 <b> [red]x[/red]"  # an entity is a character of text, never markup
+    )
+    assert only("a <天> b < c").text == "a <天> b < c"  # not tags: text as written
 
 
-def test_inline_html_is_literal() -> None:
-    assert only("質量<script>alert(1)</script>是<b>基礎</b>").text == ("質量<script>alert(1)</script>是<b>基礎</b>")
+def test_raw_html_breaks_pictures_and_comments_read_as_the_site_shows_them() -> None:
+    # hugoBasicExample's markdown-syntax page.
+    assert only("> Don't communicate by sharing memory.<br>\n> — <cite>Rob Pike</cite>").text == (
+        "Don't communicate by sharing memory.\n— Rob Pike"
+    )
+    assert only("H<sub>2</sub>O, <kbd>CTRL</kbd>+<kbd>ALT</kbd>, <!-- 備註 -->正文").text == "H2O, CTRL+ALT, 正文"
+    blocks = parse_markdown('<p>第一段\n續</p><p>第二段</p><img src="a.jpg" alt="座談會 &amp; 現場">')
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "第一段 續"),
+        ("paragraph", "第二段"),
+        ("image", "[圖片] 座談會 & 現場"),
+    ]
+    assert only('前言<img src="x.jpg" alt="圖說">後記').text == "前言[圖片] 圖說後記"
 
 
 def test_markup_like_text_stays_text() -> None:
@@ -507,6 +524,23 @@ def test_summary_before_more() -> None:
 def test_hostile_bracket_and_shortcode_runs_keep_every_character(body: str) -> None:
     text = "".join(block.text for block in parse_markdown(body))
     assert len(text) >= len(body) - 1  # every bracket still shown
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div>\n" + "<a " * 100_000,  # html.parser took 8.7 s for 8,000 of these (quadratic)
+        "<div>\n" + "<!--" * 100_000,
+        "<div>\n<!--" + "x" * 500_000,
+        "<div>\n" + "<script>" * 50_000 + "字",
+        "<div>\n<img " + "alt=" * 100_000 + ">",
+        "字<b>" * 50_000,
+    ],
+    ids=["unclosed-tags", "comment-openers", "unclosed-comment", "scripts", "attributes", "inline-tags"],
+)
+def test_hostile_raw_html_is_read_in_one_pass(body: str) -> None:
+    blocks = parse_markdown(body)
+    assert all("<script" not in block.text and "<!--" not in block.text for block in blocks)
 
 
 def test_many_summary_dividers_all_vanish() -> None:

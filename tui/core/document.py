@@ -26,6 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
+from tui.core.html_text import BREAK, HIDE, IMAGE, html_blocks, inline_tag
 from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
 
@@ -87,7 +88,8 @@ class Block:
 def _make_parser(max_nesting: int) -> MarkdownIt:
     # commonmark's preset stops at 20 levels, which a list only 9 deep reaches;
     # 100 is markdown-it's own default and far from Python's recursion limit.
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": max_nesting})
+    # Raw HTML is read as HTML so that its tags can be dropped (see html_text), never shown.
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting})
     # Tables, ~~strikethrough~~, task lists, alerts, footnotes, bare URLs, $$ math.
     md.use(gfm_plugin, dollarmath=True)
     # gfm_plugin also strikes text between single tildes, as GitHub does; Chinese writes
@@ -314,6 +316,8 @@ class _Builder:
                 code = token.content.strip("\n") if kind.startswith("math") else token.content.removesuffix("\n")
                 is_math = kind.startswith("math") or token.info.strip().lower() == "math"
                 self._emit("math" if is_math else "code", (Run(code.expandtabs(4), "code"),) if code else ())
+            elif kind == "html_block":
+                self._html_block(token.content)
             elif kind == "hr":
                 self._emit("rule", ())
             elif kind == "table_open":
@@ -345,6 +349,15 @@ class _Builder:
                 self.pending_note = None
                 self.containers.pop()
         return self.blocks
+
+    def _html_block(self, html: str) -> None:
+        """Raw HTML: its text as paragraphs, its pictures as placeholders, its tags dropped."""
+        for kind, text in html_blocks(html):
+            if kind == IMAGE:
+                caption = " ".join(clean(text).split())
+                self._emit("image", (Run(f"{IMAGE_LABEL} {caption}" if caption else IMAGE_LABEL, "image"),))
+            else:
+                self._emit_text([Run(clean(text).replace("\t", " "), "")])
 
     # -- emitting blocks -------------------------------------------------
 
@@ -399,8 +412,10 @@ class _Builder:
         styles: list[str] = []
         links: list[tuple[str, int, bool]] = []  # (url, first run index, is autolink)
 
+        hidden: list[str] = []  # open inline <script>, <style>...: their text is not shown
+
         def add(text: str, *extra: str) -> None:
-            if text:
+            if text and not hidden:
                 # A tab measures zero cells, so it would break wrapping: one space instead.
                 runs.append(Run(clean(text).replace("\t", " "), _style((*styles, *extra))))
 
@@ -412,9 +427,25 @@ class _Builder:
                 add(token.content, "code")
             elif kind == "softbreak":
                 before = runs[-1].text if runs else ""
-                add(_soft_break(before, _next_text(children, index + 1)))
+                if not before.endswith("\n"):  # after a <br> the line has ended already
+                    add(_soft_break(before, _next_text(children, index + 1)))
             elif kind == "hardbreak":
                 add("\n")
+            elif kind == "html_inline":
+                shown = inline_tag(token.content)
+                if shown is None:
+                    continue  # <sub>, <kbd>, <!-- a comment -->...: the tag goes, its text stays
+                what, value = shown
+                if what == BREAK:
+                    add("\n")
+                elif what == IMAGE:
+                    caption = " ".join(clean(value).split())
+                    add(f"{IMAGE_LABEL} {caption}" if caption else IMAGE_LABEL, "image")
+                elif what == HIDE:
+                    hidden.append(value)
+                elif value in hidden:
+                    while hidden.pop() != value:
+                        pass
             elif kind in ("em_open", "strong_open", "s_open"):
                 styles.append(_STYLE_OF_TAG.get(token.tag, "italic"))
             elif kind in ("em_close", "strong_close", "s_close"):

@@ -86,7 +86,7 @@ from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import SwapLock, build_path, file_identity, remove_abandoned_builds, writer_lock
 
-SCHEMA_VERSION = 8  # 8: a section page with no description is described by its first paragraph
+SCHEMA_VERSION = 9  # 9: raw HTML in a body shows as its text (summaries before <!--more-->)
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 # An update that re-reads more than this share of the files (and at least REBUILD_MIN)

@@ -1,0 +1,112 @@
+"""Raw HTML inside a Markdown body, as the words a text-mode browser shows.
+
+Static sites let authors write HTML among their Markdown (`H<sub>2</sub>O`, a
+`<br>` in a quote, a `<div>` around a paragraph). The reader shows none of it as
+markup, and none of it raw: tags are dropped and their text kept, a line break
+or a block tag breaks the text, a picture becomes the reader's picture
+placeholder, and what a browser never shows as text (scripts, styles, forms,
+templates, comments) is left out. The text stays untrusted: callers clean it
+like any other text of the body.
+
+Tags are found by one linear scan (a tag cannot contain `<` or `>`); the
+standard library's HTMLParser takes quadratic time on unclosed tags (8,000
+`<a ` took 8.7 s), which a hostile body must not buy.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote center dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+HIDDEN_TAGS = frozenset("head script style noscript template svg iframe object select button form".split())
+# What one tag shows: a line break, a picture (its caption), the start or end of text
+# that is not shown, a block's edge, or nothing.
+BREAK, IMAGE, HIDE, SHOW, EDGE = "break", "image", "hide", "show", "edge"
+
+_TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_CAPTION = re.compile(r"""\b(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+def _caption(attributes: str) -> str:
+    found = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _CAPTION.finditer(attributes)}
+    return " ".join(html.unescape(found.get("alt") or found.get("title") or "").split())
+
+
+def _shown(closing: str, name: str, attributes: str) -> tuple[str, str] | None:
+    name = name.lower()
+    if name in HIDDEN_TAGS:
+        if attributes.rstrip().endswith("/") and not closing:
+            return None  # <script/> hides nothing
+        return (SHOW if closing else HIDE, name)
+    if name == "br":
+        return (BREAK, "\n")
+    if name == "img" and not closing:
+        return (IMAGE, _caption(attributes))
+    if name in BLOCK_TAGS:
+        return (EDGE, name)
+    return None
+
+
+def inline_tag(tag: str) -> tuple[str, str] | None:
+    """What one inline tag (`<br>`, `<img alt="…">`, `<sub>`, `</script>`) shows, or None."""
+    found = _TAG.fullmatch(tag.strip())
+    if found is None or found.group(0) == "<!--":
+        return None
+    shown = _shown(*found.groups())
+    return None if shown is not None and shown[0] == EDGE else shown
+
+
+def html_blocks(text: str) -> list[tuple[str, str]]:
+    """An HTML fragment as ("paragraph", text) and ("image", caption) blocks, in order."""
+    blocks: list[tuple[str, str]] = []
+    parts: list[str] = []
+    hidden: list[str] = []
+
+    def flush() -> None:
+        lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+        parts.clear()
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            blocks.append(("paragraph", joined))
+
+    position = 0
+    while position < len(text):
+        found = _TAG.search(text, position)
+        end = len(text) if found is None else found.start()
+        if not hidden and end > position:  # in HTML a line's end is a space; <br> breaks the line
+            parts.append(html.unescape(text[position:end]).replace("\n", " "))
+        if found is None:
+            break
+        if found.group(0) == "<!--":
+            close = text.find("-->", found.end())
+            position = len(text) if close < 0 else close + 3
+            continue
+        position = found.end()
+        shown = _shown(*found.groups())
+        if shown is None:
+            continue
+        what, value = shown
+        if what == HIDE:
+            hidden.append(value)
+        elif what == SHOW:
+            if value in hidden:
+                while hidden.pop() != value:
+                    pass
+        elif hidden:
+            continue
+        elif what == BREAK:
+            parts.append("\n")
+        elif what == IMAGE:
+            flush()
+            blocks.append((IMAGE, value))
+        else:
+            flush()
+    flush()
+    return blocks
+
+
+__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "html_blocks", "inline_tag"]
