@@ -88,8 +88,44 @@ def test_other_shortcodes_leave_their_inner_content_only():
         '{{< tabs >}}\n{{< tab "甲" >}}內容甲{{< /tab >}}\n{{< /tabs >}}\n\n'
         "{{< youtube w7Ft2ymGmfc >}}\n\n{{< mywidget a=1 />}}正文{{% 自訂 %}}"
     )
-    assert shown(body) == [("paragraph", "內容甲"), ("paragraph", "正文")]
+    assert shown(body) == [
+        ("paragraph", "內容甲"),
+        ("paragraph", "[影片] YouTube <https://www.youtube.com/watch?v=w7Ft2ymGmfc>"),  # see below
+        ("paragraph", "正文"),
+    ]
     assert shown("{{% comment %}}編者按：不要發表{{% /comment %}}正文") == [("paragraph", "正文")]
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "href"),
+    [
+        ("{{< youtube w7Ft2ymGmfc >}}", "[影片] YouTube", "https://www.youtube.com/watch?v=w7Ft2ymGmfc"),
+        ('{{< youtube id="w7Ft2ymGmfc" title="質量工作 座談會" >}}', "[影片] YouTube 質量工作 座談會", None),
+        ('{{ youtube(id="dQw4w9WgXcQ") }}', "[影片] YouTube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        ("{{< vimeo 146022717 >}}", "[影片] Vimeo", "https://vimeo.com/146022717"),
+        ("{{< bilibili BV1xx411c7mD >}}", "[影片] bilibili", "https://www.bilibili.com/video/BV1xx411c7mD"),
+        ("{{< gist spf13 7896402 >}}", "[程式碼] GitHub Gist", "https://gist.github.com/spf13/7896402"),
+        ('{{< x user="SanDiegoZoo" id="1453110110599868418" >}}', "[貼文] X", None),
+        ("{{< tweet 877500564405444608 >}}", "[貼文] X", "https://x.com/i/status/877500564405444608"),
+        ("{{< instagram BWNjjyYFxVx >}}", "[貼文] Instagram", "https://www.instagram.com/p/BWNjjyYFxVx/"),
+        ('{{< video src="https://example.com/v.mp4" >}}', "[影片]", "https://example.com/v.mp4"),
+        ('{{< audio src="/local/interview.mp3" >}}', "[音訊]", ""),  # no address to go to: no link
+        ('{{< youtube "x)[y](javascript:alert(1)" >}}', "[影片] YouTube", ""),  # not an id: never a link
+        ('{{< video src="javascript:alert(1)" >}}', "[影片]", ""),
+    ],
+)
+def test_embeds_are_placeholders_linking_to_where_they_play(body, text, href):
+    """A terminal cannot play a video: the reader says what is there and `L` lists where it plays."""
+    (block,) = parse_markdown("前言\n\n" + body)[1:]
+    assert block.text.split(" <")[0] == text
+    assert "{{" not in block.text and "javascript" not in block.text
+    links = find_links(body)
+    if href == "":
+        assert links == []
+    elif href is not None:
+        assert links == [(text, href)]
+    else:
+        assert len(links) == 1 and links[0][1].startswith("https://")
 
 
 def test_escaped_shortcodes_show_as_the_generators_print_them():

@@ -70,20 +70,30 @@ PLAIN_NAMES = frozenset(
         "section",
         "button",
         "param",
-        "youtube",
-        "vimeo",
-        "gist",
-        "tweet",
-        "x",
-        "instagram",
         "qr",
-        "bilibili",
-        "streamable",
-        "video",
-        "audio",
     }
 )
-KNOWN_SHORTCODES = FIGURE_NAMES | REF_NAMES | CODE_NAMES | MATH_NAMES | NOTICE_NAMES | HIDDEN_NAMES | PLAIN_NAMES
+# Embeds a terminal cannot play: a placeholder linking to where they play (`L` lists it).
+# name -> (placeholder, site, address with {id} and {user}); None: the `src` argument.
+EMBEDS: dict[str, tuple[str, str, str | None]] = {
+    "youtube": ("[影片]", "YouTube", "https://www.youtube.com/watch?v={id}"),
+    "vimeo": ("[影片]", "Vimeo", "https://vimeo.com/{id}"),
+    "vimeo_simple": ("[影片]", "Vimeo", "https://vimeo.com/{id}"),
+    "tencent": ("[影片]", "騰訊視頻", "https://v.qq.com/x/page/{id}.html"),
+    "bilibili": ("[影片]", "bilibili", "https://www.bilibili.com/video/{id}"),
+    "streamable": ("[影片]", "Streamable", "https://streamable.com/{id}"),
+    "instagram": ("[貼文]", "Instagram", "https://www.instagram.com/p/{id}/"),
+    "tweet": ("[貼文]", "X", "https://x.com/{user}/status/{id}"),
+    "x": ("[貼文]", "X", "https://x.com/{user}/status/{id}"),
+    "twitter": ("[貼文]", "X", "https://x.com/{user}/status/{id}"),
+    "twitter_simple": ("[貼文]", "X", "https://x.com/{user}/status/{id}"),
+    "gist": ("[程式碼]", "GitHub Gist", "https://gist.github.com/{user}/{id}"),
+    "video": ("[影片]", "", None),
+    "audio": ("[音訊]", "", None),
+}
+KNOWN_SHORTCODES = (
+    FIGURE_NAMES | REF_NAMES | CODE_NAMES | MATH_NAMES | NOTICE_NAMES | HIDDEN_NAMES | PLAIN_NAMES | set(EMBEDS)
+)
 
 # Openers, longest first so `{{<` is not read as `{{`.
 _OPENER = re.compile(r"\{\{<|\{\{%|\{\{|\{%")
@@ -98,6 +108,8 @@ _ARG = re.compile(r"""(?:(?P<key>[A-Za-z_][\w-]*)\s*=\s*)?(?P<value>"(?:[^"\\]|\
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
 # A link's destination is being written: `[text](` or a reference definition `[1]: `.
 _DESTINATION_BEFORE = re.compile(r"\]\(\s*$|^\s{0,3}\[[^\]]+\]:\s*$")
+_EMBED_PART = re.compile(r"[A-Za-z0-9_.-]{1,200}")  # an embed's id or user: anything else is not linked
+_MEDIA_ADDRESS = re.compile(r"https?://[^\s<>()\[\]\\\x00-\x1f\x7f]{1,2000}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~<>$])")
 
 
@@ -332,7 +344,29 @@ def _render(tag: _Tag, inner: str | None) -> str:
         content = inner if inner is not None else _argument(tag, "body", "text", "content")
         if tag.starts_line and content.strip():
             return _as_block(tag, _quote(_label(tag), content))
+    if name in EMBEDS and not tag.in_destination:
+        placeholder = _embed(tag)
+        return _as_block(tag, [placeholder]) if tag.starts_line else placeholder
     return inner if inner is not None else ""
+
+
+def _embed(tag: _Tag) -> str:
+    """`[影片] YouTube title` linking to the video, or the bare placeholder when the
+    arguments do not make an address (never a link made of arbitrary text)."""
+    placeholder, site, address = EMBEDS[tag.name]
+    title = " ".join(_argument(tag, "title", "caption", "alt").split())
+    text = " ".join(part for part in (placeholder, site, title) if part)
+    if address is None:
+        source = _argument(tag, "src", "url", position=0).strip()
+        url = source if _MEDIA_ADDRESS.fullmatch(source) else ""
+    else:
+        user = _argument(tag, "user", "username", position=0 if tag.name == "gist" else None)
+        ident = _argument(tag, "id", "bvid", position=1 if tag.name == "gist" else 0)
+        if "{user}" in address and not user and tag.name != "gist":
+            user = "i"  # X finds a post by its id alone: x.com/i/status/ID
+        parts = [ident] + ([user] if "{user}" in address else [])
+        url = address.format(id=ident, user=user) if all(_EMBED_PART.fullmatch(p) for p in parts) else ""
+    return f"[{_escape(text)}]({url})" if url else _escape(text)
 
 
 def _reference(tag: _Tag) -> str:
