@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tui.core.document import Block, Run, may_be_markup, parse_markdown, plain_text, summary_before_more
+from tui.core.document import _MD, Block, Run, may_be_markup, parse_markdown, plain_text, summary_before_more
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (
@@ -535,12 +535,44 @@ def test_hostile_bracket_and_shortcode_runs_keep_every_character(body: str) -> N
         "<div>\n" + "<script>" * 50_000 + "字",
         "<div>\n<img " + "alt=" * 100_000 + ">",
         "字<b>" * 50_000,
+        "<div>\n<" + "a" * 100_000,  # a tag name with no end: 33 s at 40,000 when name and rest backtracked
+        "<div>\n" + "<script>" * 100_000 + "</style>" * 100_000,  # a stray close scanned every open one
+        "字 " + "<svg>" * 50_000 + "</style>" * 50_000,  # the same, inline
     ],
-    ids=["unclosed-tags", "comment-openers", "unclosed-comment", "scripts", "attributes", "inline-tags"],
+    ids=[
+        "unclosed-tags",
+        "comment-openers",
+        "unclosed-comment",
+        "scripts",
+        "attributes",
+        "inline-tags",
+        "endless-tag-name",
+        "stray-closing-tags",
+        "stray-closing-tags-inline",
+    ],
 )
 def test_hostile_raw_html_is_read_in_one_pass(body: str) -> None:
     blocks = parse_markdown(body)
     assert all("<script" not in block.text and "<!--" not in block.text for block in blocks)
+
+
+def test_the_text_after_a_line_break_is_found_without_copying_the_rest_of_the_paragraph() -> None:
+    """A paragraph of 200,000 short lines took 26 s: each break copied every token after it."""
+    from tui.core.document import _next_text
+
+    class NoCopies(list):
+        def __getitem__(self, index):
+            assert not isinstance(index, slice), "copied the tokens after a break"
+            return super().__getitem__(index)
+
+    tokens = _MD.parse("甲\n乙\n丙")[1].children
+    assert [token.type for token in tokens] == ["text", "softbreak", "text", "softbreak", "text"]
+    assert _next_text(NoCopies(tokens), 2) == "乙"
+
+
+def test_pictures_captions_come_from_alt_or_title_only_and_buttons_show_their_words() -> None:
+    blocks = parse_markdown('<div><img data-title="junk" src="a.png"><button>提交</button> <img alt="圖說"></div>')
+    assert [(b.kind, b.text) for b in blocks] == [("image", "[圖片]"), ("paragraph", "提交"), ("image", "[圖片] 圖說")]
 
 
 def test_many_summary_dividers_all_vanish() -> None:

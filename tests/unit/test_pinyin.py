@@ -177,10 +177,13 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     assert path.exists()
     import marshal
 
-    for damage in (("only one column",), ("a\nb", "one value"), ("\u91cd", 3)):
+    for damage in (("only one column",), ("a\nb", "one value"), ("\u91cd", 3), ("", ""), ("ab", "x")):
         path.write_bytes(marshal.dumps(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
+        assert pinyin.tokens("重庆")  # indexing reads every key as one character
+        keys, values = marshal.loads(path.read_bytes())  # and the file is good again
+        assert "重" in keys.split("\n") and len(keys.split("\n")) == len(values.split("\n"))
     path.write_bytes(b"\x00 not marshal")
     monkeypatch.setattr(pinyin, "_data", None)
     assert matches("chongqing", "重慶") == ["重庆"]

@@ -36,13 +36,17 @@ def table_path(name: str, stamp: str) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "tables" / f"{name}-{digest}.marshal"
 
 
-def cached_table(name: str, stamp: str, build: Callable[[], T], kind: type) -> T:
-    """The table from the cache dir, or built (and saved for the next process)."""
+def cached_table(
+    name: str, stamp: str, build: Callable[[], T], kind: type, valid: Callable[[T], bool] | None = None
+) -> T:
+    """The table from the cache dir, or built (and saved for the next process). A file that
+    is not a `kind`, or that `valid` refuses (damaged, or written by something else), is
+    replaced by a good one."""
     path = table_path(name, stamp)
     try:
         with open(path, "rb") as handle:
             table = marshal.load(handle)
-        if isinstance(table, kind):
+        if isinstance(table, kind) and (valid is None or valid(table)):
             return table
     except (OSError, EOFError, ValueError, TypeError):
         pass

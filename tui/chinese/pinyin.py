@@ -160,21 +160,23 @@ class _Data:
         return table
 
 
-def _cached_strings(name: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+def _cached_strings(name: str, build: Callable[[], dict[str, str]], key_fits: Callable[[str], bool]) -> dict[str, str]:
     """A str -> str table from the cache dir. It is kept as two newline-joined columns:
     marshal loads those about four times faster than the dict itself (one string
-    each, not one per key and value)."""
+    each, not one per key and value). A file of another shape is built and saved again."""
 
     def as_columns() -> tuple[str, str]:
         table = build()
         return "\n".join(table), "\n".join(table.values())
 
-    columns = cached_table(name, _stamp(), as_columns, tuple)
-    if len(columns) == 2 and all(isinstance(column, str) for column in columns):
+    def valid(columns: tuple) -> bool:
+        if len(columns) != 2 or not all(isinstance(column, str) and column for column in columns):
+            return False
         keys, values = columns[0].split("\n"), columns[1].split("\n")
-        if len(keys) == len(values):
-            return dict(zip(keys, values))
-    return build()  # not what this version writes: work it out here
+        return len(keys) == len(values) and all(values) and all(map(key_fits, keys))
+
+    keys, values = cached_table(name, _stamp(), as_columns, tuple, valid)
+    return dict(zip(keys.split("\n"), values.split("\n")))
 
 
 _data: _Data | None = None
@@ -187,7 +189,13 @@ def syllables() -> tuple[frozenset[str], int, frozenset[str]]:
     pypinyin version, so reading a query never loads pypinyin's dictionaries."""
     global _inventory
     if _inventory is None:
-        known = cached_table("pinyin-syllables", _stamp(), lambda: data().syllables, frozenset)
+        known = cached_table(
+            "pinyin-syllables",
+            _stamp(),
+            lambda: data().syllables,
+            frozenset,
+            lambda table: bool(table) and all(isinstance(s, str) and s.isalpha() for s in table),
+        )
         starts = frozenset(s[:end] for s in known for end in range(1, len(s) + 1))
         _inventory = (known, max(map(len, known)), starts)
     return _inventory
@@ -202,7 +210,7 @@ def data() -> _Data:
     (a marshalled dict), so a pinyin search or an index refresh does not load them again."""
     global _data
     if _data is None:
-        built = _Data(_cached_strings("pinyin-readings", _readings_in_use))
+        built = _Data(_cached_strings("pinyin-readings", _readings_in_use, lambda key: len(key) == 1))
         with _lock:
             if _data is None:
                 _data = built
@@ -373,15 +381,19 @@ def _phrase_table() -> tuple[dict[str, str], int]:
     and ~60 MB per process; the marshalled copy loads in a few milliseconds."""
     global _phrases
     if _phrases is None:
-        table = _cached_strings("pinyin-phrases", _phrases_in_use)
-        _phrases = (table, max(map(len, table), default=1))
+        table = _cached_strings("pinyin-phrases", _phrases_in_use, lambda key: len(key) >= 2)
+        with _lock:
+            if _phrases is None:
+                _phrases = (table, max(map(len, table), default=1))
     return _phrases
 
 
 def _context_readings(text: str) -> list[str]:
     """The toned reading of each character of a run of hanzi in context: the longest phrase
     of the dictionary starting at each point, read as the phrase reads, else the character's
-    main reading (what pypinyin's `pinyin(text, Style.TONE)` gives; a test holds them equal)."""
+    main reading. That is what pypinyin's `pinyin(text, Style.TONE)` gives for running text (a
+    test holds them equal), except where the text ends partway into a longer phrase: pypinyin
+    then reads the tail its own way (下不了: le where we keep 不了's liǎo; 疙疙瘩: dā, we da)."""
     phrases, longest = _phrase_table()
     table = data().readings
     shown: list[str] = []

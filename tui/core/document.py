@@ -26,7 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
-from tui.core.html_text import BREAK, HIDE, IMAGE, html_blocks, inline_tag
+from tui.core.html_text import BREAK, HIDE, IMAGE, Hidden, html_blocks, inline_tag
 from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
 
@@ -412,7 +412,7 @@ class _Builder:
         styles: list[str] = []
         links: list[tuple[str, int, bool]] = []  # (url, first run index, is autolink)
 
-        hidden: list[str] = []  # open inline <script>, <style>...: their text is not shown
+        hidden = Hidden()  # open inline <script>, <style>...: their text is not shown
 
         def add(text: str, *extra: str) -> None:
             if text and not hidden:
@@ -442,10 +442,9 @@ class _Builder:
                     caption = " ".join(clean(value).split())
                     add(f"{IMAGE_LABEL} {caption}" if caption else IMAGE_LABEL, "image")
                 elif what == HIDE:
-                    hidden.append(value)
-                elif value in hidden:
-                    while hidden.pop() != value:
-                        pass
+                    hidden.opened(value)
+                else:
+                    hidden.closed(value)
             elif kind in ("em_open", "strong_open", "s_open"):
                 styles.append(_STYLE_OF_TAG.get(token.tag, "italic"))
             elif kind in ("em_close", "strong_close", "s_close"):
@@ -502,7 +501,8 @@ def _to_int(value: object, default: int) -> int:
 
 def _next_text(children: list[Token], start: int) -> str:
     """The text that follows a soft break, looking past style markers."""
-    for token in children[start:]:
+    for index in range(start, len(children)):  # not children[start:]: a copy at every break was quadratic
+        token = children[index]
         if token.type in ("text", "code_inline") and token.content:
             return token.content
         if token.type in ("softbreak", "hardbreak", "image"):

@@ -22,13 +22,14 @@ BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
-HIDDEN_TAGS = frozenset("head script style noscript template svg iframe object select button form".split())
+HIDDEN_TAGS = frozenset("head script style noscript template svg iframe object select".split())
 # What one tag shows: a line break, a picture (its caption), the start or end of text
 # that is not shown, a block's edge, or nothing.
 BREAK, IMAGE, HIDE, SHOW, EDGE = "break", "image", "hide", "show", "edge"
 
-_TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
-_CAPTION = re.compile(r"""\b(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# The name cannot give back letters to what follows it (no backtracking between the two).
+_TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])([^<>]*)>")
+_CAPTION = re.compile(r"""(?<![\w-])(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
 def _caption(attributes: str) -> str:
@@ -60,11 +61,37 @@ def inline_tag(tag: str) -> tuple[str, str] | None:
     return None if shown is not None and shown[0] == EDGE else shown
 
 
+class Hidden:
+    """The hidden tags open now (<script> in <svg>...): a stack, with a count per name so a
+    closing tag that was never opened costs nothing to look up."""
+
+    def __init__(self) -> None:
+        self._stack: list[str] = []
+        self._open: dict[str, int] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._stack)
+
+    def opened(self, name: str) -> None:
+        self._stack.append(name)
+        self._open[name] = self._open.get(name, 0) + 1
+
+    def closed(self, name: str) -> None:
+        """Close `name` and whatever was opened inside it; a stray closing tag is ignored."""
+        if not self._open.get(name):
+            return
+        while True:
+            inner = self._stack.pop()
+            self._open[inner] -= 1
+            if inner == name:
+                return
+
+
 def html_blocks(text: str) -> list[tuple[str, str]]:
     """An HTML fragment as ("paragraph", text) and ("image", caption) blocks, in order."""
     blocks: list[tuple[str, str]] = []
     parts: list[str] = []
-    hidden: list[str] = []
+    hidden = Hidden()
 
     def flush() -> None:
         lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
@@ -91,11 +118,9 @@ def html_blocks(text: str) -> list[tuple[str, str]]:
             continue
         what, value = shown
         if what == HIDE:
-            hidden.append(value)
+            hidden.opened(value)
         elif what == SHOW:
-            if value in hidden:
-                while hidden.pop() != value:
-                    pass
+            hidden.closed(value)
         elif hidden:
             continue
         elif what == BREAK:
@@ -109,4 +134,4 @@ def html_blocks(text: str) -> list[tuple[str, str]]:
     return blocks
 
 
-__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "html_blocks", "inline_tag"]
+__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag"]
