@@ -74,7 +74,7 @@ def wait_ready(term: Terminal) -> str:
 
 def press(term: Terminal, key: str) -> None:
     # A lone ESC is only known to be the escape key once nothing follows it for
-    # a moment (Textual waits ~0.1 s); give it longer, as a typist would.
+    # a moment (tui/ui/driver.py); give it longer, as a typist would.
     term.key(key, pause=0.35 if key == "escape" else 0.1)
 
 

@@ -82,7 +82,7 @@ class WebOptions:
 
 # Read by Textual when it is imported: set for the warm parent, and for each app it would start.
 TEXTUAL_ENV = {
-    "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+    "TEXTUAL_DRIVER": "tui.ui.driver:NewsroomWebDriver",  # Textual's, with a prompt escape key
     "TEXTUAL_FPS": "60",
     "TEXTUAL_COLOR_SYSTEM": "truecolor",
 }

@@ -8,6 +8,7 @@ import gc
 import io
 import logging
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -219,6 +220,17 @@ class NewsroomApp(App[None]):
             if self.kiosk.rotate_seconds > 0:
                 self.attracting = True
                 self.set_interval(self.kiosk.rotate_seconds, self._attract_step)
+
+    def get_driver_class(self):
+        """Textual's Linux driver with a prompt escape key (tui/ui/driver.py), unless TEXTUAL_DRIVER
+        names another (the web server's) or this is not Linux-like."""
+        from textual import constants
+
+        if constants.DRIVER is None and sys.platform != "win32":
+            from tui.ui.driver import NewsroomDriver
+
+            return NewsroomDriver
+        return super().get_driver_class()
 
     @property
     def browse(self) -> BrowseScreen:
