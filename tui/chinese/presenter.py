@@ -13,11 +13,9 @@ by its own kana and hangul (Japanese 書き込む and 千葉 stay as written).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tui.chinese.script import Glossary, ScriptConverter, ScriptMode, SourceScript, detect_script
 from tui.core.languages import fits, is_chinese, not_chinese, pick
-from tui.core.model import Article, Section
+from tui.core.model import Article, Section, with_fields
 
 _NOT_CHINESE = object()  # an article whose text is never converted
 
@@ -51,7 +49,7 @@ class Presenter:
         chosen = versions[pick([version.lang for version in versions], mode.value, self.language)]
         if chosen.id != article.id or chosen.section != article.section:
             # A translation with a slug of its own is still this page: read state, `[`/`]` and links follow the page's id.
-            chosen = replace(chosen, id=article.id, section=article.section)
+            chosen = with_fields(chosen, id=article.id, section=article.section)
         return chosen
 
     def label(self, section: Section) -> str:

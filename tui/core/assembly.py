@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 
 from tui.core import languages
 from tui.core.config import Config
-from tui.core.model import Article, Newsroom, PageInfo, Problem, Section
+from tui.core.model import Article, Newsroom, PageInfo, Problem, Section, with_fields
 from tui.core.site import Site, locate
 from tui.core.text import clean_line
 
@@ -127,7 +127,7 @@ def _branches_read_as_pages(section_pages: list[Article], pages: list[Article]) 
         assert info is not None
         if info.has_body and page.id not in occupied:
             title = page.title or clean_line(PurePosixPath(page.id).name) or "Home"
-            found.append(replace(page, title=title, site=replace(info, kind="page")))
+            found.append(with_fields(page, title=title, site=replace(info, kind="page")))
     return found
 
 
@@ -153,7 +153,7 @@ def _section_labels(section_pages: list[Article], site: Site) -> dict[str, Artic
         pages.sort(key=lambda page: _rank(page.lang, site))
         primary = pages[0]
         if len(pages) > 1:
-            primary = replace(primary, site=replace(primary.site or PageInfo(), variants=tuple(pages[1:])))
+            primary = with_fields(primary, site=replace(primary.site or PageInfo(), variants=tuple(pages[1:])))
         chosen[folder] = primary
     return chosen
 
@@ -192,8 +192,8 @@ def _group_translations(
         versions = sorted(by_language.values(), key=lambda member: _rank(member.lang, site))
         primary = versions[0]
         if len(versions) > 1:
-            others = tuple(replace(other, section=primary.section) for other in versions[1:])
-            primary = replace(primary, site=replace(primary.site or PageInfo(), variants=others))
+            others = tuple(with_fields(other, section=primary.section) for other in versions[1:])
+            primary = with_fields(primary, site=replace(primary.site or PageInfo(), variants=others))
         result.append(primary)
         result.extend(clashing)
     return result
@@ -244,10 +244,10 @@ def _placed(page: Article, labels: dict[str, Article]) -> Article:
     place = PLACE_SEPARATOR.join(names)
     order = (*weights, info.weight)
     versions = tuple(
-        replace(version, site=replace(version.site or PageInfo(), place=place, order=order))
+        with_fields(version, site=replace(version.site or PageInfo(), place=place, order=order))
         for version in info.variants
     )
-    return replace(page, site=replace(info, place=place, order=order, variants=versions))
+    return with_fields(page, site=replace(info, place=place, order=order, variants=versions))
 
 
 def _sections(config: Config, pages: list[Article], labels: dict[str, Article]) -> list[Section]:

@@ -69,6 +69,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import APP_NAME, Config, for_content_dir
 from tui.core.loader import ProgressCallback
-from tui.core.model import Article, Newsroom, Problem
+from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
@@ -399,18 +400,18 @@ class SearchIndex:
 
     # -- keeping up with the content dir ----------------------------------
 
-    def refresh(self, progress: ProgressCallback | None = None) -> Newsroom:
+    def refresh(self, progress: ProgressCallback | None = None, lazy: bool = False) -> Newsroom:
         """Bring the index up to date with the content dir; return its Newsroom.
 
         Only files whose size or mtime changed are read. `progress(done,
-        total)` counts the files being (re)read.
+        total)` counts the files being (re)read. `lazy`: as `newsroom` says.
         """
         self.update(progress)
         try:
-            return self.newsroom()
+            return self.newsroom(lazy)
         except IndexDamaged:  # damaged between the update and now: once more, from a new file
             self.update(progress)
-            return self.newsroom()
+            return self.newsroom(lazy)
 
     def update(self, progress: ProgressCallback | None = None, listing: Listing | None = None) -> bool:
         """`refresh()` without building the Newsroom: True if anything changed.
@@ -594,13 +595,18 @@ class SearchIndex:
 
     # -- the newsroom, straight from the index ----------------------------
 
-    def newsroom(self) -> Newsroom:
+    def newsroom(self, lazy: bool = False) -> Newsroom:
         """The Newsroom as last indexed, without touching the content dir.
 
         Fast enough for first paint; call `refresh()` afterwards (in a worker)
         to pick up changes. Raises IndexDamaged if the file is found damaged
         (`update()` then rebuilds it).
+
+        `lazy` (the app): LazyArticles, whose details are read from this index when
+        asked for (`IndexDetails`); an index in memory gives whole articles all the same.
         """
+        if lazy and not self.in_memory:
+            return self._lazy_newsroom()
         articles: list[Article] = []
         problems: list[Problem] = []
         shared: dict = {}  # one copy of each date, time zone and list of tags (see `_article`)
@@ -615,6 +621,56 @@ class SearchIndex:
                 if row[1] is not None:
                     articles.append(self._article(row, shared))  # ids and translations: loader.assemble
         return loader.assemble(self.config, articles, problems)
+
+    def _lazy_newsroom(self) -> Newsroom:
+        articles: list[Article] = []
+        problems: list[Problem] = []
+        shared: dict = {}  # one copy of each date and time zone (see `_article`)
+        names: dict[str, str] = {}  # and of each section and byline: freed after, unlike sys.intern's
+        source = IndexDetails(self)
+        with self._reading() as db:
+            for rel, article_id, section, title, byline, date, kind, site, found in db.execute(
+                f"SELECT {_LISTED_COLUMNS}, problems FROM files ORDER BY walk"
+            ):
+                if found is not None:
+                    problems.extend(
+                        Problem(rel, line, message, severity) for line, message, severity in json.loads(found)
+                    )
+                if article_id is not None:
+                    articles.append(
+                        LazyArticle.make(
+                            source,
+                            rel,
+                            id=article_id,
+                            section=names.setdefault(section, section),
+                            title=title,
+                            date=_date(date, kind, shared),
+                            byline=names.setdefault(byline, byline),
+                            site=loader.page_info(site),
+                        )
+                    )
+        return loader.assemble(self.config, articles, problems)
+
+    def details(self, rel: str) -> Details | None:
+        """A file's details as last indexed (None: no article there now). Raises IndexUnavailable."""
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT subtitle, source, caption, summary, tags, body_line, glossary FROM files"
+                " WHERE path = ? AND article_id IS NOT NULL",
+                (rel,),
+            ).fetchone()
+        if row is None:
+            return None
+        subtitle, source, caption, summary, tags, body_line, glossary = row
+        return Details(
+            subtitle,
+            source,
+            caption,
+            summary,
+            tuple(tags.split(_TAG_SEP)) if tags else (),
+            body_line,
+            tuple(tuple(pair) for pair in json.loads(glossary)) if glossary else (),
+        )
 
     def _article(self, row: tuple, shared: dict | None = None) -> Article:
         """An Article from a files row. `shared` (one dict for a whole newsroom) hands out one
@@ -638,16 +694,7 @@ class SearchIndex:
             kind,
             site,
         ) = row[:15]
-        # Keys are what is kept anyway (a day's text is short and days are few): a key kept
-        # only for the lookup would stay scattered among the articles' objects.
-        if kind == "date":
-            date_value: dt.date | dt.datetime | None = shared.get(date)
-            if date_value is None:
-                date_value = shared[date] = dt.date.fromisoformat(date)
-        elif kind == "datetime":
-            date_value = _shared_zone(dt.datetime.fromisoformat(date), shared)
-        else:
-            date_value = None
+        date_value = _date(date, kind, shared)
         tag_list: tuple[str, ...] = ()
         if tags:
             tag_list = tuple(sys.intern(tag) for tag in tags.split(_TAG_SEP))
@@ -804,6 +851,88 @@ _COLUMNS = (
 )
 # The order _article unpacks (path first, then the Article fields).
 _ARTICLE_COLUMNS = "path, article_id, section, title, subtitle, byline, source, caption, summary, tags, glossary, body_line, date, date_kind, site"
+
+
+_LISTED_COLUMNS = "path, article_id, section, title, byline, date, date_kind, site"  # a LazyArticle's
+
+
+def _date(date: str | None, kind: str | None, shared: dict) -> dt.date | dt.datetime | None:
+    # Keys are what is kept anyway (a day's text is short and days are few): a key kept
+    # only for the lookup would stay scattered among the articles' objects.
+    if kind == "date":
+        date_value: dt.date | dt.datetime | None = shared.get(date)
+        if date_value is None:
+            date_value = shared[date] = dt.date.fromisoformat(date)  # type: ignore[arg-type]
+        return date_value
+    if kind == "datetime":
+        return _shared_zone(dt.datetime.fromisoformat(date), shared)  # type: ignore[arg-type]
+    return None
+
+
+class IndexDetails:
+    """Where a LazyArticle from this index reads its details: the index, as the file was last
+    indexed. When the index cannot answer (damaged, swapped for a build without the file,
+    closed) the file is read again; a file gone or no longer an article has none.
+
+    The index's connection is this process's: a process forked from the one that loaded the
+    newsroom (a server's warm parent) opens the index again rather than share its descriptor.
+    The last few answers are kept, as the reader, the list row and the script detection each
+    ask for a field of the same article.
+    """
+
+    KEEP = 64
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.root = index._root
+        self._index = index
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._recent: OrderedDict[str, Details] = OrderedDict()
+
+    def details(self, rel: str) -> Details:
+        with self._lock:
+            found = self._recent.get(rel)
+            if found is not None:
+                self._recent.move_to_end(rel)
+                return found
+        found = self._read(rel)
+        with self._lock:
+            self._recent[rel] = found
+            while len(self._recent) > self.KEEP:
+                self._recent.popitem(last=False)
+        return found
+
+    def _read(self, rel: str) -> Details:
+        try:
+            found = self._here().details(rel)
+            if found is not None:
+                return found
+        except (IndexUnavailable, sqlite3.Error, OSError):
+            pass
+        return self._from_file(rel)
+
+    def _here(self) -> SearchIndex:
+        """The index, opened again in a forked process (never the parent's descriptor)."""
+        if os.getpid() != self._pid:
+            with self._lock:
+                if os.getpid() != self._pid:
+                    self._index = SearchIndex(self._index.config, self._index.path)
+                    self._pid = os.getpid()
+        return self._index
+
+    def _from_file(self, rel: str) -> Details:
+        article, _problems = loader.load_file(self._index.config, Path(self.root + rel))
+        if article is None:
+            return Details()
+        return Details(
+            article.subtitle,
+            article.source,
+            article.caption,
+            article.summary,
+            article.tags,
+            article.body_line,
+            article.glossary,
+        )
 
 
 def _shared_zone(moment: dt.datetime, shared: dict) -> dt.datetime:

@@ -270,7 +270,7 @@ class NewsroomApp(App[None]):
                 self._post_newsroom(NewsroomLoaded(self._preview(newest)))
                 self._painted.wait(FIRST_PAINT_WAIT_SECONDS)  # and load the rest once they are on screen
             if newest:
-                settled = index.newsroom()
+                settled = index.newsroom(lazy=True)
                 self._post_newsroom(NewsroomLoaded(settled))
         except IndexUnavailable:
             newest = []  # damaged: the update below builds a new index
@@ -292,7 +292,7 @@ class NewsroomApp(App[None]):
         for note in index.notes[noted:]:
             self.post_message(IndexNote(note))
         if changed or not newest:
-            settled = index.newsroom()
+            settled = index.newsroom(lazy=True)
             self._post_newsroom(NewsroomLoaded(settled))
         if settled is not None and settled.articles:  # (an empty folder: perhaps unmounted; forget nothing)
             self.reading.tidy(keep=lambda article_id: settled.article(article_id) is not None)
@@ -372,7 +372,7 @@ class NewsroomApp(App[None]):
         try:
             while (paths := self._changes.take()) is not None:
                 if self.index is not None:
-                    newsroom = self.index.refresh()
+                    newsroom = self.index.refresh(lazy=True)
                 else:  # a kiosk without a usable index reads the articles again
                     newsroom = load_newsroom(self.config)
                     self.search_fallback = ScanSearch(newsroom)
