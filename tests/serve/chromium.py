@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ctypes
 import itertools
 import os
 import shutil
@@ -49,6 +50,7 @@ class HeadlessChromium:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_end_with_the_test,
             env={**os.environ, "HOME": str(profile)},
         )
         session = aiohttp.ClientSession()
@@ -93,9 +95,11 @@ class HeadlessChromium:
         return base64.b64decode((await self.call("Page.captureScreenshot", format="png"))["data"])
 
     async def close(self) -> None:
-        await self.page.close()
-        await self.session.close()
-        _end(self.process)
+        try:
+            await self.page.close()
+            await self.session.close()
+        finally:
+            _end(self.process)  # whatever closing the page did
 
 
 async def _devtools_port(process: subprocess.Popen, path: Path, timeout: float = 20.0) -> int:
@@ -117,6 +121,17 @@ async def _page_socket(process: subprocess.Popen, session: aiohttp.ClientSession
         assert process.poll() is None, "Chromium exited"
         assert time.monotonic() < deadline, "Chromium never opened the page"
         await asyncio.sleep(0.05)
+
+
+def _end_with_the_test() -> None:
+    """In the browser's process, before it runs: the kernel sends it SIGTERM when the test
+    process ends, however it ends. A test run killed outright (a timeout, ctrl+c twice) left
+    an orphaned Chromium running for an hour: start_new_session keeps it out of the test's
+    process group, so nothing else reaches it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _end(process: subprocess.Popen) -> None:

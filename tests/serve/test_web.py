@@ -7,6 +7,8 @@ import asyncio
 import errno
 import logging
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -432,3 +434,40 @@ async def test_headless_chromium_keeps_the_reason_a_session_ended_in_sight(serve
         if browser is not None:
             await browser.close()
         await first.close()
+
+
+def test_a_browser_ends_with_the_test_process_that_started_it(tmp_path):
+    """A test process killed outright takes its Chromium with it (no orphan browsers)."""
+    need_chromium()
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from tests.serve.chromium import HeadlessChromium\n"
+        "async def main():\n"
+        "    browser = await HeadlessChromium.open('about:blank', Path(sys.argv[1]))\n"
+        "    print(browser.process.pid, flush=True)\n"
+        "    await asyncio.sleep(120)\n"
+        "asyncio.run(main())\n"
+    )
+    test_process = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "profile")], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        browser = int(test_process.stdout.readline())
+    finally:
+        test_process.kill()
+        test_process.wait(timeout=10)
+
+    def running(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while running(browser) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if running(browser):
+        os.killpg(browser, signal.SIGKILL)
+        raise AssertionError("Chromium outlived the test process that started it")
