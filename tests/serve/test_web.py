@@ -436,7 +436,7 @@ async def test_headless_chromium_keeps_the_reason_a_session_ended_in_sight(serve
         await first.close()
 
 
-def test_a_browser_ends_with_the_test_process_that_started_it(tmp_path):
+async def test_a_browser_ends_with_the_test_process_that_started_it(tmp_path):
     """A test process killed outright takes its Chromium with it (no orphan browsers)."""
     need_chromium()
     script = (
@@ -457,17 +457,6 @@ def test_a_browser_ends_with_the_test_process_that_started_it(tmp_path):
     finally:
         test_process.kill()
         test_process.wait(timeout=10)
-
-    def running(pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-        except FileNotFoundError:
-            return False
-
-    deadline = time.monotonic() + 20
-    while running(browser) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if running(browser):
+    if not await gone(browser, timeout=20):
         os.killpg(browser, signal.SIGKILL)
         raise AssertionError("Chromium outlived the test process that started it")
