@@ -3,6 +3,7 @@
     python bench/lookups.py                      # 10,000 articles
     python bench/lookups.py --sizes 10000 100000 --runs 5
     python bench/lookups.py --before ../main     # also the same commands from another checkout
+    python bench/lookups.py --watch              # also with `newsroom watch` keeping the index
 
 Generates each corpus at run time under /tmp (bench/generate.py; never
 committed), brings its index up to date once (a warm cache, as on a machine
@@ -11,7 +12,8 @@ process, round robin (so a busy moment of a shared machine slows every
 command alike), and prints, per command: the median wall time, the spread (min-max),
 the median CPU time (user + system), the peak RSS of the process (from GNU
 time, so it is the command's own), and the median against `grep -rl`'s in
-the same run.
+the same run. With `--watch` the same commands run again ("kept:") against an index
+of their own that a running `newsroom watch` keeps fresh, so they skip the walk.
 
 Python byte-code is cached (in a temporary PYTHONPYCACHEPREFIX) as it is for
 an installed package; PYTHONDONTWRITEBYTECODE in the environment would
@@ -73,7 +75,23 @@ def commands(corpus: Path, sample_id: str, section: str, label: str = "newsroom"
     ]
 
 
-def run_size(size: int, runs: int, before: Path | None = None) -> list[dict]:
+def start_keeper(corpus: Path, env: dict[str, str]) -> subprocess.Popen:
+    """`newsroom watch` on the corpus, once it says it keeps the index (built first if need be)."""
+    keeper = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--config", str(corpus / "config.toml"), "watch"],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = keeper.stderr.readline()
+    if "keeping the index" not in line:
+        keeper.kill()
+        raise SystemExit(f"newsroom watch did not start: {line}{keeper.stderr.read()}")
+    return keeper
+
+
+def run_size(size: int, runs: int, before: Path | None = None, watch: bool = False) -> list[dict]:
     from generate import generate
 
     work = Path(tempfile.mkdtemp(prefix=f"newsroom-lookups-{size}-"))
@@ -100,6 +118,12 @@ def run_size(size: int, runs: int, before: Path | None = None) -> list[dict]:
             env_before = {**env, "PYTHONPATH": str(before), "XDG_CACHE_HOME": str(work / "cache-before")}
             subprocess.run(warm, env=env_before, cwd=before, stdout=subprocess.DEVNULL, check=True)
             runs_of += [(n, c, env_before) for n, c in commands(corpus, sample_id, section, "before:")]
+        keeper = None
+        if watch:  # a keeper of an index of their own, so that the commands above still walk
+            env_kept = {**env, "XDG_CACHE_HOME": str(work / "cache-kept")}
+            print("starting newsroom watch (not timed) ...", flush=True)
+            keeper = start_keeper(corpus, env_kept)
+            runs_of += [(n, c, env_kept) for n, c in commands(corpus, sample_id, section, "kept:")]
         for _, command, command_env in runs_of:
             measure(command, command_env)  # warm the page cache and the byte-code cache
         samples: dict[str, list] = {name: [] for name, *_ in runs_of}
@@ -120,6 +144,9 @@ def run_size(size: int, runs: int, before: Path | None = None) -> list[dict]:
                     "exit": samples[name][-1][2],
                 }
             )
+        if keeper is not None:
+            keeper.terminate()
+            keeper.wait(30)
         return table
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -146,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before", type=Path, help="another checkout to run beside this one, e.g. main")
+    parser.add_argument("--watch", action="store_true", help="also run the commands with `newsroom watch` running")
     args = parser.parse_args(argv)
-    rows = [row for size in args.sizes for row in run_size(size, args.runs, args.before)]
+    rows = [row for size in args.sizes for row in run_size(size, args.runs, args.before, args.watch)]
     print_table(rows)
     return 0
 

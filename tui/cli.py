@@ -101,6 +101,12 @@ def make_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_common(show, suppress=True)
 
+    watch = commands.add_parser(
+        "watch",
+        help="keep the search index fresh while it runs, so lookups answer without walking the folder (Linux)",
+    )
+    _add_common(watch, suppress=True)
+
     importing = commands.add_parser("import", help="turn scraped news pages (text or HTML) into content files")
     importing.add_argument("paths", nargs="+", metavar="PATH", help="scraped pages (.txt or .html), or folders of them")
     importing.add_argument(
@@ -246,12 +252,19 @@ def _lookup(args: argparse.Namespace) -> int:
     import threading
 
     from tui.search.freshness import scan
+    from tui.search.keeper import ask_keeper, walk_stamp
+    from tui.search.sharing import default_path
 
     config = resolve_config(args.config, args.content)
-    # The walk waits on the file system, the imports below on the CPU: overlap them.
+    # A running `newsroom watch` vouches for the index: no walk at all.
+    kept = ask_keeper(
+        default_path(config.content_dir), walk_stamp(config.content_dir, config.site, config.allow_outside_links)
+    )
+    # Otherwise the walk waits on the file system, the imports below on the CPU: overlap them.
     walked = []
     walker = threading.Thread(target=lambda: walked.append(scan(config.content_dir, config.site)), daemon=True)
-    walker.start()
+    if kept is None:
+        walker.start()
     from tui.chinese.presenter import Presenter
     from tui.chinese.script import ScriptConverter
     from tui.commands import lookup
@@ -262,9 +275,11 @@ def _lookup(args: argparse.Namespace) -> int:
     script = initial_mode(args.script, None, config.script, os.environ)
     present = Presenter(ScriptConverter(load_glossary(config)), script)
     index = SearchIndex.open(config)
-    walker.join()
     with index:
-        index.update(listing=walked[0] if walked else None)  # None: the walk failed; walk again
+        if kept is None or kept != index.listing_digest():
+            if walker.is_alive():
+                walker.join()
+            index.update(listing=walked[0] if walked else None)  # None: not walked, or the walk failed
         try:  # the few rows printed, from the assembled newsroom kept beside the index
             newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
         except IndexUnavailable:  # found damaged after the update: build a new one
@@ -352,6 +367,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse(argv)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "watch":
+            from tui.commands import keeping
+
+            return keeping.run(resolve_config(args.config, args.content))
         if args.command in ("import", "check"):
             # Loaded only here: opening the app does not pay for them.
             if args.command == "import":

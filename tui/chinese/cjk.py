@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Unified ideographs with their extensions A-I, and the compatibility ideographs
 # (inclusive ranges): every ideograph OpenCC or a newsroom may use.
@@ -25,7 +26,18 @@ def char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 IDEOGRAPH = char_class(IDEOGRAPH_RANGES)
-IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPH}]")
+
+
+@cache
+def _ideograph_re() -> re.Pattern[str]:
+    # Compiled when first used: a class this wide takes `re` milliseconds, which a lookup need not pay.
+    return re.compile(f"[{IDEOGRAPH}]")
+
+
+def __getattr__(name: str):
+    if name == "IDEOGRAPH_RE":
+        return _ideograph_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def ideographs() -> list[str]:
@@ -34,13 +46,12 @@ def ideographs() -> list[str]:
 
 
 def has_ideograph(text: str) -> bool:
-    return IDEOGRAPH_RE.search(text) is not None
+    return _ideograph_re().search(text) is not None
 
 
 __all__ = [
     "IDEOGRAPH",
     "IDEOGRAPH_RANGES",
-    "IDEOGRAPH_RE",
     "PUNCTUATION_RANGES",
     "char_class",
     "has_ideograph",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 # ISO 639-1: two-letter language codes.
 _ISO_639_1 = frozenset(
@@ -32,10 +33,16 @@ _TAG_SHAPE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 # Kana and hangul: untagged text that has them is Japanese or Korean, never converted.
 _KANA = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9d"
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-_KANA_OR_HANGUL = re.compile(f"[{_KANA}{_HANGUL}]")
-_KANA_ONLY = re.compile(f"[{_KANA}]")
-_HANGUL_ONLY = re.compile(f"[{_HANGUL}]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+@cache
+def _classes() -> tuple[re.Pattern[str], ...]:
+    """(kana or hangul, kana, hangul, Han), compiled when first needed: classes this wide
+    take `re` milliseconds to compile, which a lookup that never guesses need not pay."""
+    return tuple(re.compile(f"[{chars}]") for chars in (_KANA + _HANGUL, _KANA, _HANGUL, _HAN))
+
+
 # Japanese is written with kana between its kanji; Chinese quotes a Japanese name now and then.
 # Past these shares of the text's Han characters, text is Japanese or Korean.
 _KANA_SHARE, _HANGUL_SHARE = 0.15, 0.3
@@ -60,10 +67,11 @@ def is_chinese(tag: str) -> bool:
 
 def guess(text: str) -> str:
     """ "ja" or "ko" for untagged text written in Japanese or Korean, else "" (Chinese or unknown)."""
-    if _KANA_OR_HANGUL.search(text) is None:
+    kana_or_hangul, kana_only, hangul_only, han_only = _classes()
+    if kana_or_hangul.search(text) is None:
         return ""
-    han = len(_HAN.findall(text))
-    kana, hangul = len(_KANA_ONLY.findall(text)), len(_HANGUL_ONLY.findall(text))
+    han = len(han_only.findall(text))
+    kana, hangul = len(kana_only.findall(text)), len(hangul_only.findall(text))
     if kana and kana >= _KANA_SHARE * (kana + han):
         return "ja"
     if hangul and hangul >= _HANGUL_SHARE * (hangul + han):
@@ -73,7 +81,7 @@ def guess(text: str) -> str:
 
 def not_chinese(text: str) -> bool:
     """Untagged text with kana or hangul enough to be Japanese or Korean: never converted."""
-    return _KANA_OR_HANGUL.search(text) is not None and guess(text) != ""
+    return _classes()[0].search(text) is not None and guess(text) != ""
 
 
 def chinese_form(tag: str) -> tuple[str, str] | None:

@@ -58,7 +58,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -73,19 +72,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from tui.chinese import pinyin
 from tui.chinese.normalize import find_all, find_spans, fold, fold_stamp, fold_text, tokens
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
-from tui.core.config import APP_NAME, Config, for_content_dir
+from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
-from tui.search.sharing import SwapLock, build_path, file_identity, remove_abandoned_builds, writer_lock
+from tui.search.sharing import SwapLock, build_path, default_path, file_identity, remove_abandoned_builds, writer_lock
 
 SCHEMA_VERSION = 9  # 9: raw HTML in a body shows as its text (summaries before <!--more-->)
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
@@ -942,12 +939,6 @@ def _shared_zone(moment: dt.datetime, shared: dict) -> dt.datetime:
         return moment
     known = shared.setdefault(zone, zone)  # time zones are equal when their offsets are
     return moment if known is zone or known.tzname(None) != zone.tzname(None) else moment.replace(tzinfo=known)
-
-
-def default_path(content_dir: Path) -> Path:
-    """The cache file for a content dir: one per resolved path."""
-    digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}.sqlite3"
 
 
 def _problem_row(rel: str, size: int, mtime_ns: int, problems: list[Problem]) -> dict:

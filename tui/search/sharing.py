@@ -28,14 +28,25 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import platformdirs
+
+from tui.core.config import APP_NAME
+
 
 class LockBusy(Exception):
     """Another process holds the lock and we were told not to wait."""
+
+
+def default_path(content_dir: Path) -> Path:
+    """The cache file for a content dir: one per resolved path."""
+    digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}.sqlite3"
 
 
 def _open_lock(path: Path) -> int:
@@ -117,4 +128,12 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-__all__ = ["LockBusy", "SwapLock", "build_path", "file_identity", "remove_abandoned_builds", "writer_lock"]
+__all__ = [
+    "LockBusy",
+    "SwapLock",
+    "build_path",
+    "default_path",
+    "file_identity",
+    "remove_abandoned_builds",
+    "writer_lock",
+]
