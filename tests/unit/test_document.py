@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from tui.core.document import _MD, Block, Run, may_be_markup, parse_markdown, plain_text, summary_before_more
+from tui.core.document import _MD, Block, Run, parse_markdown, plain_text, summary_before_more
+from tui.core.markup_hint import may_be_markup
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (

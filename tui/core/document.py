@@ -538,15 +538,6 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(merged)
 
 
-# What may be Markdown or shortcode syntax; text with none of it reads as it is written.
-_MAYBE_MARKUP = re.compile(r"[*_`\[\]()<>{}~\\&$|]|^[ \t]*(?:#|>|[-+=]|\d+[.)])", re.MULTILINE)
-
-
-def may_be_markup(text: str) -> bool:
-    """Whether `text` may read differently in the reader (a quick over-estimate: never a miss)."""
-    return _MAYBE_MARKUP.search(text) is not None
-
-
 def plain_text(body: str) -> str:
     """The words of a body as the reader shows them, on one line: no Markdown or
     shortcode markers, a link's text without its address, a picture as its placeholder."""

@@ -78,6 +78,7 @@ from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
+from tui.core.markup_hint import may_be_markup
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
@@ -1239,11 +1240,9 @@ def _snippet(
     origin = 0 if first is None else _original_index(body, first)
     start = max(0, origin - SNIPPET_BEFORE)
     window = body[start : start + SNIPPET_LENGTH]
-    from tui.core.document import may_be_markup  # markdown-it: not for list or show
-
     if may_be_markup(window):
         # Read the blocks around the match as the reader would, and find the match again in them.
-        plain = _plain_excerpt(_excerpt(body, origin))
+        plain = _plain_excerpt(_excerpt(body, origin))  # markdown-it: only here
         needles = [form for group in forms for form in group]
         if pinyin_span is not None:
             needles.append(folded_body[pinyin_span[0] : pinyin_span[1]])
