@@ -177,13 +177,37 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     assert path.exists()
     import marshal
 
-    for damage in (("only one column",), ("a\nb", "one value"), ("\u91cd", 3), ("", ""), ("ab", "x")):
+    damaged = (
+        ("only one column",),
+        ("a\nb", "one value"),
+        ("\u91cd", 3),
+        ("", ""),
+        ("ab", "x"),
+        ("\u91cd\nab\n\u5e86", "a\nb\nc"),  # one key of two characters among single ones
+        ("\u91cd\n\n\u5e86", "a\nb\nc"),  # an empty key
+        ("\u91cd\n\u5e86", "a\n"),  # an empty value
+        ("\u91cd\n\u5e86", "a\n\nb"),
+    )
+    for damage in damaged:
         path.write_bytes(marshal.dumps(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
         assert pinyin.tokens("重庆")  # indexing reads every key as one character
         keys, values = marshal.loads(path.read_bytes())  # and the file is good again
         assert "重" in keys.split("\n") and len(keys.split("\n")) == len(values.split("\n"))
+    for name, damage in (
+        ("pinyin-phrases", ("\u91cd\u5e86\n\u91cd", "a b\nc")),
+        ("pinyin-by-syllable", ("zhong\n1", "a\nb")),
+    ):
+        phrases = table_path(name, pinyin._stamp())
+        pinyin._phrase_table(), pinyin.data().by_syllable  # noqa: B018 - written to the cache dir
+        phrases.write_bytes(marshal.dumps(damage))
+        monkeypatch.setattr(pinyin, "_data", None)
+        monkeypatch.setattr(pinyin, "_phrases", None)
+        assert "重" in pinyin.data().by_syllable["chong"]
+        assert pinyin.explain(pinyin.parse("chongqing"), "重庆", 0, 2)[0] == "chóngqìng"  # phrases
+        keys, _ = marshal.loads(phrases.read_bytes())
+        assert keys != damage[0]  # worked out again and saved
     path.write_bytes(b"\x00 not marshal")
     monkeypatch.setattr(pinyin, "_data", None)
     assert matches("chongqing", "重慶") == ["重庆"]

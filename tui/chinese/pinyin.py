@@ -118,6 +118,32 @@ def _readings_in_use() -> dict[str, str]:
     return kept
 
 
+class _Readings(dict):
+    """hanzi -> its readings, each parsed when first asked for: a search shows a few
+    characters' readings, and parsing all 42,000 would cost it ~60 ms."""
+
+    def __init__(self, kept: dict[str, str]) -> None:
+        super().__init__()
+        self._kept = kept
+
+    def __missing__(self, char: str) -> tuple[Reading, ...]:
+        text = self._kept[char]  # KeyError for anything but a hanzi, as a dict would
+        parsed = self[char] = tuple(map(_parse_reading, text.split(",")))
+        return parsed
+
+    def get(self, char: str, default=None):
+        return self[char] if char in self._kept else default
+
+    def __contains__(self, char: object) -> bool:
+        return char in self._kept
+
+    def __iter__(self):
+        return iter(self._kept)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
 class _Data:
     """The readings in use, rearranged for matching; each part is worked out when first used
     (a search needs `by_syllable` and the readings of what it shows, indexing `syllable_words`)."""
@@ -126,16 +152,22 @@ class _Data:
         self._kept = kept  # hanzi -> its readings, marked and comma-separated, the main one first
 
     @functools.cached_property
-    def readings(self) -> dict[str, tuple[Reading, ...]]:
-        return {char: tuple(map(_parse_reading, text.split(","))) for char, text in self._kept.items()}
+    def readings(self) -> _Readings:
+        return _Readings(self._kept)
 
     @functools.cached_property
-    def by_syllable(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for char, readings in self.readings.items():
-            for syllable in {reading.syllable for reading in readings}:
-                found.setdefault(syllable, []).append(char)
-        return found
+    def by_syllable(self) -> dict[str, str]:
+        """syllable -> the hanzi that read so, as one string. Kept in the cache dir beside the
+        readings: working it out parses every reading (~100 ms a pinyin search would pay)."""
+
+        def build() -> dict[str, str]:
+            found: dict[str, list[str]] = {}
+            for char in self._kept:
+                for syllable in dict.fromkeys(reading.syllable for reading in self.readings[char]):
+                    found.setdefault(syllable, []).append(char)
+            return {syllable: "".join(chars) for syllable, chars in found.items()}
+
+        return _cached_strings("pinyin-by-syllable", build, _syllable_keys)
 
     @functools.cached_property
     def syllables(self) -> frozenset[str]:
@@ -152,7 +184,8 @@ class _Data:
         query asks for."""
         words: dict[str, str] = {}
         table: dict[int, str] = {}
-        for char, readings in self.readings.items():
+        for char in self._kept:
+            readings = self.readings[char]
             word = " " + "|".join(dict.fromkeys(r.syllable for r in readings)) + " "
             table[ord(char)] = words.setdefault(word, word)
         for code in (*range(0x3400), *range(0xFF00, 0xFFF0)):
@@ -160,20 +193,44 @@ class _Data:
         return table
 
 
-def _cached_strings(name: str, build: Callable[[], dict[str, str]], key_fits: Callable[[str], bool]) -> dict[str, str]:
+def _one_per_line(column: str) -> bool:
+    """No line of the column is empty."""
+    return bool(column) and "\n\n" not in column and not column.startswith("\n") and not column.endswith("\n")
+
+
+def _one_char_keys(keys: str) -> bool:
+    return len(keys) == 2 * keys.count("\n") + 1  # n keys of one character and n - 1 breaks
+
+
+def _phrase_keys(keys: str) -> bool:
+    return _SHORT_LINE.search(keys) is None
+
+
+_SHORT_LINE = re.compile(r"(?:^|\n)[^\n](?:\n|$)")
+
+
+def _syllable_keys(keys: str) -> bool:
+    return keys.replace("\n", "").isalpha()
+
+
+def _cached_strings(name: str, build: Callable[[], dict[str, str]], keys_fit: Callable[[str], bool]) -> dict[str, str]:
     """A str -> str table from the cache dir. It is kept as two newline-joined columns:
     marshal loads those about four times faster than the dict itself (one string
-    each, not one per key and value). A file of another shape is built and saved again."""
+    each, not one per key and value). A file of another shape is built and saved again;
+    the shape is checked column by column (`keys_fit` sees the whole key column), since
+    checking 47,000 keys one by one would cost a pinyin search 80 ms."""
 
     def as_columns() -> tuple[str, str]:
         table = build()
         return "\n".join(table), "\n".join(table.values())
 
     def valid(columns: tuple) -> bool:
-        if len(columns) != 2 or not all(isinstance(column, str) and column for column in columns):
+        if len(columns) != 2 or not all(isinstance(column, str) for column in columns):
             return False
-        keys, values = columns[0].split("\n"), columns[1].split("\n")
-        return len(keys) == len(values) and all(values) and all(map(key_fits, keys))
+        keys, values = columns
+        return (
+            _one_per_line(keys) and _one_per_line(values) and keys.count("\n") == values.count("\n") and keys_fit(keys)
+        )
 
     keys, values = cached_table(name, _stamp(), as_columns, tuple, valid)
     return dict(zip(keys.split("\n"), values.split("\n")))
@@ -210,7 +267,7 @@ def data() -> _Data:
     (a marshalled dict), so a pinyin search or an index refresh does not load them again."""
     global _data
     if _data is None:
-        built = _Data(_cached_strings("pinyin-readings", _readings_in_use, lambda key: len(key) == 1))
+        built = _Data(_cached_strings("pinyin-readings", _readings_in_use, _one_char_keys))
         with _lock:
             if _data is None:
                 _data = built
@@ -354,7 +411,7 @@ def _char_class(unit: Unit) -> str:
             char for syllable, group in table.by_syllable.items() if syllable.startswith(unit.text) for char in group
         ]
     else:
-        chars = table.by_syllable.get(unit.text, [])
+        chars = table.by_syllable.get(unit.text, "")
         if unit.tone:
             chars = [char for char in chars if any(unit.accepts(reading) for reading in table.readings[char])]
     if not chars:
@@ -381,7 +438,7 @@ def _phrase_table() -> tuple[dict[str, str], int]:
     and ~60 MB per process; the marshalled copy loads in a few milliseconds."""
     global _phrases
     if _phrases is None:
-        table = _cached_strings("pinyin-phrases", _phrases_in_use, lambda key: len(key) >= 2)
+        table = _cached_strings("pinyin-phrases", _phrases_in_use, _phrase_keys)
         with _lock:
             if _phrases is None:
                 _phrases = (table, max(map(len, table), default=1))
