@@ -37,18 +37,27 @@ class Running:
         self.index = SearchIndex.open(self.config)
         self.keeper = keeper_for(self.config, self.index)
         self.keeper.start()
-        self.thread = threading.Thread(target=self.keeper.run, daemon=True)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         self.stamp = walk_stamp(self.config.content_dir, self.config.site, self.config.allow_outside_links)
+
+    def _run(self) -> None:
+        try:
+            self.keeper.run()
+        except BaseException as error:  # noqa: BLE001 - kept for the test to look at
+            self.error = error
 
     def ask(self, wait: float = 10.0) -> str | None:
         return ask_keeper(self.index.path, self.stamp, wait=wait)
 
-    def stop(self) -> None:
+    def stop(self) -> BaseException | None:
+        """Stop the keeper; what its loop raised, if anything."""
         self.keeper.stop()
         self.thread.join(10)
         assert not self.thread.is_alive()
         self.index.close()
+        return self.error
 
 
 @pytest.fixture
@@ -63,7 +72,7 @@ def content(tmp_path) -> Path:
 def running(content):
     keeper = Running(content)
     yield keeper
-    keeper.stop()
+    assert keeper.stop() is None  # the loop never failed
 
 
 def answers_now(running: Running) -> None:
@@ -291,6 +300,58 @@ def test_the_index_written_by_another_process_is_put_right(running, content):
     other.close()
     answers_now(running)
     assert "壬" in titles(running)
+
+
+def test_an_index_that_cannot_be_written_is_not_vouched_for(running, content, monkeypatch):
+    """A keeper that could not write a change into the index (a read-only cache dir, say)
+    answers that it failed: the index still holds the older listing's digest."""
+    answers_now(running)
+    monkeypatch.setattr(running.index, "update", lambda *args, **kwargs: False)  # writes nothing
+    write_article(content, "news/r.md", title="未寫入")
+    assert running.ask() is None  # the lookup walks
+    monkeypatch.undo()
+    (content / "news" / "r.md").write_text("+++\ntitle = '寫入'\n+++\n", encoding="utf-8")
+    answers_now(running)
+
+
+def test_a_failing_index_does_not_stop_the_keeper(running, content, monkeypatch):
+    import sqlite3
+
+    def broken(*args, **kwargs):
+        raise sqlite3.DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(running.index, "update", broken)
+    write_article(content, "news/s.md", title="壞")
+    assert running.ask() is None
+    assert running.thread.is_alive()
+    monkeypatch.undo()
+    write_article(content, "news/t.md", title="好")
+    answers_now(running)
+    assert {"壞", "好"} <= titles(running)
+
+
+def test_many_lookups_at_once(running, content):
+    write_article(content, "news/u.md", title="眾")
+    answers: list[str | None] = []
+    askers = [threading.Thread(target=lambda: answers.append(running.ask())) for _ in range(12)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join(30)
+    assert answers == [scan(running.config.content_dir, running.config.site).digest] * 12
+    assert not [name for name in os.listdir(keeper_dir(running.index.path)) if not name == "lock"]  # no leftovers
+
+
+def test_a_keeper_that_must_stop_lets_lookups_walk(running, content, monkeypatch):
+    def full(self, path, mask=0):
+        raise KeeperError("too many folders to watch")
+
+    monkeypatch.setattr(_Inotify, "watch", full)
+    (content / "more").mkdir()
+    running.thread.join(10)
+    assert not running.thread.is_alive() and isinstance(running.error, KeeperError)  # the command prints it
+    running.error = None  # expected
+    assert running.ask(wait=1) is None  # and its lock went with it
 
 
 def test_watch_command_runs_until_terminated(content, tmp_path):

@@ -71,6 +71,8 @@ def run(config: Config) -> int:
         keeper.run()
     except KeyboardInterrupt:
         pass
+    except KeeperError as error:  # e.g. a new folder past the system's watch limit
+        return print_error(f"{error}; stopped, lookups walk the folder again", EXIT_NOTHING)
     finally:
         index.close()
     print("newsroom: stopped; lookups walk the folder again.", file=sys.stderr)

@@ -377,8 +377,20 @@ class Keeper:
         self._hops = _link_hops(self.listing.root, self.listing.files)
         for folder in {folder for folder, _ in self._hops} - set(self._inotify.paths.values()):
             self._inotify.watch(folder)
-        self.digest = self._update(self.listing)
         self.rescans += 1
+        self._bring_up()
+
+    def _bring_up(self) -> bool:
+        """Bring the index up to the listing (one small read if it is there already, unless
+        another process wrote it meanwhile); False if it cannot be: lookups then walk."""
+        try:
+            self.digest = self._update(self.listing)
+        except Exception as error:  # noqa: BLE001 - a damaged or read-only index: say so, keep watching
+            log.warning("cannot bring the index up to date: %s", error)
+            self.digest = None
+        # The index must describe the folder as this keeper saw it last: an index that could
+        # not be written still holds an older listing's digest, which no lookup may trust.
+        return self.digest is not None and self.digest == self.listing.digest
 
     def _requests_waiting(self) -> list[str]:
         try:
@@ -389,12 +401,7 @@ class Keeper:
     def _answer(self, tokens: list[str]) -> None:
         if not tokens:
             return
-        try:
-            digest = self._update(self.listing)  # one small read, unless another process wrote meanwhile
-        except Exception as error:  # the index cannot be brought up: lookups walk instead
-            log.warning("cannot bring the index up to date: %s", error)
-            digest = None
-        text = f"ok\n{digest}\n{self.stamp}\n" if digest else "failed\n"
+        text = f"ok\n{self.listing.digest}\n{self.stamp}\n" if self._bring_up() else "failed\n"
         for token in tokens:
             temporary = self.folder / f"tmp-{token}"
             try:
