@@ -90,3 +90,13 @@ def test_only_printing_a_body_loads_markdown_it():
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=("markdown_it",)) == (0, ["markdown_it"])
     # Nor a search whose snippets have no Markdown in them (the sample's, for 質量).
     assert lookup("search", "質量", heavy=("markdown_it",)) == (0, [])
+
+
+def test_lookups_print_without_richs_console():
+    """Rich's console and text take ~40 ms to import: lookups print their few styles themselves."""
+    lookup("list")  # the first process builds the index
+    heavy = ("rich.console", "rich.text")
+    assert lookup("list", "--limit", "2", heavy=heavy) == (0, [])
+    assert lookup("search", "質量", heavy=heavy) == (0, [])
+    assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
+

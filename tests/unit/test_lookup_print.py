@@ -5,19 +5,19 @@ from __future__ import annotations
 import io
 
 from rich.cells import cell_len
-from rich.console import Console
 
 from tests.conftest import SAMPLE_CONFIG
 from tui.chinese.presenter import Presenter
 from tui.chinese.script import ScriptConverter
 from tui.commands.lookup import print_articles
+from tui.commands.styled import Printer
 from tui.core import config, loader
 
 
 def printed(width: int, terminal: bool) -> list[str]:
     newsroom = loader.load_newsroom(config.load(SAMPLE_CONFIG))
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=terminal, color_system=None, highlight=False)
+    console = Printer(file=out, terminal=terminal, width=width, styles=False)
     print_articles(console, newsroom.articles, newsroom, Presenter(ScriptConverter()))
     return out.getvalue().splitlines()
 
@@ -44,3 +44,58 @@ def test_a_narrow_terminal_wraps_titles_and_ids_within_its_width():
     assert in_order("王岐山在質量工作座談會上指出", first_row)
     assert in_order("meetings/wang-qishan-quality-forum", first_row)
     assert lines[2].startswith(" " * 21)  # a row's next lines leave the date and section columns blank
+
+
+# -- styles: in a terminal only -------------------------------------------------------
+
+from tui.commands.lookup import print_hits  # noqa: E402
+from tui.commands.styled import Styled  # noqa: E402
+from tui.search.query import parse_query  # noqa: E402
+
+
+def hits_printed(terminal: bool, styles: bool | None = None, monkeypatch=None) -> str:
+    from tui.search.index import SearchIndex
+
+    cfg = config.load(SAMPLE_CONFIG)
+    index = SearchIndex.open(cfg)
+    newsroom = index.refresh()
+    query = parse_query("質量")
+    hits = index.search(query)
+    index.close()
+    out = io.StringIO()
+    printer = Printer(file=out, terminal=terminal, width=100, styles=styles)
+    print_hits(printer, hits, newsroom, Presenter(ScriptConverter()), query.highlight_terms())
+    return out.getvalue()
+
+
+def test_a_terminal_gets_bold_titles_and_marked_matches():
+    shown = hits_printed(terminal=True, styles=True)
+    first = shown.splitlines()[0]
+    assert first.startswith("\x1b[0;1m 1. ")  # the title in bold
+    assert "\x1b[0;1;7m質量\x1b[0;1m" in first  # the match in it: bold and reverse, then bold again
+    assert first.endswith("\x1b[0m")  # every style ends with its line
+    assert "\x1b[0;2m    " in shown  # the section, date and id dim
+
+
+def test_a_pipe_and_a_dumb_terminal_get_no_escape_sequence(monkeypatch):
+    assert "\x1b" not in hits_printed(terminal=False)
+    monkeypatch.setenv("TERM", "dumb")
+    assert "\x1b" not in hits_printed(terminal=True)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert "\x1b[0;1m" in hits_printed(terminal=True)
+    assert hits_printed(terminal=False).splitlines()[0].startswith(" 1. ")
+
+
+def test_styles_are_written_where_they_change_and_nowhere_else():
+    line = Styled("標題 and 正文", "bold")
+    line.stylize("reverse", 0, 2)
+    line.append("  id", "dim")
+    line.append(" plain")
+    out = io.StringIO()
+    Printer(file=out, terminal=True, width=80, styles=True).print(line)
+    assert out.getvalue() == "\x1b[0;1;7m標題\x1b[0;1m and 正文\x1b[0;2m  id\x1b[0m plain\n"
+    spaced = Styled("x   ", "bold")
+    spaced.rstrip()  # a span past the end is clipped, never written as an empty run
+    out = io.StringIO()
+    Printer(file=out, terminal=True, width=80, styles=True).print(spaced)
+    assert out.getvalue() == "\x1b[0;1mx\x1b[0m\n"

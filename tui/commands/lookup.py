@@ -1,9 +1,9 @@
 """Quick lookups printed to the shell: article lists, one article, search hits.
 
-Printing goes through Rich `Text` objects, never markup, and all content was
-cleaned on load, so no escape sequence from a content file reaches the
-terminal. Rich drops colour by itself when output is not a terminal or
-NO_COLOR is set.
+Printing goes through `Styled` lines (tui/commands/styled.py), never markup, and
+all content was cleaned on load, so no escape sequence from a content file reaches
+the terminal. Styles (bold, dim, italic, reverse: no colours) are written only to a
+terminal.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
 
 from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
+from tui.commands.styled import Printer, Styled
 from tui.core.config import Config
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
@@ -75,7 +74,7 @@ def hit_record(hit: Hit, newsroom: Newsroom, present: Present) -> dict:
     return record
 
 
-def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: Present, terms) -> None:
+def print_hits(console: Printer, hits: list[Hit], newsroom: Newsroom, present: Present, terms) -> None:
     """Ranked hits: title, then section, date and id, then the snippet, matches in bold.
     A pinyin match says what it matched after the id: 質量 zhìliàng."""
     for rank, hit in enumerate(hits, start=1):
@@ -96,24 +95,24 @@ def print_hits(console: Console, hits: list[Hit], newsroom: Newsroom, present: P
             )
             if p
         )
-        console.print(Text("    " + meta, style="dim"), soft_wrap=True)
+        console.print(Styled("    " + meta, style="dim"), soft_wrap=True)
         console.print(_marked("    " + snippet, terms, ""), soft_wrap=True)
 
 
-def _marked(text: str, terms, style: str) -> Text:
-    """Text with the search matches marked: reverse video in colour, and **bold** kept readable in pipes."""
-    marked = Text(text, style=style)
+def _marked(text: str, terms, style: str) -> Styled:
+    """The line with the search matches marked (bold reverse video, in a terminal)."""
+    marked = Styled(text, style=style)
     for start, end in find_spans(text, terms):
         marked.stylize("bold reverse", start, end)
     return marked
 
 
-def print_json(console: Console, data: object) -> None:
+def print_json(console: Printer, data: object) -> None:
     # Plain print: no highlighting, no markup, and JSON escapes every control character.
     console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def print_articles(console: Console, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
+def print_articles(console: Printer, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
     """Columns of date, section, title and id, lined up by terminal cells. In a terminal the
     title wraps to fit; in a pipe a row is one line. (Rich's Table took 5 s for 10,000 rows.)"""
     header = ("date", "section", "title", "id")
@@ -131,7 +130,7 @@ def print_articles(console: Console, articles: Iterable[Article], newsroom: News
     if widths[2] + widths[3] > room:
         widths[3] = min(widths[3], max(10, room // 2))
         widths[2] = max(10, room - widths[3])
-    console.print(Text(_columns(header, widths), style="bold"), soft_wrap=True)
+    console.print(Styled(_columns(header, widths), style="bold"), soft_wrap=True)
     for date, label, title, article_id in rows:
         titles = [title[start:end] for start, end in wrap(title, widths[2])]
         ids = [article_id[start : start + widths[3]] for start in range(0, len(article_id), widths[3])] or [""]
@@ -142,7 +141,7 @@ def print_articles(console: Console, articles: Iterable[Article], newsroom: News
                 titles[number] if number < len(titles) else "",
                 ids[number] if number < len(ids) else "",
             )
-            line = Text()
+            line = Styled()
             for text, width, style in zip(cells, widths, ("dim", "", "bold", "dim"), strict=True):
                 line.append(_padded(text, width) + "  ", style=style)
             line.rstrip()
@@ -157,7 +156,7 @@ def _columns(row: tuple[str, ...], widths: list[int]) -> str:
     return "  ".join(_padded(text, width) for text, width in zip(row, widths, strict=True)).rstrip()
 
 
-def print_article(console: Console, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
+def print_article(console: Printer, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
     """One article: header, then the body set with the reader's Chinese line breaking."""
     from tui.core.document import parse_markdown  # markdown-it: only when a body is printed
 
@@ -167,10 +166,10 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
         # Wrapped lines sit under the text, not under the marker: "- ", "3. ", "[1] ".
         hanging = indent if not indent.strip() else " " * len(indent)
         if not width:  # a pipe: a line a paragraph, and each line of a code block indented
-            console.print(Text(indent + text.replace("\n", "\n" + hanging), style=style), soft_wrap=True)
+            console.print(Styled(indent + text.replace("\n", "\n" + hanging), style=style), soft_wrap=True)
             return
         for number, (start, end) in enumerate(wrap(text, max(10, width - len(indent)))):
-            console.print(Text((indent if number == 0 else hanging) + text[start:end], style=style), soft_wrap=True)
+            console.print(Styled((indent if number == 0 else hanging) + text[start:end], style=style), soft_wrap=True)
 
     section = newsroom.section(article.section)
     paragraph(present(article.title, article), "bold")
@@ -201,12 +200,12 @@ def print_article(console: Console, article: Article, body: str, newsroom: Newsr
         elif block.kind in ("code", "math"):
             paragraph(text, indent="  ")
         elif block.kind == "rule":
-            console.print(Text("-" * 20, style="dim"))
+            console.print(Styled("-" * 20, style="dim"))
         else:
             paragraph(text)
 
 
-def _print_table(console: Console, block: Block, width: int, present: Callable[[str], str]) -> None:
+def _print_table(console: Printer, block: Block, width: int, present: Callable[[str], str]) -> None:
     """A table laid out to fit the terminal (as wide as it needs in a pipe), CJK by cells."""
     from tui.chinese.tables import FRAME, lay_out_table
     from tui.core.document import Run
@@ -214,7 +213,7 @@ def _print_table(console: Console, block: Block, width: int, present: Callable[[
     styles = {FRAME: "dim", "bold": "bold", "italic": "italic", "code": "bold", "strike": "strike"}
     rows = tuple(tuple(tuple(Run(present(run.text), run.style) for run in cell) for cell in row) for row in block.rows)
     for line in lay_out_table(rows, block.aligns, width or None):
-        text = Text()
+        text = Styled()
         for run in line:
             text.append(run.text, " ".join(styles[name] for name in run.style.split() if name in styles))
         console.print(text, soft_wrap=True)
