@@ -122,7 +122,7 @@ def print_articles(console: Printer, articles: Iterable[Article], newsroom: News
         label = present(section.label) if section else article.section
         rows.append((article.date_text or "-", label, present(article.title, article), article.id))
     widths = [max(cell_len(row[column]) for row in (header, *rows)) for column in range(4)]
-    if not console.is_terminal:  # plain lines: Rich would drop the styles anyway
+    if not console.is_terminal:  # plain lines: a pipe gets no styles anyway
         lines = [_columns(row, widths) for row in (header, *rows)]
         console.file.write("\n".join(lines) + "\n")
         return
