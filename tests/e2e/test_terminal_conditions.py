@@ -93,3 +93,22 @@ def test_quick_lookups_work_without_a_terminal():
         env=dict(os.environ, TERM="dumb"),
     )
     assert done.returncode == 0 and "王岐山" in done.stdout and "\x1b" not in done.stdout
+
+
+def test_a_lookup_in_a_terminal_is_styled_and_wrapped_to_it():
+    """`newsroom search` on a real pty: bold titles, reverse-video matches, dim details,
+    laid out within the terminal's width, and every style switched off at the end."""
+    command = [*app_command(), "--config", str(SAMPLE_CONFIG), "--script", "original", "search", "質量"]
+    with Terminal(command, cols=60, rows=40) as terminal:
+        assert terminal.wait_exit(timeout=60) == 0
+        column, row = terminal.find("1. ")
+        title = terminal.screen.buffer[row]
+        assert title[column].bold and not title[column].reverse
+        match = terminal.find("質量")
+        assert match is not None and terminal.screen.buffer[match[1]][match[0]].reverse
+        details = terminal.screen.buffer[row + 1]
+        assert not details[4].bold  # the section, date and id are dim, not bold
+        cursor = terminal.screen.cursor.attrs
+        assert not (cursor.bold or cursor.reverse or cursor.italics)  # the shell's prompt comes out plain
+        raw = terminal.raw_output
+    assert raw.rfind(b"\x1b[0m") > raw.rfind(b"\x1b[0;")

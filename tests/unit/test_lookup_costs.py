@@ -99,4 +99,3 @@ def test_lookups_print_without_richs_console():
     assert lookup("list", "--limit", "2", heavy=heavy) == (0, [])
     assert lookup("search", "質量", heavy=heavy) == (0, [])
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
-
