@@ -120,3 +120,50 @@ async def test_visitors_see_a_new_article_without_a_key(ssh, tmp_path):
     for visitor in visitors:
         await visitor.wait_for("突發新聞快訊", timeout=20)
         await visitor.wait_for("1 new")
+
+
+def inotify_fds(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if "inotify" in str(fd.readlink()))
+
+
+def warm_children(service) -> set[int]:
+    parent = service.warm.current.process.pid
+    return {int(pid) for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()}
+
+
+async def test_the_warm_parent_follows_the_folder_for_its_visitors(ssh, tmp_path):
+    """One watcher for the server (a process of the warm parent's), none in the visitors'
+    apps: a change made while they browse reaches each through the parent."""
+    content = tmp_path / "content"
+    write_article(content, "news/a.md", title="第一篇報道", date="2024-01-02")
+    service = await ssh(app_args=("--content", str(content)))
+    visitors = [await connect(ssh, service, shows="第一篇報道") for _ in range(2)]
+    apps = set(service.app_pids())
+    (watcher,) = warm_children(service) - apps
+    await until(lambda: inotify_fds(watcher) == 1)
+    assert [inotify_fds(pid) for pid in apps] == [0, 0]
+    write_article(content, "news/b.md", title="突發新聞快訊", date="2024-01-03")
+    for visitor in visitors:
+        await visitor.wait_for("突發新聞快訊", timeout=20)
+
+
+async def test_visitors_see_changes_when_the_parent_has_to_poll_the_folder(ssh, tmp_path):
+    """The warm parent's watcher ended (killed here): the parent looks at the folder every
+    few seconds instead, and tells every visitor, one seated before and one after."""
+    import os
+    import signal
+
+    content = tmp_path / "content"
+    write_article(content, "news/a.md", title="第一篇報道", date="2024-01-02")
+    service = await ssh(app_args=("--content", str(content)))
+    first = await connect(ssh, service, shows="第一篇報道")
+    (watcher,) = warm_children(service) - set(service.app_pids())
+    os.kill(watcher, signal.SIGKILL)
+    assert await gone(watcher)
+    write_article(content, "news/b.md", title="突發新聞快訊", date="2024-01-03")
+    await first.wait_for("突發新聞快訊", timeout=30)
+    second = await connect(ssh, service, shows="突發新聞快訊")
+    write_article(content, "news/c.md", title="第三篇報道", date="2024-01-04")
+    for visitor in (first, second):
+        await visitor.wait_for("第三篇報道", timeout=30)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import contextlib
 import ctypes
 import fcntl
 import gc
@@ -49,6 +50,8 @@ log = logging.getLogger("newsroom.serve")
 
 CONTROL_ENV = "NEWSROOM_WARM_CONTROL_FD"
 READY_FD = 3  # in a child: where its "the newsroom is on screen" pipe is
+CHANGES_FD = 4  # in a child: where the parent writes what changed in the content folder
+MAX_PENDING = 1024 * 1024  # bytes of changes kept for a child that does not read them
 MAX_MESSAGE = 256 * 1024
 MAX_FDS = 8
 START_WAIT = 180.0  # seconds the parent may take to get warm (a cold index build can be slow)
@@ -324,6 +327,19 @@ class _Parent:
         self.checked_at = 0.0
         self.children: set[int] = set()
         self.stopping = False
+        self.watching = False  # the apps follow the content folder (not --no-watch)
+        # The parent follows the folder for its children: a watcher process of its own (forked
+        # before any visitor's, from this thread-free process) writes batches of changed paths
+        # to `watcher_fd`; the parent brings its newsroom up to date, and passes each batch on
+        # to every child through a pipe of its own (`changes`), so no child starts a watcher or
+        # walks the listing (76 ms CPU at 10,000 articles, each).
+        self.watcher_pid: int | None = None
+        self.watcher_fd: int | None = None
+        self.watcher_started = False  # from then on no change is missed
+        self.watcher_input = b""
+        self.changes: dict[int, int] = {}  # child pid -> write end of its changes pipe
+        self.pending: dict[int, bytes] = {}  # child pid -> what its pipe had no room for yet
+        self.selector: selectors.BaseSelector | None = None
 
     # getting warm
     def warm_up(self) -> None:
@@ -331,14 +347,15 @@ class _Parent:
 
         app = self.build_app(self.argv)  # imports the UI; the config and glossary as each app reads them
         self.config = app.config
+        self.watching = app.watching
         app.converter.warm()  # every converter, into the OpenCC pool all apps share
         prepare_search(with_pinyin=True)  # the folding tables and the pinyin readings
         del app
         self.load()
 
-    def load(self) -> None:
+    def load(self) -> bool:
         """The newsroom from the shared index, brought up to date first, if the content folder
-        changed since it was loaded (whoever updated the index: the apps follow the folder too)."""
+        changed since it was loaded (whoever updated the index). Whether it changed."""
         from tui.core.loader import load_newsroom
         from tui.core.memory import give_back
         from tui.search.freshness import scan
@@ -347,7 +364,7 @@ class _Parent:
         digest = scan(self.config.content_dir, self.config.site).digest
         self.checked_at = time.monotonic()
         if self.newsroom is not None and digest == self.digest:
-            return
+            return False
         index = SearchIndex.open(self.config)
         try:  # no descriptor of it may stay open into a fork
             if index.in_memory:  # no usable cache dir: read the files (each app searches them as loaded)
@@ -361,10 +378,134 @@ class _Parent:
         gc.collect()
         give_back()  # before the freeze and the forks: no child inherits the free pages
         gc.freeze()  # what is loaded now lives as long as the parent: children never scan it
+        return True
+
+    def refresh(self) -> bool:
+        """`load`, saying on stderr why not if it fails (what was loaded before is served)."""
+        try:
+            return self.load()
+        except Exception as error:  # noqa: BLE001 - serve what was loaded before
+            print(f"newsroom: warm parent: cannot refresh the newsroom: {error}", file=sys.stderr, flush=True)
+            return False
+
+    # following the content folder for the children
+    def start_watcher(self) -> None:
+        """Fork the process that watches the folder (see `_watch`); the parent has no thread."""
+        if not self.watching:
+            return
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError as error:
+            os.close(read_end)
+            os.close(write_end)
+            print(f"newsroom: warm parent: cannot follow the folder: {error}", file=sys.stderr, flush=True)
+            return
+        if pid == 0:
+            os.close(read_end)
+            self._watch(write_end)  # never returns
+        os.close(write_end)
+        os.set_blocking(read_end, False)
+        self.watcher_pid, self.watcher_fd = pid, read_end
+
+    def _watch(self, out: int) -> None:
+        """In the watcher process: a line to `out` once the watcher is in place ("[]"), then a
+        JSON list of changed paths a batch, for as long as the parent lives."""
+        status = 1
+        try:
+            _die_with_parent(signal.SIGTERM)
+            signal.set_wakeup_fd(-1)
+            for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+                signal.signal(sig, signal.SIG_DFL)
+            self.control.close()
+            from tui.core.watch import watch_content
+
+            def say(paths: list[str]) -> None:
+                data = (json.dumps(paths) + "\n").encode()
+                while data:
+                    data = data[os.write(out, data) :]
+
+            for paths in watch_content(self.config.content_dir, threading.Event(), started=lambda: say([])):
+                say(sorted(paths))
+            status = 0
+        except BaseException as error:  # noqa: BLE001 - the parent polls the folder instead
+            print(f"newsroom: warm parent: cannot follow the folder: {error}", file=sys.stderr, flush=True)
+        os._exit(status)
+
+    def _watcher_said(self) -> None:
+        try:
+            data = os.read(self.watcher_fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:  # the watcher ended: the parent polls the folder from now on
+            self.selector.unregister(self.watcher_fd)
+            os.close(self.watcher_fd)
+            self.watcher_fd, self.watcher_started = None, False
+            return
+        *lines, self.watcher_input = (self.watcher_input + data).split(b"\n")
+        paths: set[str] = set()
+        for line in lines:
+            with contextlib.suppress(ValueError, TypeError):
+                paths.update(str(path) for path in json.loads(line))
+        if not self.watcher_started and lines:  # in place: what changed since the newsroom was loaded?
+            self.watcher_started = True
+            if self.refresh():
+                paths.add(os.path.realpath(self.config.content_dir))
+        elif paths:
+            self.refresh()  # the parent first: the shared index is brought up to date once
+        if paths:
+            self._tell_children(paths)
+
+    def _poll(self) -> None:
+        """No watcher: look at the folder every REFRESH_EVERY seconds, for the children."""
+        if self.watching and self.watcher_fd is None and time.monotonic() - self.checked_at > REFRESH_EVERY:
+            if self.refresh():
+                self._tell_children({os.path.realpath(self.config.content_dir)})
+
+    def _tell_children(self, paths: set[str]) -> None:
+        line = (json.dumps(sorted(paths)) + "\n").encode()
+        for pid in list(self.changes):
+            pending = self.pending.get(pid, b"") + line
+            if len(pending) > MAX_PENDING:  # a child that does not read: it looks at the whole folder
+                started = pending[: pending.index(b"\n") + 1]  # (the pipe may have the start of this line)
+                pending = started + (json.dumps([os.path.realpath(self.config.content_dir)]) + "\n").encode()
+            self.pending[pid] = pending
+            self._write_changes(pid)
+
+    def _write_changes(self, pid: int) -> None:
+        fd, pending = self.changes[pid], self.pending.pop(pid, b"")
+        try:
+            while pending:
+                pending = pending[os.write(fd, pending) :]
+        except BlockingIOError:
+            pass
+        except OSError:  # the child is gone
+            self._forget_changes(pid)
+            return
+        registered = fd in self.selector.get_map()
+        if pending:
+            self.pending[pid] = pending
+            if not registered:
+                self.selector.register(fd, selectors.EVENT_WRITE, pid)
+        elif registered:
+            self.selector.unregister(fd)
+
+    def _forget_changes(self, pid: int) -> None:
+        fd = self.changes.pop(pid, None)
+        self.pending.pop(pid, None)
+        if fd is None:
+            return
+        if fd in self.selector.get_map():
+            self.selector.unregister(fd)
+        os.close(fd)
 
     # serving
     def serve(self) -> None:
-        selector = selectors.DefaultSelector()
+        selector = self.selector = selectors.DefaultSelector()
         wake_r, wake_w = os.pipe()
         os.set_blocking(wake_r, False)
         os.set_blocking(wake_w, False)
@@ -374,10 +515,17 @@ class _Parent:
             signal.signal(sig, self._stop)
         selector.register(self.control, selectors.EVENT_READ)
         selector.register(wake_r, selectors.EVENT_READ)
+        if self.watcher_fd is not None:
+            selector.register(self.watcher_fd, selectors.EVENT_READ)
         self._tell({"op": "ready"})
         while not self.stopping:
             for key, _ in selector.select(timeout=1.0):
-                if key.fd == wake_r:
+                if key.data is not None:  # a child's changes pipe has room again
+                    if key.data in self.changes:
+                        self._write_changes(key.data)
+                elif key.fd == self.watcher_fd:
+                    self._watcher_said()
+                elif key.fd == wake_r:
                     while True:
                         try:
                             if not os.read(wake_r, 512):
@@ -387,6 +535,7 @@ class _Parent:
                 else:
                     self._receive()
             self._reap()
+            self._poll()
         self._end_children()
 
     def _stop(self, *_: object) -> None:
@@ -421,32 +570,44 @@ class _Parent:
                 os.close(fd)
 
     def _spawn(self, message: dict, fds: list[int]) -> None:
-        if time.monotonic() - self.checked_at > REFRESH_EVERY:
-            try:
-                self.load()
-            except Exception as error:  # noqa: BLE001 - serve what was loaded before
-                print(f"newsroom: warm parent: cannot refresh the newsroom: {error}", file=sys.stderr, flush=True)
+        # With the watcher in place, the newsroom is as fresh as its last batch, and what comes
+        # after the fork reaches the child through its pipe: no walk of the folder here.
+        if not self.watcher_started and time.monotonic() - self.checked_at > REFRESH_EVERY:
+            if self.refresh() and self.watching:
+                self._tell_children({os.path.realpath(self.config.content_dir)})
         sys.stdout.flush()
         sys.stderr.flush()
+        changes = os.pipe() if self.watching else None
         try:
             pid = os.fork()
         except OSError as error:
+            if changes is not None:
+                os.close(changes[0])
+                os.close(changes[1])
             self._tell({"op": "failed", "id": message["id"], "error": error.strerror or str(error)})
             return
         if pid == 0:
-            self._child(message, fds)  # never returns
+            self._child(message, fds, changes[0] if changes is not None else None)  # never returns
         self.children.add(pid)
+        if changes is not None:
+            os.close(changes[0])
+            os.set_blocking(changes[1], False)
+            self.changes[pid] = changes[1]
         self._tell({"op": "spawned", "id": message["id"], "pid": pid})
 
     def _reap(self) -> None:
-        while self.children:
+        while self.children or self.watcher_pid is not None:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
+            if pid == self.watcher_pid:
+                self.watcher_pid = None
+                continue
             self.children.discard(pid)
+            self._forget_changes(pid)
             self._tell({"op": "exited", "pid": pid, "status": os.waitstatus_to_exitcode(status)})
 
     def _end_children(self) -> None:
@@ -461,7 +622,7 @@ class _Parent:
             time.sleep(0.05)
 
     # in a child
-    def _child(self, message: dict, fds: list[int]) -> None:
+    def _child(self, message: dict, fds: list[int], changes: int | None) -> None:
         status = 70  # EX_SOFTWARE: the app could not be built or run
         try:
             parent = os.getppid()
@@ -472,6 +633,8 @@ class _Parent:
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
                 signal.signal(sig, signal.SIG_DFL)
             os.setsid()
+            if changes is not None:  # out of the way of the numbers the others are put at
+                changes = fcntl.fcntl(changes, fcntl.F_DUPFD, CHANGES_FD + 1)
             *streams, ready = fds
             if message["mode"] == "pty":
                 (slave,) = streams
@@ -480,12 +643,18 @@ class _Parent:
             for number, fd in enumerate(streams):
                 os.dup2(fd, number)
             os.dup2(ready, READY_FD)
-            os.closerange(READY_FD + 1, os.sysconf("SC_OPEN_MAX"))  # the control socket and all else
+            if changes is not None:
+                os.dup2(changes, CHANGES_FD)
+            os.closerange(
+                (READY_FD if changes is None else CHANGES_FD) + 1, os.sysconf("SC_OPEN_MAX")
+            )  # the control socket and all else
             os.environ.clear()
             os.environ.update(message["env"])
             os.chdir(message["cwd"])
             app = self.build_app([*self.argv, *message.get("args", ())])
             app.preloaded, app.preloaded_digest = self.newsroom, self.digest
+            if changes is not None:
+                app.changes_fd = CHANGES_FD
             app.when_shown = _say_ready
             app.run()
             status = app.return_code or 0
@@ -512,6 +681,7 @@ def run_parent(build_app: Callable, argv: list[str]) -> None:
     except Exception as error:  # noqa: BLE001 - the server says it cannot start apps
         print(f"newsroom: warm parent: cannot get ready: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
+    parent.start_watcher()
     if threading.active_count() > 1:  # a fork copies only this thread: none may hold a lock then
         print("newsroom: warm parent: threads are running; forking anyway", file=sys.stderr, flush=True)
     parent.serve()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import io
+import json
 import logging
 import os
 import sys
@@ -198,6 +199,10 @@ class NewsroomApp(App[None]):
         self.when_shown: Callable[[], object] | None = None  # a server's hook: the first newsroom is on screen
         # A server's warm parent loaded the newsroom (and keeps the shared index fresh): shown at once.
         self.preloaded: Newsroom | None = None
+        # A server's warm parent follows the content folder for all its visitors and writes each
+        # batch of changed paths here (a file descriptor, one JSON list a line, buffered until this
+        # app reads it): the app then starts no watcher and walks no listing of its own.
+        self.changes_fd: int | None = None
         # Set while the index cannot answer: searches read the loaded articles instead.
         self.search_fallback: ScanSearch | None = None
         self._fallback_lock = threading.Lock()
@@ -328,8 +333,31 @@ class NewsroomApp(App[None]):
         """Start following the content folder: a thread of its own rather than a worker, as it
         runs as long as the app (a worker is a piece of work that ends; waiting for the
         workers to finish must not wait for this)."""
-        thread = threading.Thread(target=self._follow_content, name="newsroom-watch", daemon=True)
+        follow = self._follow_content if self.changes_fd is None else self._follow_server
+        thread = threading.Thread(target=follow, name="newsroom-watch", daemon=True)
         thread.start()
+
+    def _follow_server(self) -> None:
+        """Say which content files changed, as the server's warm parent tells (`changes_fd`):
+        it was following the folder before this app was forked, and what changed since the
+        newsroom it handed over was loaded is written here too, so nothing is looked for."""
+        pending = b""
+        while not self._stop_watching.is_set():
+            try:
+                data = os.read(self.changes_fd, 65536)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            if not data:  # the parent is gone (and this app with it)
+                return
+            *lines, pending = (pending + data).split(b"\n")
+            paths: set[str] = set()
+            for line in lines:
+                with contextlib.suppress(ValueError, TypeError):
+                    paths.update(str(path) for path in json.loads(line))
+            if paths:
+                self.post_message(ContentChanged(paths))
 
     def _follow_content(self) -> None:
         """Say which content files changed, a batch at a time, until the app ends."""
