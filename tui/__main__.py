@@ -1,4 +1,4 @@
-from tui.cli import main
+from tui.launch import main
 
 # `python -m tui` is the same command as `newsroom` (the SSH and web servers start visitors' apps this way).
 if __name__ == "__main__":

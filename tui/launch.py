@@ -1,0 +1,123 @@
+"""The `newsroom` command's entry point: hands a quick lookup to a warm process if one runs.
+
+A lookup in a fresh interpreter spends most of its time importing (about 0.1 s of
+the 0.14 s a `list` takes with `newsroom watch` keeping the index). While
+`newsroom watch` runs it also keeps a warm process that has imported everything a
+lookup needs; this entry point, which imports only the standard library's socket
+support, sends it the command line, the working directory, the environment and its
+own standard output and error (as file descriptors), and exits with the status the
+warm process's child answers. Anything else, or no warm process, runs here as always.
+`newsroom watch` starts the warm process (tui/lookup_server.py) before anything
+else, while its process has no thread yet.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+LOOKUPS = ("search", "show", "list")
+START_WAIT = 3.0  # seconds for the warm process to take a lookup before it runs here instead
+
+
+def _command(argv: list[str]) -> str:
+    """The command word: the first word that is neither an option nor an option's value
+    ("" for none, or for --help and --version before it)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in ("--config", "--content", "--script", "--open", "--state-dir"):
+            skip = True
+        elif word.startswith("-"):
+            if word in ("-h", "--help", "--version"):
+                return ""
+        else:
+            return word
+    return ""
+
+
+def forward(argv: list[str]) -> int | None:
+    """The exit status of the lookup as the warm process ran it, or None to run it here."""
+    from tui.lookup_server import socket_path
+
+    path = socket_path()
+    if not os.path.exists(path):  # the usual case without `newsroom watch`: no more imports
+        return None
+    import json
+    import socket
+
+    from tui import __version__
+
+    if len(os.fsencode(path)) > 100:  # past what an AF_UNIX address holds
+        return None
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.connect(path)
+    except OSError:  # none running (or a stale socket of one that was killed)
+        client.close()
+        return None
+    with client:
+        request = {
+            "version": __version__,
+            "package": os.path.dirname(os.path.abspath(__file__)),
+            "argv": argv,
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+            "umask": _umask(),
+            "encoding": [sys.stdout.encoding, sys.stdout.errors, sys.stderr.encoding, sys.stderr.errors],
+        }
+        sys.stdout.flush()
+        sys.stderr.flush()
+        data = json.dumps(request).encode("utf-8", "surrogateescape")
+        try:
+            client.sendall(len(data).to_bytes(4, "big") + data)
+            # The warm process says whether it will run it (a stopped or busy one would not say in
+            # time). Only then are our standard streams sent, with "go": descriptors sent to a
+            # process that never reads them would keep a pipe we write to open after we exit.
+            client.settimeout(START_WAIT)
+            if client.recv(1) != b"R":
+                return None  # refused (another version, say) or no answer: run it here
+            socket.send_fds(client, [b"G"], [1, 2])
+            client.settimeout(None)
+        except OSError:
+            return None
+        answer = b""
+        try:
+            while len(answer) < 64:  # the child answers its exit status, then closes
+                more = client.recv(64)
+                if not more:
+                    break
+                answer += more
+        except OSError:
+            pass
+        if answer.startswith(b"exit "):
+            return int(answer[5:])
+        # The child died without an answer (killed): what it printed is all there is.
+        print("newsroom: the lookup was interrupted", file=sys.stderr)
+        return 1
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command(argv) if sys.platform.startswith("linux") else ""
+    if command in LOOKUPS:
+        status = forward(argv)
+        if status is not None:
+            return status
+    elif command == "watch":
+        from tui import lookup_server
+
+        lookup_server.start()
+    from tui.cli import main as run
+
+    return run(argv)
+
+
+__all__ = ["LOOKUPS", "forward", "main"]
