@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import SAMPLE_CONFIG
+from rich.cells import cell_len
+
+from tests.conftest import ROOT, SAMPLE_CONFIG
 from tests.e2e.terminal import Terminal, app_command
 from tests.hostile import FORBIDDEN_OUTPUT, build_hostile_corpus
 
@@ -112,3 +115,30 @@ def test_a_lookup_in_a_terminal_is_styled_and_wrapped_to_it():
         assert not (cursor.bold or cursor.reverse or cursor.italics)  # the shell's prompt comes out plain
         raw = terminal.raw_output
     assert raw.rfind(b"\x1b[0m") > raw.rfind(b"\x1b[0;")
+
+
+def test_a_lookup_run_by_newsroom_watch_uses_the_clients_terminal(tmp_path):
+    """With `newsroom watch` running, `newsroom show` in a 40-column pty is run by the warm
+    process, which must still see the client's terminal: its styles and its width."""
+    environment = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    keeper = subprocess.Popen(
+        [*app_command(), "--config", str(SAMPLE_CONFIG), "watch"], stderr=subprocess.PIPE, text=True, env=environment
+    )
+    try:
+        assert "keeping the index" in keeper.stderr.readline()
+        assert (tmp_path / "cache" / "newsroom" / "lookups.sock").exists()
+        argv = ["--config", str(SAMPLE_CONFIG), "show", "meetings/wang-qishan-quality-forum"]
+        report = "import sys; from tui.launch import main; code = main({!r}); print('RAN', 'HERE' if 'tui.cli' in sys.modules else 'WARM'); sys.exit(code)"
+        command = [sys.executable, "-c", report.format(argv)]
+        with Terminal(command, cols=40, rows=120, env=dict(environment, PYTHONPATH=str(ROOT))) as terminal:
+            assert terminal.wait_exit(timeout=60) == 0
+            assert terminal.find("RAN WARM") is not None  # the warm process ran it
+            column, row = terminal.find("王岐山在質量")
+            assert terminal.screen.buffer[row][column].bold  # the title, bold: it saw a terminal
+            lines = terminal.raw_output.split(b"\r\n")
+        plain = [re.sub(rb"\x1b\[[0-9;]*m", b"", line).decode() for line in lines]
+        assert max(cell_len(line) for line in plain) <= 40  # wrapped to the client's width, not a guess
+        assert sum(1 for line in plain if cell_len(line) > 30) > 5  # and the body was wrapped, not cut
+    finally:
+        keeper.terminate()
+        keeper.wait(20)
