@@ -81,9 +81,10 @@ def _preload() -> None:
     import tui.search.index
     import tui.search.query
     import tui.search.stored  # noqa: F401 - imported for the children
-    from tui.chinese import pinyin
+    from tui.chinese import normalize, pinyin
 
     try:
+        normalize.fold_text("質量")  # the folding table, from the cache dir
         pinyin.syllables()
         pinyin.data().by_syllable  # noqa: B018 - read from the cache dir now, not in every child
         pinyin._phrase_table()
