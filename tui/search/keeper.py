@@ -260,9 +260,7 @@ class Keeper:
         self._parent = os.path.dirname(self.root)  # watched for the content folder itself coming and going
         self._hops: set[tuple[str, str]] = set()
         self.listing = None
-        self.digest: str | None = None
         self.rescans = 0  # how often a change made the keeper walk the folder (for tests and the log)
-        self.answered = 0
 
     # -- starting and stopping
 
@@ -384,13 +382,13 @@ class Keeper:
         """Bring the index up to the listing (one small read if it is there already, unless
         another process wrote it meanwhile); False if it cannot be: lookups then walk."""
         try:
-            self.digest = self._update(self.listing)
+            digest = self._update(self.listing)
         except Exception as error:  # noqa: BLE001 - a damaged or read-only index: say so, keep watching
             log.warning("cannot bring the index up to date: %s", error)
-            self.digest = None
+            return False
         # The index must describe the folder as this keeper saw it last: an index that could
         # not be written still holds an older listing's digest, which no lookup may trust.
-        return self.digest is not None and self.digest == self.listing.digest
+        return digest == self.listing.digest
 
     def _requests_waiting(self) -> list[str]:
         try:
@@ -410,7 +408,6 @@ class Keeper:
                 os.unlink(self.folder / f"ask-{token}")
             except OSError:
                 continue  # the lookup gave up and cleaned up
-            self.answered += 1
         self._sweep()
 
     def _sweep(self) -> None:
