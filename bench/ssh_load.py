@@ -31,6 +31,7 @@ import fcntl
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import struct
@@ -297,9 +298,10 @@ def summary(values: list[float], scale: float = 1.0, unit: str = "s") -> str:
     )
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds used by the server and everything under it (ended processes included)."""
-    ticks = 0
+def tree_cpu(root: int) -> tuple[float, float]:
+    """CPU seconds used by the server and everything under it (ended processes included),
+    and by the server process alone (the SSH or web protocol, not the apps)."""
+    ticks = own = 0
     for pid in process_tree(root):
         try:
             with open(f"/proc/{pid}/stat") as file:
@@ -307,7 +309,9 @@ def tree_cpu(root: int) -> float:
         except OSError:
             continue
         ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        if pid == root:
+            own = sum(int(value) for value in fields[11:13])
+    return ticks / os.sysconf("SC_CLK_TCK"), own / os.sysconf("SC_CLK_TCK")
 
 
 async def settle(server_pid: int) -> None:
@@ -382,7 +386,8 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
         sat = sum(1 for c in idle if c.seated is not None)
         print(f"  {sat} idle visitors: {total:.0f} MB PSS in all ({(total - empty) / max(1, sat):.1f} MB each)")
         await asyncio.gather(*(c.close() for c in idle), return_exceptions=True)
-    print(f"  CPU used by the server and its apps: {tree_cpu(server_pid):.0f} s")
+    total, protocol = tree_cpu(server_pid)
+    print(f"  CPU used by the server and its apps: {total:.0f} s, of which the server process itself {protocol:.0f} s")
 
 
 def main() -> int:
@@ -420,6 +425,12 @@ def main() -> int:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 server.kill()
+        clients = sum(
+            getattr(resource.getrusage(who), field)
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            for field in ("ru_utime", "ru_stime")
+        )
+        print(f"  CPU used on this side (the clients and their screens, the server's start): {clients:.0f} s")
         print(
             f"  {time.monotonic() - wall:.0f} s in all; load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
         )
