@@ -7,9 +7,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.core.text import fit
+from tui.ui.widgets.key_bar import KeyBar
 
 _PACKAGE = __name__.partition(".")[0]  # whatever the package is called
 
@@ -77,4 +78,4 @@ class HelpScreen(ModalScreen[None]):
                             Content.assemble("  ", (fit(self._keys(binding), 16), "bold"), " ", binding.description)
                         )
                     yield Static(Content("\n").join(lines), classes="help-group")
-        yield Footer()
+        yield KeyBar()

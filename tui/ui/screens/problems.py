@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.core.model import Problem
+from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.problem_list import ProblemList
 
 
@@ -29,7 +30,7 @@ class ProblemsScreen(ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Static(heading, id="dialog-title", markup=False)
             yield ProblemList(self.problems)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(ProblemList).focus()
