@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from tests.app.conftest import WANG, WEI, reader_text, result_titles, sample_app, search_for, started
+from tests.app.conftest import WANG, WEI, reader_text, result_titles, sample_app, search_for, started, status, until
 from tests.conftest import write_article
 from tui.cli import build_app
-from tui.ui.screens.search import SearchScreen
+from tui.ui.screens import search as search_screen
+from tui.ui.screens.search import SNIPPETS_FIRST, SearchScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.result_list import ResultList
@@ -125,3 +127,68 @@ async def test_search_results_follow_the_script_mode_and_the_article_list_is_kep
         await pilot.press("t")
         assert "座谈" in reader_text(app)
         assert app.screen.query_one(ArticleList).current.title == WANG
+
+
+async def test_hits_past_the_first_screenful_get_their_snippets_as_the_list_reaches_them(tmp_path: Path):
+    # Only the first hits come with snippets (making one costs more than finding the hit);
+    # the list makes the others when it shows them, each from its own article.
+    count = SNIPPETS_FIRST + ResultList.SNIPPETS_AT_ONCE + 6
+    for number in range(count):
+        write_article(
+            tmp_path,
+            f"n/a{number:03}.md",
+            title=f"報道 {number}",
+            body=f"第{number}篇的開頭。" * 3 + f"這裡談到質量第{number}號。",
+            date=f"2010-01-{1 + number % 28:02}",
+        )
+    app = build_app(["--content", str(tmp_path), "--script", "original"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        results = await search_for(app, pilot, "質量")
+        assert results.row_count == count
+        assert [hit.snippet is None for hit in results.hits].count(False) == SNIPPETS_FIRST
+        await pilot.press("down", "end")  # into the results, then to the last one
+        await pilot.pause()
+        last = results.row_count - 1
+        assert results.cursor == last
+        title, _, snippet = row_text(results, last)
+        number = title.split()[-1]
+        assert f"質量第{number}號" in snippet
+        assert all(hit.snippet for hit in results.hits[last - 5 :])
+        # Scrolled past, not shown: still to be made.
+        assert any(hit.snippet is None for hit in results.hits)
+
+
+async def test_a_key_does_not_write_searching_when_the_answer_comes_first(monkeypatch):
+    # "Searching..." at every key sent the status line twice per key.
+    monkeypatch.setattr(search_screen, "SLOW_SEARCH_SECONDS", 60)
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash")
+        shown: list[str] = []
+        status_line = app.screen.query_one("#search-status")
+        update = status_line.update
+        status_line.update = lambda text, **kwargs: (shown.append(str(text)), update(text, **kwargs))[1]
+        await pilot.press(*"質量")
+        await until(pilot, lambda: "3 results" in status(app))
+        assert shown and not any("Searching" in text for text in shown)
+
+
+async def test_a_slow_answer_says_searching_until_it_comes(monkeypatch):
+    monkeypatch.setattr(search_screen, "SLOW_SEARCH_SECONDS", 0.05)
+    app = sample_app("--script", "original")
+    answer = threading.Event()
+    search = app.search_articles
+
+    def slow_search(*args, **kwargs):
+        answer.wait(30)
+        return search(*args, **kwargs)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        app.search_articles = slow_search
+        await pilot.press("slash", *"質量")
+        await until(pilot, lambda: status(app) == "Searching...")
+        answer.set()
+        await until(pilot, lambda: "3 results" in status(app))

@@ -12,10 +12,11 @@ import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-from tui.chinese.normalize import fold_text
+from tui.chinese.normalize import find_spans, fold_text
 from tui.core import loader
 from tui.core.config import Config, SectionConfig
 from tui.search.index import SCHEMA_VERSION, IndexDamaged, SearchIndex, default_path
+from tui.search.query import parse_query
 
 T2S = opencc.OpenCC("t2s", include_tofu_risk_dictionaries=False)
 SEED = SEED_PAGE
@@ -295,24 +296,30 @@ def test_limit_and_empty_query(content):
     assert index.search("，") == []
 
 
-def test_snippet_is_original_text_with_exact_spans(content):
+def marked(text: str, query: str) -> list[str]:
+    """What the app and the printer mark in `text` for `query` (they find the matches again in
+    the text as shown): the hits must hold the match where it is found."""
+    return [text[start:end] for start, end in find_spans(text, parse_query(query).highlight_terms())]
+
+
+def test_snippet_is_original_text_around_the_match(content):
     index = open_index(content)
     index.refresh()
     for hit in index.search("质量工作"):
         assert hit.snippet and "\n" not in hit.snippet
-        assert hit.snippet_spans
-        for start, end in hit.snippet_spans:
-            assert fold_text(hit.snippet[start:end]) == "质量工作"
+        spans = marked(hit.snippet, "质量工作")
+        assert spans and all(fold_text(span) == "质量工作" for span in spans)
     simplified = next(h for h in index.search("質量工作") if h.article_id == "news/forum-s")
     assert "质量工作" in simplified.snippet  # the article's own script, not the query's
 
 
-def test_title_spans(content):
+def test_a_title_match_is_marked_in_the_title(content):
     index = open_index(content)
     newsroom = index.refresh()
     hit = index.search("质量工作")[0]
     title = newsroom.article(hit.article_id).title
-    assert [title[s:e] for s, e in hit.title_spans] == ["質量工作"]
+    assert hit.tier == 0 and "title" in hit.where
+    assert marked(title, "质量工作") == ["質量工作"]
 
 
 def test_search_while_refreshing_in_another_thread(content):
@@ -362,10 +369,10 @@ def test_pinyin_hit_says_why_it_matched(pinyin_index):
     hit = pinyin_index.search("wqs")[0]
     assert hit.pinyin == "王岐山 wángqíshān"  # the characters as written, toned pinyin
     assert hit.tier == 0 and hit.where == ("title",)
-    assert [newsroom_title(pinyin_index, hit)[s:e] for s, e in hit.title_spans] == ["王岐山"]
+    assert marked(newsroom_title(pinyin_index, hit), "wqs") == ["王岐山"]
     simplified = next(h for h in pinyin_index.search("zhiliang") if h.article_id == "news/forum-s")
     assert simplified.pinyin.startswith("质量 zhìliàng")
-    assert all(pinyin_index.search("zhiliang")[0].snippet[s:e] for s, e in simplified.snippet_spans)
+    assert "质量" in marked(simplified.snippet, "zhiliang")
 
 
 def newsroom_title(index: SearchIndex, hit) -> str:
@@ -493,11 +500,65 @@ def test_a_snippet_shows_text_not_markdown(markdown_index, query):
     assert hit.snippet.startswith("據新華社報道，國務院日前召開質量工作座談會，")
     for marker in ("**", "](", "https", "{{", "}}", "~~", "##", "*"):
         assert marker not in hit.snippet, (marker, hit.snippet)
-    assert [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["新華社"]
+    assert marked(hit.snippet, query) == ["新華社"]
 
 
 def test_a_snippet_shows_a_shortcode_by_what_the_reader_shows(markdown_index):
     hit = _snippet_of(markdown_index, "質量安全")
     assert "质量安全是底线，监管不能放松。" in hit.snippet and "notice" not in hit.snippet
     assert "{{" not in hit.snippet and "`" not in hit.snippet
-    assert [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["质量安全"]
+    assert marked(hit.snippet, "質量安全") == ["质量安全"]
+
+
+def test_only_the_first_hits_come_with_snippets_and_the_rest_are_made_alike(content):
+    for number in range(12):
+        write(
+            content,
+            f"news/n{number:02}.md",
+            f"報道{number}",
+            f"開頭。這裡談到質量第{number}號。",
+            f"2011-01-{number + 1:02}",
+        )
+    index = open_index(content)
+    index.refresh()
+    query = parse_query("質量")
+    every = index.search(query, limit=50)
+    first = index.search(query, limit=50, snippets=3)
+    assert ids(first) == ids(every)
+    assert [hit.snippet is not None for hit in first] == [True] * 3 + [False] * (len(every) - 3)
+    assert index.with_snippets(query, first) == every
+    assert index.with_snippets(query, first[5:7]) == every[5:7]
+
+
+def test_a_snippet_made_late_for_an_article_gone_since_is_empty(content):
+    for number in range(4):
+        write(content, f"news/n{number}.md", f"報道{number}", f"這裡談到質量第{number}號。", f"2011-01-{number + 1:02}")
+    index = open_index(content)
+    index.refresh()
+    query = parse_query("質量第")
+    hits = index.search(query, limit=10, snippets=0)
+    gone = hits[0].article_id
+    (content / f"{gone}.md").unlink()
+    index.refresh()
+    made = {hit.article_id: hit.snippet for hit in index.with_snippets(query, hits)}
+    assert made[gone] == ""
+    assert all("質量第" in snippet for article_id, snippet in made.items() if article_id != gone)
+
+
+def test_a_snippet_made_late_finds_its_article_after_a_refresh_gave_it_another_row(content):
+    for number in range(4):
+        write(content, f"news/n{number}.md", f"報道{number}", f"這裡談到質量第{number}號。", f"2011-01-{number + 1:02}")
+    index = open_index(content)
+    index.refresh()
+    query = parse_query("質量第")
+    hits = index.search(query, limit=10, snippets=0)
+    old_row = {hit.article_id: hit.row for hit in hits}["news/n2"]
+    # n2 moves to another date, so another row; n9 takes the date, so the row, it had.
+    write(content, "news/n2.md", "報道2", "這裡又談到質量第2號。", "2011-01-07")
+    write(content, "news/n9.md", "報道9", "別的質量第9號。", "2011-01-03")
+    index.refresh()
+    again = {hit.article_id: hit.row for hit in index.search(query, limit=10)}
+    assert again["news/n9"] == old_row and again["news/n2"] != old_row  # the case under test
+    made = {hit.article_id: hit.snippet for hit in index.with_snippets(query, hits)}
+    assert made["news/n2"] == "這裡又談到質量第2號。"
+    assert all(made[f"news/n{number}"] == f"這裡談到質量第{number}號。" for number in (0, 1, 3))

@@ -69,11 +69,12 @@ import sys
 import threading
 import urllib.parse
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.chinese import pinyin
-from tui.chinese.normalize import find_all, find_spans, fold, fold_stamp, fold_text, tokens
+from tui.chinese.normalize import find_all, fold, fold_stamp, fold_text, tokens
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
@@ -151,15 +152,16 @@ class Hit:
     article_id: str
     tier: int  # 0: every term is in the title; 1: otherwise (ranked below)
     where: tuple[str, ...]  # fields holding a match: ("title",), ("body",) or both
-    snippet: str  # a window of the original body, one line
-    snippet_spans: tuple[tuple[int, int], ...]  # matches within the snippet
-    title_spans: tuple[tuple[int, int], ...]  # matches within the article title
+    # A window of the original body, one line; None if not made yet (`search`'s `snippets`).
+    # Its matches are not kept: the app and the printer mark them again in the text as shown.
+    snippet: str | None
     # Why a pinyin match matched: the characters as written and their pinyin,
     # "質量 zhìliàng" (several terms: two spaces apart); "" for a plain match.
     pinyin: str = ""
     # 0: every term matched as typed; 1: some by pinyin, in the reading the
     # context gives (pypinyin's phrases); 2: some only by another reading.
     pinyin_rank: int = 0
+    row: int = field(default=0, compare=False, repr=False)  # the index row it was found in, to find it again
 
 
 class IndexUnavailable(Exception):
@@ -728,11 +730,16 @@ class SearchIndex:
 
     # -- searching ----------------------------------------------------------
 
-    def search(self, query: Query | str, limit: int = 50, section: str | None = None) -> list[Hit]:
+    def search(
+        self, query: Query | str, limit: int = 50, section: str | None = None, snippets: int | None = None
+    ) -> list[Hit]:
         """Articles matching the query: title matches first, then newest first.
 
         `section` limits the search to one section (None: every section).
         A query with only filters or exclusions lists matching articles.
+        `snippets`: only the first so many hits get their snippet (None: every
+        hit); the rest have None until `with_snippets` makes them, as a list
+        scrolls to them. Making one costs more than finding the hit.
         Raises IndexUnavailable (damaged, or busy past the timeout): then
         search the loaded articles instead (scan.py) and `update()`.
         """
@@ -741,9 +748,44 @@ class SearchIndex:
         if query.is_empty or limit <= 0:
             return []
         with self._reading():  # one file throughout, even if another process swaps in a new one
-            return self._search(query, limit, section)
+            return self._search(query, limit, section, limit if snippets is None else snippets)
 
-    def _search(self, query: Query, limit: int, section: str | None) -> list[Hit]:
+    def with_snippets(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """`hits` with every snippet made, from the articles as indexed now ("" for one that
+        no longer matches)."""
+        missing = [hit for hit in hits if hit.snippet is None]
+        if not missing:
+            return hits
+        with self._reading(), self._lock:
+            texts = {
+                row[0]: row[1:]
+                for row in self._db.execute(
+                    f"SELECT id, article_id, title, body FROM files WHERE id IN ({', '.join('?' * len(missing))})",
+                    [hit.row for hit in missing],
+                )
+            }
+            # A refresh since the search may have given an article another row (rare: look it up by id).
+            moved = [hit.article_id for hit in missing if texts.get(hit.row, ("",))[0] != hit.article_id]
+            by_id = {
+                row[0]: row
+                for row in self._db.execute(
+                    f"SELECT article_id, title, body FROM files WHERE article_id IN ({', '.join('?' * len(moved))})",
+                    moved,
+                )
+            }
+        made = []
+        for hit in hits:
+            if hit.snippet is None:
+                found = texts.get(hit.row)
+                _, title, body = (
+                    found if found and found[0] == hit.article_id else by_id.get(hit.article_id, (None, "", ""))
+                )
+                again = _verify(query, hit.article_id, title, body, pinyin_allowed=hit.pinyin_rank > 0)
+                hit = replace(hit, snippet=again.snippet if again is not None else "")
+            made.append(hit)
+        return made
+
+    def _search(self, query: Query, limit: int, section: str | None, snippets: int) -> list[Hit]:
         sections = set(query.filters.sections) if query.filters.sections else None
         if section is not None:
             sections = {section} if sections is None else sections & {section}
@@ -785,6 +827,7 @@ class SearchIndex:
         checked: dict[bool, set[int]] = {False: set(), True: set()}  # rows verified, per kind of pass
         accepted: set[int] = set()
         seen_ids: set[str] = set()
+        make_snippet: dict[str, Callable[[], str]] = {}  # made for the first hits once they are ranked
         page = limit + 8
         for sql, before, after, pinyin_allowed in passes:
             seen_rows = checked[pinyin_allowed]
@@ -803,11 +846,12 @@ class SearchIndex:
                 seen_rows.update(ids)
                 for row_id in fresh:
                     article_id, title, body = texts[row_id]
-                    hit = _verify(query, article_id, title, body, pinyin_allowed)
-                    if hit is not None and article_id not in seen_ids:
+                    match = _check(query, article_id, title, body, pinyin_allowed)
+                    if match is not None and article_id not in seen_ids:
                         seen_ids.add(article_id)
                         accepted.add(row_id)
-                        hits.append(hit)
+                        hits.append(replace(match[0], row=row_id))
+                        make_snippet[article_id] = match[1]
                         if len(hits) == limit:
                             break
                 if len(ids) < page:
@@ -816,7 +860,7 @@ class SearchIndex:
         # Stable: keeps newest first within a rank. Plain matches before pinyin
         # ones, then title matches first.
         hits.sort(key=lambda hit: (hit.pinyin_rank, hit.tier))
-        return hits
+        return [replace(hit, snippet=make_snippet[hit.article_id]()) for hit in hits[:snippets]] + hits[snippets:]
 
 
 # -- helpers ----------------------------------------------------------------
@@ -1185,6 +1229,14 @@ def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed
     With `pinyin_allowed`, a term not found as typed may match by its pinyin
     in the title or the lead (what the py column indexes).
     """
+    checked = _check(query, article_id, title, body, pinyin_allowed)
+    return None if checked is None else replace(checked[0], snippet=checked[1]())
+
+
+def _check(
+    query: Query, article_id: str, title: str, body: str, pinyin_allowed: bool = False
+) -> tuple[Hit, Callable[[], str]] | None:
+    """`_verify`'s hit without its snippet, and what makes the snippet (it costs more than the check)."""
     folded_title, folded_body = fold_text(title), fold_text(body)
     for term in query.excludes:
         if _contains(folded_title, term) or _contains(folded_body, term):
@@ -1204,17 +1256,15 @@ def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed
     where = tuple(name for name, found in (("title", any(in_title)), ("body", any(in_body))) if found)
     forms = query.highlight_terms() if by_pinyin else [term.forms for term in query.positives]
     lead_match = next(((match.start, match.end) for match in by_pinyin if not match.in_title), None)
-    snippet, spans = _snippet(body, folded_body, forms, lead_match)
-    return Hit(
+    hit = Hit(
         article_id=article_id,
         tier=0 if query.positives and all(in_title) else 1,
         where=where,
-        snippet=snippet,
-        snippet_spans=tuple(spans),
-        title_spans=tuple(find_spans(title, forms)) if any(in_title) else (),
+        snippet=None,
         pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
         pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
     )
+    return hit, lambda: _snippet(body, folded_body, forms, lead_match)
 
 
 def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
@@ -1231,7 +1281,7 @@ def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
 
 def _snippet(
     body: str, folded_body: str, forms: list[tuple[str, ...]], pinyin_span: tuple[int, int] | None = None
-) -> tuple[str, list[tuple[int, int]]]:
+) -> str:
     """A one-line window of the body around the first match (plain, else the pinyin
     match at `pinyin_span`), as the reader shows it: no Markdown or shortcode markers."""
     first = min((start for group in forms for form in group for start in find_all(folded_body, form)[:1]), default=None)
@@ -1250,8 +1300,7 @@ def _snippet(
         found = min((at for needle in needles if needle for at in find_all(folded, needle)[:1]), default=None)
         start = 0 if found is None else max(0, _original_index(plain, found) - SNIPPET_BEFORE)
         window = plain[start : start + SNIPPET_LENGTH]
-    window = " ".join(window.split())  # one line
-    return window, find_spans(window, forms) if first is not None else []
+    return " ".join(window.split())  # one line
 
 
 # Typing a query searches again at each key, mostly finding the same paragraphs: read each once.

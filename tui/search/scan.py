@@ -30,8 +30,10 @@ class ScanSearch:
         self._kept = 0
         self._lock = threading.Lock()
 
-    def search(self, query: Query | str, limit: int = 50, section: str | None = None) -> list[Hit]:
-        """Like `SearchIndex.search`, over the loaded articles."""
+    def search(
+        self, query: Query | str, limit: int = 50, section: str | None = None, snippets: int | None = None
+    ) -> list[Hit]:
+        """Like `SearchIndex.search`, over the loaded articles (every hit with its snippet)."""
         if isinstance(query, str):
             query = parse_query(query)
         if query.is_empty or limit <= 0:

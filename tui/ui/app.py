@@ -439,18 +439,30 @@ class NewsroomApp(App[None]):
         self.post_message(IndexNote("Search reads the articles one by one here: it may be slow."))
         self._post_newsroom(NewsroomLoaded(newsroom))
 
-    def search_articles(self, query: Query, limit: int, section: str | None) -> tuple[list[Hit], bool]:
+    def search_articles(
+        self, query: Query, limit: int, section: str | None, snippets: int | None = None
+    ) -> tuple[list[Hit], bool]:
         """Hits for a search (from any thread), and whether the loaded articles gave them
-        because the index cannot answer: never an empty answer for a broken index."""
+        because the index cannot answer: never an empty answer for a broken index.
+        Past the first `snippets` hits, `with_snippets` makes the snippets when they are shown."""
         fallback = self.search_fallback
         if fallback is None and self.index is not None and self.newsroom is not None:
             try:
-                return self.index.search(query, limit=limit, section=section), False
+                return self.index.search(query, limit=limit, section=section, snippets=snippets), False
             except IndexUnavailable as error:
                 fallback = self._fall_back(isinstance(error, IndexBusy))
         if fallback is None:
             return [], False
         return fallback.search(query, limit=limit, section=section), True
+
+    def with_snippets(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """`hits` with their snippets made (empty ones if the index cannot answer now)."""
+        if self.index is not None:
+            try:
+                return self.index.with_snippets(query, hits)
+            except IndexUnavailable:
+                pass
+        return [hit if hit.snippet is not None else replace(hit, snippet="") for hit in hits]
 
     def _fall_back(self, busy: bool) -> ScanSearch | None:
         with self._fallback_lock:

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.chinese.normalize import prepare as prepare_search
 from tui.search.index import Hit
 from tui.search.query import parse_query
+from tui.ui.widgets.key_bar import KeyBar
 from tui.ui.widgets.masthead import Masthead
 from tui.ui.widgets.result_list import ResultList
 
 RESULT_LIMIT = 200
+# Hits that come with their snippets: more than a tall screen shows. Making a snippet costs more
+# than finding the hit, so the rest are made as the list scrolls to them.
+SNIPPETS_FIRST = 24
+SLOW_SEARCH_SECONDS = 0.3  # an answer this late is announced by "Searching..."
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class SearchScreen(Screen[SearchChoice | None]):
     ]
     DEFAULT_CSS = """
     SearchScreen #query { margin: 1 1 0 1; background: $boost; padding: 0 1; }
-    SearchScreen #search-status { height: 1; padding: 0 2; color: $text-muted; }
+    SearchScreen #search-status { height: 1; width: 1fr; padding: 0 2; color: $text-muted; }
     """
 
     @dataclass
@@ -63,10 +69,13 @@ class SearchScreen(Screen[SearchChoice | None]):
         )
         yield Static("", id="search-status", markup=False)
         yield ResultList(id="results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_pinyin()
+        # "Searching..." only if an answer is slow to come: shown at every key, it would
+        # send the line twice per key while the count answers within a frame or two.
+        self._slow = self.set_timer(SLOW_SEARCH_SECONDS, self._searching, pause=True)
         self.query_one(Input).focus()
         self._search()
         self.watch(self.app, "content_version", self._search, init=False)  # the content changed: ask again
@@ -74,8 +83,17 @@ class SearchScreen(Screen[SearchChoice | None]):
     @on(Input.Changed, "#query")
     def _search(self) -> None:
         text = self.query_one(Input).value
-        self._set_status("Searching..." if text.strip() else "Type to search every article, in either script.")
+        if text.strip():
+            self._slow.reset()
+            self._slow.resume()
+        else:
+            self._slow.pause()
+            self._set_status("Type to search every article, in either script.")
         self.run_search(text, self.scoped)
+
+    def _searching(self) -> None:
+        self._slow.pause()
+        self._set_status("Searching...")
 
     @work(thread=True, group="pinyin", exit_on_error=False)
     def load_pinyin(self) -> None:
@@ -89,18 +107,22 @@ class SearchScreen(Screen[SearchChoice | None]):
         if query.is_empty:
             self.post_message(self.Results(text, scoped, [], query.warnings))
             return
-        hits, scanned = self.app.search_articles(query, RESULT_LIMIT, self.section_id if scoped else None)
+        hits, scanned = self.app.search_articles(
+            query, RESULT_LIMIT, self.section_id if scoped else None, snippets=SNIPPETS_FIRST
+        )
         self.post_message(self.Results(text, scoped, hits, query.warnings, scanned))
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.text != self.query_one(Input).value or message.scoped != self.scoped:
             return  # a stale answer to an earlier keystroke
+        self._slow.pause()
         results = self.query_one(ResultList)
-        terms = tuple(parse_query(message.text).highlight_terms())
+        query = parse_query(message.text)
+        terms = tuple(query.highlight_terms())
         newsroom = self.app.newsroom
         # Only what the newsroom lists: not a section page's label, a hidden or a skipped page.
         hits = [hit for hit in message.hits if newsroom is not None and newsroom.article(hit.article_id)]
-        results.show_hits(hits, terms, newsroom)
+        results.show_hits(hits, terms, newsroom, partial(self.app.with_snippets, query))
         if not message.text.strip():
             return
         count = len(hits)
@@ -114,7 +136,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         self._set_status("  ".join((status, *message.warnings)))
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(text)
+        self.query_one("#search-status", Static).update(text, layout=False)  # one line, whatever it says
 
     def action_toggle_scope(self) -> None:
         if self.section_id is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui.chinese.normalize import find_spans
 from tui.core.model import Newsroom
 from tui.search.index import Hit
 from tui.ui.widgets.article_list import UNREAD_MARK
 from tui.ui.widgets.reader import HighlightTerms
 from tui.ui.widgets.row_list import Cell, RowList
+
+MakeSnippets = Callable[[list[Hit]], list[Hit]]
 
 
 class ResultList(RowList):
@@ -16,16 +20,31 @@ class ResultList(RowList):
     """
 
     row_height = 3
+    SNIPPETS_AT_ONCE = 24  # made together when the list reaches a hit without its snippet
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
         self.terms: HighlightTerms = ()
         self.newsroom: Newsroom | None = None
+        self._make_snippets: MakeSnippets | None = None
 
-    def show_hits(self, hits: list[Hit], terms: HighlightTerms, newsroom: Newsroom) -> None:
+    def show_hits(
+        self, hits: list[Hit], terms: HighlightTerms, newsroom: Newsroom, make_snippets: MakeSnippets | None = None
+    ) -> None:
+        """`make_snippets` makes the snippets of hits that came without (see SearchIndex.search)."""
         self.hits, self.terms, self.newsroom = hits, terms, newsroom
+        self._make_snippets = make_snippets
         self.set_row_count(len(hits))
+
+    def _snippet(self, index: int) -> str:
+        hit = self.hits[index]
+        if hit.snippet is None:
+            end = index + self.SNIPPETS_AT_ONCE
+            batch = self._make_snippets(self.hits[index:end]) if self._make_snippets else []
+            self.hits[index : index + len(batch)] = batch
+            hit = self.hits[index]
+        return hit.snippet or ""
 
     @property
     def current(self) -> Hit | None:
@@ -42,7 +61,7 @@ class ResultList(RowList):
         # Marks are found again in the text as shown, so they land on the right
         # characters in whichever script is on.
         title = present(article.title, article)
-        snippet = present(hit.snippet, article)
+        snippet = present(self._snippet(index), article)
         section = self.newsroom.section(article.section)
         # A pinyin match says what it matched (質量 zhìliàng), so a reader who
         # typed Latin knows what was found; before the byline, which may be cut.
