@@ -55,3 +55,20 @@ def test_a_file_gone_since_loading_is_still_searched_by_title(content):  # noqa:
     scan = ScanSearch(newsroom)
     assert [hit.article_id for hit in scan.search("舊聞")] == ["news/old"]
     assert scan.search("軟體") == []
+
+
+@pytest.mark.parametrize("query", ["zl", "zhiliang", "zhi", "z"])
+def test_pinyin_found_only_in_the_lead_answers_like_the_index(content, query):  # noqa: F811
+    # The index folds only the lead of a page its typed passes never met; the scan folds all.
+    # Punctuation and spaces fold away, so the lead of the folded body reaches further into the text.
+    write(content, "news/late.md", "無關標題", "，" * 100 + "「 」" * 30 + "質量在這裡。", "2012-03-01")
+    write(content, "news/beyond.md", "另一標題", "前言。" * 40 + "質量在導語之後。", "2012-03-02")
+    write(content, "news/typed.md", "拼音標題", "文中寫著 zl 和 zhiliang 與 zhi 兩字。", "2012-03-03")
+    config = config_for(content)
+    with SearchIndex.open(config) as index:
+        index.update()
+        expected = index.search(query, limit=20)
+    scanned = ScanSearch(loader.load_newsroom(config)).search(query, limit=20)
+    assert scanned == expected
+    found = {hit.article_id for hit in expected}
+    assert "news/late" in found and "news/beyond" not in found

@@ -828,6 +828,7 @@ class SearchIndex:
         accepted: set[int] = set()
         seen_ids: set[str] = set()
         make_snippet: dict[str, Callable[[], str]] = {}  # made for the first hits once they are ranked
+        one_term = positives is not None and len(query.positives) == 1 and not query.excludes
         page = limit + 8
         for sql, before, after, pinyin_allowed in passes:
             seen_rows = checked[pinyin_allowed]
@@ -846,7 +847,10 @@ class SearchIndex:
                 seen_rows.update(ids)
                 for row_id in fresh:
                     article_id, title, body = texts[row_id]
-                    match = _check(query, article_id, title, body, pinyin_allowed)
+                    # The typed passes ran to their end (else this one would not run) and never
+                    # met this row: its one term is not in it as typed, only its pinyin may be.
+                    by_pinyin_only = one_term and pinyin_allowed and row_id not in checked[False]
+                    match = _check(query, article_id, title, body, pinyin_allowed, by_pinyin_only)
                     if match is not None and article_id not in seen_ids:
                         seen_ids.add(article_id)
                         accepted.add(row_id)
@@ -1234,16 +1238,20 @@ def _verify(query: Query, article_id: str, title: str, body: str, pinyin_allowed
 
 
 def _check(
-    query: Query, article_id: str, title: str, body: str, pinyin_allowed: bool = False
+    query: Query, article_id: str, title: str, body: str, pinyin_allowed: bool = False, by_pinyin_only: bool = False
 ) -> tuple[Hit, Callable[[], str]] | None:
-    """`_verify`'s hit without its snippet, and what makes the snippet (it costs more than the check)."""
-    folded_title, folded_body = fold_text(title), fold_text(body)
+    """`_verify`'s hit without its snippet, and what makes the snippet (it costs more than the check).
+
+    `by_pinyin_only`: the query's one term is known not to be in the text as typed, so only
+    the title and the lead are folded (to match its pinyin), not the whole body."""
+    folded_title = fold_text(title)
+    folded_body = _folded_lead(body) if by_pinyin_only else fold_text(body)
     for term in query.excludes:
         if _contains(folded_title, term) or _contains(folded_body, term):
             return None
     in_title, in_body, by_pinyin = [], [], []
     for term in query.positives:
-        t, b = _found(term, folded_title, folded_body)
+        t, b = (False, False) if by_pinyin_only else _found(term, folded_title, folded_body)
         if not (t or b) and pinyin_allowed and term.pinyin is not None:
             match = _pinyin_match(term.pinyin, folded_title, folded_body)
             if match is not None:
@@ -1264,7 +1272,20 @@ def _check(
         pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
         pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
     )
+    if by_pinyin_only:
+        return hit, lambda: _snippet(body, fold_text(body), forms, lead_match)
     return hit, lambda: _snippet(body, folded_body, forms, lead_match)
+
+
+def _folded_lead(body: str) -> str:
+    """The first PINYIN_LEAD characters of the folded body, folding no more of it than that
+    takes (folding drops punctuation and spaces, so the raw text needed may be longer)."""
+    size = PINYIN_LEAD * 2
+    while True:
+        folded = fold_text(body[:size])
+        if len(folded) >= PINYIN_LEAD or size >= len(body):
+            return folded[:PINYIN_LEAD]
+        size *= 4
 
 
 def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
