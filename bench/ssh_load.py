@@ -301,6 +301,11 @@ def summary(values: list[float], scale: float = 1.0, unit: str = "s") -> str:
     )
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def tree_cpu(root: int) -> tuple[float, float]:
     """CPU seconds used by the server and everything under it (ended processes included),
     and by the server process alone (the SSH or web protocol, not the apps)."""
@@ -350,14 +355,21 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
 
     await settle(server_pid)
     crowd = [make(next(numbers), args.cols, args.rows) for _ in range(args.visitors)]
+    cpu_before, screens_before = tree_cpu(server_pid), _own_cpu()
     started = time.monotonic()
     results = await asyncio.gather(*(c.visit(port) for c in crowd), return_exceptions=True)
     everyone = time.monotonic() - started
+    (total, protocol), screens = tree_cpu(server_pid), _own_cpu()
     failed = [r for r in results if isinstance(r, BaseException)]
     seated = [c.seated for c in crowd if c.seated is not None]
     print(f"  {args.visitors} visitors at once, to the front page: {summary(seated)}; all in {everyone:.1f} s")
     if failed:
         print(f"  {len(failed)} failed: {failed[0]!r}")
+    print(
+        f"  CPU to seat them: apps {(total - protocol - cpu_before[0] + cpu_before[1]) * 1000 / args.visitors:.0f} ms "
+        f"each, the server process {(protocol - cpu_before[1]) * 1000 / args.visitors:.0f} ms each, drawing the "
+        f"clients' screens {(screens - screens_before) * 1000 / args.visitors:.0f} ms each"
+    )
     await settle(server_pid)
     seated_total, seated_each = tree_pss(server_pid)
     print(
@@ -367,9 +379,17 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
     )
 
     if args.keys:
+        cpu_before, screens_before, started = tree_cpu(server_pid), _own_cpu(), time.monotonic()
         await asyncio.gather(*(c.browse(args.keys, args.think) for c in crowd if c.seated is not None))
+        (total, protocol), screens, took = tree_cpu(server_pid), _own_cpu(), time.monotonic() - started
         latencies = [x for c in crowd for x in c.latencies]
         print(f"  keys while all {args.visitors} are connected: {summary(latencies, 1000, 'ms')}")
+        print(
+            f"  CPU while they press keys ({took:.0f} s, {len(latencies)} keys): apps "
+            f"{(total - protocol - cpu_before[0] + cpu_before[1]) * 1000 / max(1, len(latencies)):.0f} ms a key, "
+            f"the server process {(protocol - cpu_before[1]) * 1000 / max(1, len(latencies)):.0f} ms a key, "
+            f"drawing the clients' screens {(screens - screens_before) * 1000 / max(1, len(latencies)):.0f} ms a key"
+        )
         print(f"  keys with no screen change within 5 s: {sum(c.unchanged for c in crowd)}")
         by_key: dict[str, list[float]] = {}
         for client in crowd:
