@@ -12,6 +12,7 @@ keeper that started it ends (it watches a pipe from it).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -79,17 +80,27 @@ def _preload() -> None:
     import tui.commands.lookup
     import tui.core.document
     import tui.search.index
+    import tui.search.keeper
     import tui.search.query
     import tui.search.stored  # noqa: F401 - imported for the children
-    from tui.chinese import normalize, pinyin
+    from tui.chinese import cjk, normalize, pinyin
 
     try:
         normalize.fold_text("質量")  # the folding table, from the cache dir
+        normalize.regional_triggers()
+        cjk.has_ideograph("質")  # its character class compiles on first use
         pinyin.syllables()
         pinyin.data().by_syllable  # noqa: B018 - read from the cache dir now, not in every child
         pinyin._phrase_table()
+        # argparse compiles its patterns as it parses; config files are read as utf-8-sig.
+        tui.cli.make_parser().parse_args(["search", "--limit", "20", "質量"])
+        "".encode("utf-8-sig")
     except Exception:  # noqa: BLE001 - a child works them out itself
         pass
+    # What is loaded now outlives every child: their collections never walk it (nor copy
+    # its pages, as touching an object's reference count would).
+    gc.collect()
+    gc.freeze()
 
 
 def _serve(listener, alive: int) -> None:
