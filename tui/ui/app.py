@@ -798,7 +798,10 @@ class NewsroomApp(App[None]):
         for section in newsroom.sections:
             articles = newsroom.articles_in(section.id)
             self._totals[section.id] = len(articles)
-            self._unread[section.id] = sum(1 for article in articles if article.id not in read)
+            # Nothing read yet (a new visitor, a kiosk): every article is unread, no need to look.
+            self._unread[section.id] = (
+                sum(1 for article in articles if article.id not in read) if read else len(articles)
+            )
         self._count_saved()
 
     def _count_saved(self) -> None:
