@@ -21,6 +21,8 @@ The server runs in a subprocess of its own (so the clients' work here does not s
 5. with --idle N: N visitors connected and left idle, and the total PSS then.
 
 Not a test: it prints numbers. Figures are wall-clock on a shared machine; run it several times.
+To compare two checkouts, run each with its own virtualenv's Python: the warm parent starts
+Python with -I (PYTHONPATH ignored), so it imports the checkout that virtualenv has installed.
 """
 
 from __future__ import annotations
