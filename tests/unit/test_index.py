@@ -530,13 +530,18 @@ def test_only_the_first_hits_come_with_snippets_and_the_rest_are_made_alike(cont
     assert index.with_snippets(query, first[5:7]) == every[5:7]
 
 
-def test_a_snippet_made_late_for_an_article_gone_since_is_empty(content):
+def searched_without_snippets(content: Path):
+    """Four reports, searched for what all of them say, without a snippet made."""
     for number in range(4):
         write(content, f"news/n{number}.md", f"報道{number}", f"這裡談到質量第{number}號。", f"2011-01-{number + 1:02}")
     index = open_index(content)
     index.refresh()
     query = parse_query("質量第")
-    hits = index.search(query, limit=10, snippets=0)
+    return index, query, index.search(query, limit=10, snippets=0)
+
+
+def test_a_snippet_made_late_for_an_article_gone_since_is_empty(content):
+    index, query, hits = searched_without_snippets(content)
     gone = hits[0].article_id
     (content / f"{gone}.md").unlink()
     index.refresh()
@@ -546,12 +551,7 @@ def test_a_snippet_made_late_for_an_article_gone_since_is_empty(content):
 
 
 def test_a_snippet_made_late_finds_its_article_after_a_refresh_gave_it_another_row(content):
-    for number in range(4):
-        write(content, f"news/n{number}.md", f"報道{number}", f"這裡談到質量第{number}號。", f"2011-01-{number + 1:02}")
-    index = open_index(content)
-    index.refresh()
-    query = parse_query("質量第")
-    hits = index.search(query, limit=10, snippets=0)
+    index, query, hits = searched_without_snippets(content)
     old_row = {hit.article_id: hit.row for hit in hits}["news/n2"]
     # n2 moves to another date, so another row; n9 takes the date, so the row, it had.
     write(content, "news/n2.md", "報道2", "這裡又談到質量第2號。", "2011-01-07")

@@ -31,13 +31,18 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", QUERIES)
-def test_scan_answers_like_the_index(content, query):  # noqa: F811
+def by_index_and_by_scan(content, query: str):  # noqa: F811
+    """The index's answer to `query`, and the scan's over the same newsroom."""
     config = config_for(content)
     with SearchIndex.open(config) as index:
         index.update()
         expected = index.search(query, limit=20)
-    scanned = ScanSearch(loader.load_newsroom(config)).search(query, limit=20)
+    return expected, ScanSearch(loader.load_newsroom(config)).search(query, limit=20)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_scan_answers_like_the_index(content, query):  # noqa: F811
+    expected, scanned = by_index_and_by_scan(content, query)
     assert scanned == expected
 
 
@@ -64,11 +69,7 @@ def test_pinyin_found_only_in_the_lead_answers_like_the_index(content, query):  
     write(content, "news/late.md", "無關標題", "，" * 100 + "「 」" * 30 + "質量在這裡。", "2012-03-01")
     write(content, "news/beyond.md", "另一標題", "前言。" * 40 + "質量在導語之後。", "2012-03-02")
     write(content, "news/typed.md", "拼音標題", "文中寫著 zl 和 zhiliang 與 zhi 兩字。", "2012-03-03")
-    config = config_for(content)
-    with SearchIndex.open(config) as index:
-        index.update()
-        expected = index.search(query, limit=20)
-    scanned = ScanSearch(loader.load_newsroom(config)).search(query, limit=20)
+    expected, scanned = by_index_and_by_scan(content, query)
     assert scanned == expected
     found = {hit.article_id for hit in expected}
     assert "news/late" in found and "news/beyond" not in found
