@@ -766,13 +766,11 @@ class SearchIndex:
             }
             # A refresh since the search may have given an article another row (rare: look it up by id).
             moved = [hit.article_id for hit in missing if texts.get(hit.row, ("",))[0] != hit.article_id]
-            by_id = {
-                row[0]: row
-                for row in self._db.execute(
-                    f"SELECT article_id, title, body FROM files WHERE article_id IN ({', '.join('?' * len(moved))})",
-                    moved,
-                )
-            }
+            by_id = {}
+            if moved:
+                marks = ", ".join("?" * len(moved))
+                query_sql = f"SELECT article_id, title, body FROM files WHERE article_id IN ({marks})"
+                by_id = {row[0]: row for row in self._db.execute(query_sql, moved)}
         made = []
         for hit in hits:
             if hit.snippet is None:
@@ -1272,9 +1270,7 @@ def _check(
         pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
         pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
     )
-    if by_pinyin_only:
-        return hit, lambda: _snippet(body, fold_text(body), forms, lead_match)
-    return hit, lambda: _snippet(body, folded_body, forms, lead_match)
+    return hit, lambda: _snippet(body, fold_text(body) if by_pinyin_only else folded_body, forms, lead_match)
 
 
 def _folded_lead(body: str) -> str:

@@ -30,9 +30,7 @@ class ScanSearch:
         self._kept = 0
         self._lock = threading.Lock()
 
-    def search(
-        self, query: Query | str, limit: int = 50, section: str | None = None, snippets: int | None = None
-    ) -> list[Hit]:
+    def search(self, query: Query | str, limit: int = 50, section: str | None = None) -> list[Hit]:
         """Like `SearchIndex.search`, over the loaded articles (every hit with its snippet)."""
         if isinstance(query, str):
             query = parse_query(query)
