@@ -36,10 +36,11 @@ def titles(app) -> list[str]:
     return [article.title for article in app.screen.query_one(ArticleList).articles]
 
 
-def menu_counts(app, label: str) -> str:
+def menu_counts(app, label: str) -> str | None:
+    """The "unread/total" beside a section in the menu; None while the menu has no such row."""
     menu = app.screen.query_one(SectionMenu)
     rows = ["".join(s.text for s in menu.render_line(y)).strip() for y in range(menu.size.height)]
-    return next(row for row in rows if row.startswith(label)).split()[-1]
+    return next((row.split()[-1] for row in rows if row.startswith(label)), None)
 
 
 def newsroom(tmp_path: Path) -> Path:
@@ -183,6 +184,82 @@ async def test_a_server_handed_newsroom_that_is_out_of_date_is_brought_up_to_dat
         await until(pilot, lambda: app.newsroom is not None and titles(app))
         await until(pilot, lambda: "丙新聞" in titles(app))
         assert titles(app) == ["丙新聞", "甲新聞", "乙新聞"]
+
+
+async def test_a_server_handed_newsroom_is_in_the_first_frame(tmp_path: Path):
+    """A visitor's app forked by a warm parent has its newsroom from the start: the first frame
+    of the browse screen is the front page, the highlighted article previewed, and the read
+    marks of the visitor's own state in it. No frame of empty panes goes to the visitor's
+    terminal before it (each whole frame is about 17 KB at 120x35, and CPU a crowd shares)."""
+    from tui.core.config import for_content_dir
+    from tui.ui.screens.browse import BrowseScreen
+
+    handed = load_newsroom(for_content_dir(newsroom(tmp_path)))
+    state = tmp_path / "state"
+    first = build_app(["--content", str(tmp_path), "--state-dir", str(state)])
+    async with first.run_test(size=(120, 30)) as pilot:  # a visitor who read 甲新聞 before
+        await started(first, pilot)
+        await pilot.press("tab", "enter")  # the newest, 甲新聞, opened
+        await until(pilot, lambda: menu_counts(first, "news") == "1/2")
+    app = build_app(["--content", str(tmp_path), "--state-dir", str(state)])
+    app.preloaded, app.preloaded_digest = handed, ""
+    frames: list[tuple[bool, str | None]] = []
+    real_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None and isinstance(screen, BrowseScreen):
+            frames.append((front_page_on(screen), menu_counts(app, "news")))
+        real_display(screen, renderable)
+
+    app._display = display
+    shown: list[bool] = []
+    app.when_shown = lambda: shown.append(True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: shown)
+        assert frames, "no frame was displayed"
+        assert frames[0] == (True, "1/2")
+
+
+async def test_a_server_handed_newsroom_on_a_narrow_terminal_is_in_the_first_frame(tmp_path: Path):
+    """Below the narrow width the first frame is the one-pane layout with the list, and no
+    preview was made for a reader that is not on screen."""
+    from tui.core.config import for_content_dir
+    from tui.ui.screens.browse import BrowseScreen
+
+    handed = load_newsroom(for_content_dir(newsroom(tmp_path)))
+    app = build_app(["--content", str(tmp_path)])
+    app.preloaded, app.preloaded_digest = handed, ""
+    frames: list[tuple[bool, list[str], bool]] = []
+    real_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None and isinstance(screen, BrowseScreen):
+            frames.append((screen.has_class("-narrow"), titles(app), screen.query_one(Reader).article is None))
+        real_display(screen, renderable)
+
+    app._display = display
+    shown: list[bool] = []
+    app.when_shown = lambda: shown.append(True)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await until(pilot, lambda: shown)
+        assert frames[0] == (True, ["甲新聞", "乙新聞"], True)
+
+
+async def test_the_first_frame_lays_its_preview_out_once_at_its_width(tmp_path: Path):
+    """The reader is handed its preview before it has a size (the first frame is being built):
+    it waits for its width rather than wrapping the article one cell a line first."""
+    from tui.core.config import for_content_dir
+
+    handed = load_newsroom(for_content_dir(newsroom(tmp_path)))
+    app = build_app(["--content", str(tmp_path)])
+    app.preloaded, app.preloaded_digest = handed, ""
+    shown: list[bool] = []
+    app.when_shown = lambda: shown.append(True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: shown)
+        reader = app.screen.query_one(Reader)
+        assert reader.article is not None and reader.article.title == "甲新聞"
+        assert {width for *_, width in reader._laid_out} == {reader.scrollable_content_region.width}
 
 
 def watch_painted_frames(app, log: list[str]) -> None:

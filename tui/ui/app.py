@@ -216,10 +216,18 @@ class NewsroomApp(App[None]):
     async def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        handed = self.preloaded
+        if handed is not None:  # a server's warm parent loaded it: the screen's first frame shows it
+            self.reading.load()  # (a visitor's own state file, small) what was read shows in it too
+            self._take_newsroom(handed)
+            self.loaded_digest = self.preloaded_digest
+            self._posted_newsroom = True
         # The folder is followed from the first paint on (see `_first_paint_done`): a change
         # made before the watcher is in place is found by `_look_for_missed_changes`.
         self.load()  # reading starts at once; what it posts waits for this handler,
-        await self.push_screen(BrowseScreen())  # so the screen is mounted before any newsroom arrives
+        await self.push_screen(BrowseScreen(handed))  # so the screen is mounted before any newsroom arrives
+        if handed is not None:
+            self._newsroom_shown(handed, first=True)
         if self.kiosk is not None:
             self.set_interval(min(1.0, self.kiosk.idle_seconds / 4), self._check_idle)
             if self.kiosk.rotate_seconds > 0:
@@ -254,10 +262,10 @@ class NewsroomApp(App[None]):
                 self._start_following()
 
     def _load(self) -> None:
-        self.reading.load()  # before the first paint, so it shows what was read
         if self.preloaded is not None:
             self._load_preloaded(self.preloaded)
             return
+        self.reading.load()  # before the first paint, so it shows what was read
         index = SearchIndex.open(self.config)
         if self.kiosk is not None and index.in_memory:
             self._load_without_index()
@@ -308,9 +316,8 @@ class NewsroomApp(App[None]):
         self.post_message(message)
 
     def _load_preloaded(self, newsroom: Newsroom) -> None:
-        """Show the newsroom a server handed over; open the index only to search it."""
-        self.loaded_digest = self.preloaded_digest
-        self._post_newsroom(NewsroomLoaded(newsroom))
+        """A server handed the newsroom over (on screen from the first frame, see `on_mount`):
+        open the index only to search it."""
         index = SearchIndex.open(self.config)
         if index.in_memory:  # no shared index: search the articles as loaded
             index.close()
@@ -542,8 +549,7 @@ class NewsroomApp(App[None]):
             return  # shutting down: the panes may be gone already
         first = self.newsroom is None
         old, newsroom = self.newsroom, message.newsroom
-        self.newsroom = newsroom
-        self._count_unread()
+        self._take_newsroom(newsroom)
         if message.changed is not None and old is not None and old.complete:
             self._count_new(old, newsroom)
             if self.search_fallback is not None and self.index is not None:
@@ -551,10 +557,17 @@ class NewsroomApp(App[None]):
         self.browse.show_newsroom(newsroom, message.changed or frozenset())
         if message.changed is not None:
             self.content_version += 1
+        self._newsroom_shown(newsroom, first)
+
+    def _take_newsroom(self, newsroom: Newsroom) -> None:
+        self.newsroom = newsroom
+        self._count_unread()
         if newsroom.complete:
             # The newsroom's objects live as long as the app: keep the cyclic garbage
             # collector from walking them all again (a 100k newsroom: ~0.1 s stalls).
             gc.freeze()
+
+    def _newsroom_shown(self, newsroom: Newsroom, first: bool) -> None:
         if first:  # once the front page is on screen, so this work does not delay it
             self.call_after_refresh(self._newest_painted)
         if self.open_id and (newsroom.complete or newsroom.article(self.open_id)):

@@ -51,8 +51,10 @@ class BrowseScreen(Screen):
     # the whole screen as well (its `focused` repaints by default).
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def __init__(self) -> None:
+    def __init__(self, newsroom: Newsroom | None = None) -> None:
+        """`newsroom`: one the app has already (a server's), shown in the screen's first frame."""
         super().__init__()
+        self._handed = newsroom
         self.newsroom: Newsroom | None = None
         self._shown_article: str | None = None
         self._shown_version: str | None = None  # the path of the page's version on show
@@ -73,8 +75,14 @@ class BrowseScreen(Screen):
         return [self.query_one(SectionMenu), self.query_one(ArticleList), self.query_one(Reader)]
 
     def on_mount(self) -> None:
-        self.query_one(Reader).show_hint("Loading...")
-        self._focus_pane(0)
+        if self._handed is not None:  # the first frame: the layout for this width, the front page, its preview
+            self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+            self.show_newsroom(self._handed)
+            self._handed = None
+            self._article_highlighted()  # now, not at the list's message: a frame later
+        else:
+            self.query_one(Reader).show_hint("Loading...")
+            self._focus_pane(0)
         self.watch(self.app, "unread_only", self._filter_changed, init=False)
         self.watch(self.app, "display_mode", self._version_changed, init=False)
         self.watch(self.app, "language", self._language_changed, init=False)

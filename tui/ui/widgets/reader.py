@@ -273,6 +273,10 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.width)
 
     def _relayout(self) -> None:
+        if not self.size.width:  # not laid out yet (a first frame being built): wait for its width (on_resize)
+            self._layout_width = -1
+            self._lines = []
+            return
         width = self._text_width
         self._layout_width = width
         lines: list[Line] = []
