@@ -47,6 +47,7 @@ from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.problems import ProblemsScreen
 from tui.ui.screens.script_chooser import ScriptChooser
 from tui.ui.screens.search import SearchChoice, SearchScreen
+from tui.ui.stylesheet import SharedStylesheet
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.section_menu import SAVED
@@ -153,6 +154,7 @@ class NewsroomApp(App[None]):
         state_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.config = config
         self.watching = watch  # follow the content folder and show changes as they come
         self._stop_watching = threading.Event()

@@ -1,0 +1,77 @@
+"""The warm parent rehearses one visitor before the first real one (tui/serve/warm.py), in this
+process: what each visitor's app would make alike is then made once, and nothing the rehearsal
+started may still run, or stay open, when the parent forks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+from tests.conftest import write_article
+from tui.cli import build_app
+from tui.serve import warm
+from tui.ui.stylesheet import SharedStylesheet
+
+
+@pytest.fixture
+def control():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    yield ours
+    ours.close()
+    theirs.close()
+
+
+def content(tmp_path):
+    folder = tmp_path / "content"
+    write_article(folder, "news/a.md", title="第一篇報道", date="2024-01-02", body="質量工作座談會。")
+    return folder
+
+
+def open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def test_the_parent_rehearses_a_visitor_and_leaves_nothing_running_or_open(tmp_path, control, monkeypatch):
+    monkeypatch.setattr(SharedStylesheet, "_parsed", {})
+    builds: list[list[str]] = []
+
+    def builder(argv):
+        builds.append(argv)
+        app = build_app(argv)
+        real_warm = app.converter.warm
+
+        def slow_warm(*modes):  # a worker still busy when the rehearsal's app has exited
+            time.sleep(0.5)
+            return real_warm(*modes)
+
+        app.converter.warm = slow_warm
+        return app
+
+    parent = warm._Parent(builder, ["--kiosk", "--content", str(content(tmp_path))], control)
+    before = open_descriptors()
+    parent.warm_up()
+    assert builds[-1][-1] == "--no-watch"  # the rehearsal starts no watcher of its own
+    assert any(path.endswith("app.tcss") for _, (path, _), *_ in SharedStylesheet._parsed)  # the app's CSS parsed
+    assert threading.active_count() == 1  # its workers are done
+    assert open_descriptors() == before  # and its index is closed
+
+
+def test_a_rehearsal_that_fails_leaves_the_parent_ready(tmp_path, control, capsys):
+    def builder(argv):
+        app = build_app(argv)
+        if "--no-watch" in argv:
+
+            def run(**options):
+                raise RuntimeError("no rehearsal today")
+
+            app.run = run
+        return app
+
+    parent = warm._Parent(builder, ["--kiosk", "--content", str(content(tmp_path))], control)
+    parent.warm_up()
+    assert parent.newsroom is not None and parent.newsroom.articles
+    assert "rehearsal failed: no rehearsal today" in capsys.readouterr().err
