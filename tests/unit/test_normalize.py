@@ -6,7 +6,7 @@ import opencc
 import pytest
 
 from tests.conftest import SEED_PAGE
-from tui.chinese.normalize import find_spans, fold, fold_text, tokens, variants
+from tui.chinese.normalize import LazyFold, find_spans, fold, fold_text, tokens, variants
 
 SEED = SEED_PAGE
 TRADITIONAL = "王岐山在質量工作座談會上指出，質量是基礎，安全是底線。抓好質量工作是永恒的主題。"
@@ -123,3 +123,48 @@ def test_a_pinyin_form_never_matches_as_text():
 
     # the mark folds away; what is left has no hanzi for the pattern to match
     assert find_spans(MARK + "xyz", [(MARK + "xyz",)]) == []
+
+
+def test_a_lazy_fold_answers_as_the_whole_fold_does():
+    """Whatever is asked, found or not, wherever it is (across where one folded piece ends
+    and the next begins, too): the same answer as looking in the whole folded text."""
+    text = SEED.read_text(encoding="utf-8")  # several pieces long, with punctuation to drop
+    folded = fold_text(text)
+    assert len(text) > 4 * LazyFold.FIRST_PIECE
+    probes = [folded[at : at + 4] for at in range(0, len(folded) - 4, 37)]
+    ends, done = [], 0
+    while done < len(text):  # where each piece's folded text ends
+        done += max(LazyFold.FIRST_PIECE, done)
+        ends.append(len(fold_text(text[:done])))
+
+    # For each end, the shortest texts across it that are nowhere else (so found only across
+    # the end): one with its last character past the end, one with half past it.
+    def unique_across(end: int, after) -> str:
+        return next(
+            probe
+            for size in range(2, 40)
+            if folded.count(probe := folded[end + after(size) - size : end + after(size)]) == 1
+        )
+
+    across = [unique_across(end, after) for end in ends[:-1] for after in (lambda size: 1, lambda size: size // 2)]
+    assert len(across) >= 4
+    probes += [*across, "不在這裡的詞語", "ｑｕａｌｉｔｙ", folded[-3:], folded[:2]]
+    for probe in probes:
+        forms = (fold_text(probe),)
+        assert LazyFold(text).has_any(forms) == (forms[0] in folded), probe
+    assert LazyFold(text).has_any(("不在這裡的詞語", folded[-5:]))  # the second of two forms
+    assert not LazyFold(text).has_any(())
+    lazy = LazyFold(text)
+    assert lazy.lead(60) == folded[:60] and lazy.whole() == folded
+    assert LazyFold("").whole() == "" and LazyFold("，。").lead(60) == ""
+
+
+def test_a_term_near_the_start_spares_folding_the_rest(monkeypatch, seed_pair):
+    import tui.chinese.normalize as normalize
+
+    text = seed_pair[0] * 3
+    folded_chars: list[int] = []
+    real_fold_text = normalize.fold_text
+    monkeypatch.setattr(normalize, "fold_text", lambda piece: folded_chars.append(len(piece)) or real_fold_text(piece))
+    assert LazyFold(text).has_any((real_fold_text(text[:40])[5:9],))
+    assert sum(folded_chars) == LazyFold.FIRST_PIECE

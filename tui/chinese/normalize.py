@@ -30,6 +30,8 @@ from tui.chinese.script import SHARED_POOL
 from tui.core.versions import package_version
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import opencc
 
 # Characters to scan for width, case and punctuation changes (the BMP and SMP
@@ -100,6 +102,52 @@ def fold_table() -> dict[int, str]:
 def fold_text(text: str) -> str:
     """The folded text alone: the fast path used for indexing and verifying."""
     return text.translate(fold_table())
+
+
+class LazyFold:
+    """A text folded only as far as a look at it needs. Folding goes character by character,
+    so the folded text grows piece by piece: a term met in the first piece spares folding the
+    rest (most of a long body, for a common term), and only a miss folds it all."""
+
+    FIRST_PIECE = 512  # characters; each next piece is as long as all before it, or longer
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._done = 0  # characters of the text folded so far
+        self._folded = ""
+
+    def _fold_more(self, piece: int = FIRST_PIECE) -> bool:
+        if self._done >= len(self._text):
+            return False
+        end = self._done + max(piece, self._done)
+        self._folded += fold_text(self._text[self._done : end])
+        self._done = end
+        return True
+
+    def has_any(self, forms: Iterable[str]) -> bool:
+        """Whether any of the folded forms is in the folded text."""
+        forms = list(forms)
+        if not forms:
+            return False
+        longest = max(len(form) for form in forms)
+        start = 0
+        while True:
+            if any(self._folded.find(form, start) >= 0 for form in forms):
+                return True
+            start = max(0, len(self._folded) - longest + 1)  # a form across the next piece's start
+            if not self._fold_more():
+                return False
+
+    def lead(self, size: int) -> str:
+        """The first `size` folded characters (fewer if the whole text folds to fewer)."""
+        while len(self._folded) < size and self._fold_more(2 * size):  # (folding drops punctuation)
+            pass
+        return self._folded[:size]
+
+    def whole(self) -> str:
+        while self._fold_more():
+            pass
+        return self._folded
 
 
 def fold(text: str) -> tuple[str, list[int]]:

@@ -74,7 +74,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.chinese import pinyin
-from tui.chinese.normalize import find_all, fold, fold_stamp, fold_text, tokens
+from tui.chinese.normalize import LazyFold, find_all, fold, fold_stamp, fold_text, tokens
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
@@ -1185,14 +1185,14 @@ def _contains(text: str, term: Term) -> bool:
     return any(form in text for form in term.forms)
 
 
-def _found(term: Term, folded_title: str, folded_body: str) -> tuple[bool, bool]:
+def _found(term: Term, folded_title: str, body: LazyFold) -> tuple[bool, bool]:
     """Whether a term is in the title and in the body, as typed. A grouped term
     (wang qishan) is found if each part is in the title or the body, as
     separate terms were; it counts as in the title only if all parts are."""
     if not term.parts:
-        return _contains(folded_title, term), _contains(folded_body, term)
+        return _contains(folded_title, term), body.has_any(term.forms)
     in_title = [any(form in folded_title for form in part) for part in term.parts]
-    in_body = [any(form in folded_body for form in part) for part in term.parts]
+    in_body = [body.has_any(part) for part in term.parts]
     if not all(t or b for t, b in zip(in_title, in_body)):
         return False, False
     return all(in_title), any(in_body)
@@ -1207,12 +1207,12 @@ class _PinyinMatch:
     in_context: bool
 
 
-def _pinyin_match(pattern: Pinyin, folded_title: str, folded_body: str) -> _PinyinMatch | None:
+def _pinyin_match(pattern: Pinyin, folded_title: str, folded_lead: str) -> _PinyinMatch | None:
     """Where a pinyin term matches the title or the lead, preferring a match in
     the reading the context gives (a few tried, title first)."""
     first = None
     tries = 0
-    for in_title, text in ((True, folded_title), (False, folded_body[:PINYIN_LEAD])):
+    for in_title, text in ((True, folded_title), (False, folded_lead)):
         for found in pattern.finditer(text):
             shown, in_context = pinyin.explain(pattern, text, *found.span())
             match = _PinyinMatch(in_title, *found.span(), shown, in_context)
@@ -1240,18 +1240,19 @@ def _check(
 ) -> tuple[Hit, Callable[[], str]] | None:
     """`_verify`'s hit without its snippet, and what makes the snippet (it costs more than the check).
 
-    `by_pinyin_only`: the query's one term is known not to be in the text as typed, so only
-    the title and the lead are folded (to match its pinyin), not the whole body."""
+    The body is folded only as far as the check needs (`LazyFold`): a term found early in it
+    spares folding the rest. `by_pinyin_only`: the query's one term is known not to be in the
+    text as typed, so only the title and the lead are folded (to match its pinyin)."""
     folded_title = fold_text(title)
-    folded_body = _folded_lead(body) if by_pinyin_only else fold_text(body)
+    folded_body = LazyFold(body)
     for term in query.excludes:
-        if _contains(folded_title, term) or _contains(folded_body, term):
+        if _contains(folded_title, term) or folded_body.has_any(term.forms):
             return None
     in_title, in_body, by_pinyin = [], [], []
     for term in query.positives:
         t, b = (False, False) if by_pinyin_only else _found(term, folded_title, folded_body)
         if not (t or b) and pinyin_allowed and term.pinyin is not None:
-            match = _pinyin_match(term.pinyin, folded_title, folded_body)
+            match = _pinyin_match(term.pinyin, folded_title, folded_body.lead(PINYIN_LEAD))
             if match is not None:
                 t, b = match.in_title, not match.in_title
                 by_pinyin.append(match)
@@ -1270,18 +1271,7 @@ def _check(
         pinyin="  ".join(_pinyin_text(match, title, body) for match in by_pinyin),
         pinyin_rank=0 if not by_pinyin else 1 if all(match.in_context for match in by_pinyin) else 2,
     )
-    return hit, lambda: _snippet(body, fold_text(body) if by_pinyin_only else folded_body, forms, lead_match)
-
-
-def _folded_lead(body: str) -> str:
-    """The first PINYIN_LEAD characters of the folded body, folding no more of it than that
-    takes (folding drops punctuation and spaces, so the raw text needed may be longer)."""
-    size = PINYIN_LEAD * 2
-    while True:
-        folded = fold_text(body[:size])
-        if len(folded) >= PINYIN_LEAD or size >= len(body):
-            return folded[:PINYIN_LEAD]
-        size *= 4
+    return hit, lambda: _snippet(body, folded_body.whole(), forms, lead_match)
 
 
 def _pinyin_text(match: _PinyinMatch, title: str, body: str) -> str:
