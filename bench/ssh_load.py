@@ -350,7 +350,7 @@ async def measure(port: int, server_pid: int, args: argparse.Namespace) -> None:
     await first.visit(port)
     await first.close()
     print(f"  first visitor, the server just started: {first.seated:.2f} s")
-    await asyncio.sleep(1.0)
+    await settle(server_pid)  # its app has ended
     empty, _ = tree_pss(server_pid)
     print(f"  server with no visitors: {empty:.0f} MB PSS ({len(process_tree(server_pid))} processes)")
 

@@ -203,12 +203,12 @@ async def test_a_server_handed_newsroom_is_in_the_first_frame(tmp_path: Path):
         await until(pilot, lambda: menu_counts(first, "news") == "1/2")
     app = build_app(["--content", str(tmp_path), "--state-dir", str(state)])
     app.preloaded, app.preloaded_digest = handed, ""
-    frames: list[tuple[bool, str | None]] = []
+    frames: list[tuple[bool, str | None, bool]] = []
     real_display = app._display
 
     def display(screen, renderable):
         if renderable is not None and isinstance(screen, BrowseScreen):
-            frames.append((front_page_on(screen), menu_counts(app, "news")))
+            frames.append((front_page_on(screen), menu_counts(app, "news"), "正文" in sent_text(renderable)))
         real_display(screen, renderable)
 
     app._display = display
@@ -217,7 +217,7 @@ async def test_a_server_handed_newsroom_is_in_the_first_frame(tmp_path: Path):
     async with app.run_test(size=(120, 30)) as pilot:
         await until(pilot, lambda: shown)
         assert frames, "no frame was displayed"
-        assert frames[0] == (True, "1/2")
+        assert frames[0] == (True, "1/2", True)  # the preview's body drawn in it, too
 
 
 async def test_a_server_handed_newsroom_on_a_narrow_terminal_is_in_the_first_frame(tmp_path: Path):
@@ -260,6 +260,12 @@ async def test_the_first_frame_lays_its_preview_out_once_at_its_width(tmp_path: 
         reader = app.screen.query_one(Reader)
         assert reader.article is not None and reader.article.title == "甲新聞"
         assert {width for *_, width in reader._laid_out} == {reader.scrollable_content_region.width}
+
+
+def sent_text(update) -> str:
+    """The characters a frame (a whole one, or the changed parts of one) sends."""
+    rows = update.strips if hasattr(update, "strips") else [chop.values() for chop in update.chops]
+    return "".join(segment.text for row in rows for strip in row if strip is not None for segment in strip)
 
 
 def watch_painted_frames(app, log: list[str]) -> None:

@@ -9,6 +9,7 @@ import os
 import socket
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -36,13 +37,15 @@ def open_descriptors() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
 
 
-def test_the_parent_rehearses_a_visitor_and_leaves_nothing_running_or_open(tmp_path, control, monkeypatch):
+def test_the_parent_rehearses_a_visitor_and_leaves_nothing_running_or_open(tmp_path, control, monkeypatch, capsys):
     monkeypatch.setattr(SharedStylesheet, "_parsed", {})
     builds: list[list[str]] = []
+    apps: list[weakref.ref] = []
 
     def builder(argv):
         builds.append(argv)
         app = build_app(argv)
+        apps.append(weakref.ref(app))
         real_warm = app.converter.warm
 
         def slow_warm(*modes):  # a worker still busy when the rehearsal's app has exited
@@ -54,15 +57,17 @@ def test_the_parent_rehearses_a_visitor_and_leaves_nothing_running_or_open(tmp_p
 
     parent = warm._Parent(builder, ["--kiosk", "--content", str(content(tmp_path))], control)
     gc.collect()  # what earlier tests left to close is closed before the count, not during it
-    before = open_descriptors()
+    before, threads = open_descriptors(), set(threading.enumerate())
     parent.warm_up()
+    assert "rehearsal failed" not in capsys.readouterr().err  # it reached its first frame
     assert builds[-1][-1] == "--no-watch"  # the rehearsal starts no watcher of its own
     assert any(path.endswith("app.tcss") for _, (path, _), *_ in SharedStylesheet._parsed)  # the app's CSS parsed
-    assert threading.active_count() == 1  # its workers are done
+    assert set(threading.enumerate()) <= threads  # its workers are done
     assert open_descriptors() - before == set()  # and its index is closed
+    assert apps[-1]() is None  # and the app itself is gone: no child inherits it
 
 
-def test_a_rehearsal_that_fails_leaves_the_parent_ready(tmp_path, control, capsys):
+def test_a_rehearsal_that_cannot_run_leaves_the_parent_ready(tmp_path, control, capsys):
     def builder(argv):
         app = build_app(argv)
         if "--no-watch" in argv:
@@ -77,3 +82,25 @@ def test_a_rehearsal_that_fails_leaves_the_parent_ready(tmp_path, control, capsy
     parent.warm_up()
     assert parent.newsroom is not None and parent.newsroom.articles
     assert "rehearsal failed: no rehearsal today" in capsys.readouterr().err
+
+
+def test_a_rehearsal_whose_app_fails_is_told_and_not_waited_for(tmp_path, control, monkeypatch, capsys):
+    """An error inside the app ends it (Textual catches it; a kiosk shows no traceback): the
+    parent says so at once instead of waiting out REHEARSAL_WAIT for a first frame."""
+    monkeypatch.setattr(warm, "REHEARSAL_WAIT", 5.0)  # failing here takes 5 s, not 30
+
+    def builder(argv):
+        app = build_app(argv)
+        if "--no-watch" in argv:
+
+            def broken(newsroom):
+                raise ValueError("a broken newsroom")
+
+            app._take_newsroom = broken
+        return app
+
+    parent = warm._Parent(builder, ["--kiosk", "--content", str(content(tmp_path))], control)
+    parent.warm_up()
+    err = capsys.readouterr().err
+    assert "rehearsal failed: no first frame (exit status 1)" in err
+    assert parent.newsroom is not None and parent.newsroom.articles

@@ -356,9 +356,10 @@ class _Parent:
         del app
         self.load()
         self.rehearse()
+        gc.unfreeze()  # the rehearsal's app froze itself with the newsroom it was shown: let it go
         gc.collect()
         give_back()
-        gc.freeze()  # and what the rehearsal left: the parsed CSS, Textual's and Rich's caches
+        gc.freeze()  # and keep what the rehearsal left: the parsed CSS, Textual's and Rich's caches
 
     def rehearse(self) -> None:
         """Seat one visitor with no terminal (headless), before the first real one. What every
@@ -368,21 +369,29 @@ class _Parent:
         a saving: if it fails, the parent serves all the same."""
         app = self.build_app([*self.argv, "--no-watch"])  # no watcher of its own
         app.preloaded, app.preloaded_digest = self.newsroom, self.digest
-        shown = asyncio.Event()
-        app.when_shown = shown.set
+        shown: list[bool] = []
 
-        async def until_shown(pilot: object) -> None:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(shown.wait(), REHEARSAL_WAIT)
+        def done() -> None:
+            shown.append(True)
             app.exit()
 
+        app.when_shown = done
+
+        async def give_up_in_time(pilot: object) -> None:
+            app.set_timer(REHEARSAL_WAIT, app.exit)
+
+        failure = None
         try:  # (its run returns once its worker threads are done: none may be running at a fork)
-            app.run(headless=True, size=REHEARSAL_SIZE, auto_pilot=until_shown)
+            app.run(headless=True, size=REHEARSAL_SIZE, auto_pilot=give_up_in_time)
         except Exception as error:  # noqa: BLE001 - the children build their own
-            print(f"newsroom: warm parent: rehearsal failed: {error}", file=sys.stderr, flush=True)
+            failure = str(error)
         finally:
             if app.index is not None:  # no descriptor of it may stay open into a fork
                 app.index.close()
+        if failure is None and not shown:  # an error in the app ends it (a kiosk's traceback goes nowhere)
+            failure = f"no first frame (exit status {app.return_code})"
+        if failure is not None:
+            print(f"newsroom: warm parent: rehearsal failed: {failure}", file=sys.stderr, flush=True)
 
     def load(self) -> bool:
         """The newsroom from the shared index, brought up to date first, if the content folder

@@ -5,7 +5,8 @@ mounted) into a cache of the app's own stylesheet, so every app parses it all ag
 of CPU. A server's warm parent forks an app per visitor; with this stylesheet a visitor's app
 finds what the parent parsed when it rehearsed one (tui/serve/warm.py), in memory shared
 copy-on-write. Parsed rules depend on the CSS variables (the theme's colours), so they are kept
-by variables as well as by source.
+by variables as well as by source. (Textual's `reparse`, on a change of theme, builds a plain
+Stylesheet: that parse is not shared, and is no less correct.)
 """
 
 from __future__ import annotations

@@ -273,10 +273,16 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.width)
 
     def _relayout(self) -> None:
-        if not self.size.width:  # not laid out yet (a first frame being built): wait for its width (on_resize)
+        if self._lay_out_lines():
+            self.refresh()
+
+    def _lay_out_lines(self) -> bool:
+        """Lay the paragraphs out at the text's width; whether it could. Without a width yet (a
+        first frame being built), it waits for one: the first draw that has it lays it out."""
+        if not self.size.width:
             self._layout_width = -1
             self._lines = []
-            return
+            return False
         width = self._text_width
         self._layout_width = width
         lines: list[Line] = []
@@ -286,7 +292,7 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
                 lines.append(Line(number))
         self._lines = lines
         self._set_virtual_size(Size(width, len(lines)))
-        self.refresh()
+        return True
 
     def _set_virtual_size(self, size: Size) -> None:
         """A new article's length changes nothing around the reader (its scrollbar always
@@ -360,6 +366,8 @@ class Reader(PassStyle, SteadyScrollbars, ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self._layout_width < 0 and self.article is not None:  # handed it before it had a width
+            self._lay_out_lines()  # in this frame, not the next
         width = self.line_width
         base = self.base_style
         index = self.scroll_offset.y + y
