@@ -186,13 +186,33 @@ async def test_a_server_handed_newsroom_that_is_out_of_date_is_brought_up_to_dat
         assert titles(app) == ["丙新聞", "甲新聞", "乙新聞"]
 
 
+async def first_frames(app, size: tuple[int, int], note) -> list:
+    """Run a server-handed app until it says it is shown; `note(screen, frame)` for each
+    frame of the browse screen it displayed, in order."""
+    from tui.ui.screens.browse import BrowseScreen
+
+    frames: list = []
+    real_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None and isinstance(screen, BrowseScreen):
+            frames.append(note(screen, renderable))
+        real_display(screen, renderable)
+
+    app._display = display
+    shown: list[bool] = []
+    app.when_shown = lambda: shown.append(True)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: shown)
+    return frames
+
+
 async def test_a_server_handed_newsroom_is_in_the_first_frame(tmp_path: Path):
     """A visitor's app forked by a warm parent has its newsroom from the start: the first frame
     of the browse screen is the front page, the highlighted article previewed, and the read
     marks of the visitor's own state in it. No frame of empty panes goes to the visitor's
     terminal before it (each whole frame is about 17 KB at 120x35, and CPU a crowd shares)."""
     from tui.core.config import for_content_dir
-    from tui.ui.screens.browse import BrowseScreen
 
     handed = load_newsroom(for_content_dir(newsroom(tmp_path)))
     state = tmp_path / "state"
@@ -203,46 +223,29 @@ async def test_a_server_handed_newsroom_is_in_the_first_frame(tmp_path: Path):
         await until(pilot, lambda: menu_counts(first, "news") == "1/2")
     app = build_app(["--content", str(tmp_path), "--state-dir", str(state)])
     app.preloaded, app.preloaded_digest = handed, ""
-    frames: list[tuple[bool, str | None, bool]] = []
-    real_display = app._display
 
-    def display(screen, renderable):
-        if renderable is not None and isinstance(screen, BrowseScreen):
-            frames.append((front_page_on(screen), menu_counts(app, "news"), "正文" in sent_text(renderable)))
-        real_display(screen, renderable)
+    def note(screen, renderable):
+        return front_page_on(screen), menu_counts(app, "news"), "正文" in sent_text(renderable)
 
-    app._display = display
-    shown: list[bool] = []
-    app.when_shown = lambda: shown.append(True)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await until(pilot, lambda: shown)
-        assert frames, "no frame was displayed"
-        assert frames[0] == (True, "1/2", True)  # the preview's body drawn in it, too
+    frames = await first_frames(app, (120, 30), note)
+    assert frames, "no frame was displayed"
+    assert frames[0] == (True, "1/2", True)  # the preview's body drawn in it, too
 
 
 async def test_a_server_handed_newsroom_on_a_narrow_terminal_is_in_the_first_frame(tmp_path: Path):
     """Below the narrow width the first frame is the one-pane layout with the list, and no
     preview was made for a reader that is not on screen."""
     from tui.core.config import for_content_dir
-    from tui.ui.screens.browse import BrowseScreen
 
     handed = load_newsroom(for_content_dir(newsroom(tmp_path)))
     app = build_app(["--content", str(tmp_path)])
     app.preloaded, app.preloaded_digest = handed, ""
-    frames: list[tuple[bool, list[str], bool]] = []
-    real_display = app._display
 
-    def display(screen, renderable):
-        if renderable is not None and isinstance(screen, BrowseScreen):
-            frames.append((screen.has_class("-narrow"), titles(app), screen.query_one(Reader).article is None))
-        real_display(screen, renderable)
+    def note(screen, renderable):
+        return screen.has_class("-narrow"), titles(app), screen.query_one(Reader).article is None
 
-    app._display = display
-    shown: list[bool] = []
-    app.when_shown = lambda: shown.append(True)
-    async with app.run_test(size=(60, 24)) as pilot:
-        await until(pilot, lambda: shown)
-        assert frames[0] == (True, ["甲新聞", "乙新聞"], True)
+    frames = await first_frames(app, (60, 24), note)
+    assert frames[0] == (True, ["甲新聞", "乙新聞"], True)
 
 
 async def test_the_first_frame_lays_its_preview_out_once_at_its_width(tmp_path: Path):
