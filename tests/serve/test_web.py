@@ -260,6 +260,7 @@ async def test_terminal_sizes_are_clamped(serve):
     browser.screen.resize(24, 80)  # room to see whether the app draws beyond the smallest size allowed
     try:
         await browser.wait_for("質量")
+        await browser.wait_for("palette")  # the key bar, the frame's last row: the whole frame has come
         rows = browser.text().splitlines()
         assert rows[5].strip() and not any(row.strip() for row in rows[6:])  # 6 rows drawn, the last one too
         assert not any(row[20:].strip() for row in rows)  # and 20 columns
