@@ -346,7 +346,6 @@ class _Parent:
     # getting warm
     def warm_up(self) -> None:
         from tui.chinese.normalize import prepare as prepare_search
-        from tui.core.memory import give_back
 
         app = self.build_app(self.argv)  # imports the UI; the config and glossary as each app reads them
         self.config = app.config
@@ -356,10 +355,9 @@ class _Parent:
         del app
         self.load()
         self.rehearse()
-        gc.unfreeze()  # the rehearsal's app froze itself with the newsroom it was shown: let it go
-        gc.collect()
-        give_back()
-        gc.freeze()  # and keep what the rehearsal left: the parsed CSS, Textual's and Rich's caches
+        # The rehearsal's app froze itself with the newsroom it was shown: let it go, and keep
+        # what it left (the parsed CSS, Textual's and Rich's caches).
+        _freeze_what_lives()
 
     def rehearse(self) -> None:
         """Seat one visitor with no terminal (headless), before the first real one. What every
@@ -397,7 +395,6 @@ class _Parent:
         """The newsroom from the shared index, brought up to date first, if the content folder
         changed since it was loaded (whoever updated the index). Whether it changed."""
         from tui.core.loader import load_newsroom
-        from tui.core.memory import give_back
         from tui.search.freshness import scan
         from tui.search.index import SearchIndex
 
@@ -414,10 +411,7 @@ class _Parent:
         finally:
             index.close()
         self.digest = digest
-        gc.unfreeze()  # a newsroom replaced: let the old one go
-        gc.collect()
-        give_back()  # before the freeze and the forks: no child inherits the free pages
-        gc.freeze()  # what is loaded now lives as long as the parent: children never scan it
+        _freeze_what_lives()  # a newsroom replaced: let the old one go
         return True
 
     def refresh(self) -> bool:
@@ -701,6 +695,17 @@ class _Parent:
         except BaseException:  # noqa: BLE001 - never a traceback on a visitor's screen
             pass
         os._exit(status)
+
+
+def _freeze_what_lives() -> None:
+    """Collect what is garbage now, give its pages back (before the forks: no child inherits
+    free pages), and freeze the rest: it lives as long as the parent, and children never scan it."""
+    from tui.core.memory import give_back
+
+    gc.unfreeze()
+    gc.collect()
+    give_back()
+    gc.freeze()
 
 
 def _say_ready() -> None:
