@@ -192,3 +192,76 @@ async def test_a_slow_answer_says_searching_until_it_comes(monkeypatch):
         await until(pilot, lambda: status(app) == "Searching...")
         answer.set()
         await until(pilot, lambda: "3 results" in status(app))
+
+
+async def test_search_opens_again_empty_in_the_section_it_is_opened_from():
+    """The app keeps one search screen: each opening starts a new search, in every article,
+    from the section the reader is in, with the query field focused."""
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("j", "j", "j")  # 會議
+        results = await search_for(app, pilot, "質量")
+        first = app.screen
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: "in 會議" in status(app))
+        await pilot.press("down")  # into the results
+        assert app.focused is results
+        await pilot.press("escape", "k")
+        section = app.screen.query_one(SectionMenu).current.label
+        assert section != "會議"
+
+        await pilot.press("slash")
+        assert app.screen is first
+        assert app.screen.query_one("#query").value == ""
+        assert app.focused is app.screen.query_one("#query")
+        assert results.row_count == 0
+        assert status(app) == "Type to search every article, in either script."
+        await pilot.press(*"質量")
+        await until(pilot, lambda: status(app) == "3 results")
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: f"in {section}" in status(app))
+
+
+async def test_search_opened_again_never_draws_the_last_search():
+    from tests.app.test_live import sent_text
+
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await search_for(app, pilot, "座談")
+        await until(pilot, lambda: status(app) == "1 result")
+        search = app.screen
+        await pilot.press("escape")
+        search.run_search = lambda text, scoped: None  # its answer comes late: after a frame or more
+        sent: list[str] = []
+        real_display = app._display
+
+        def display(screen, renderable):
+            if renderable is not None and isinstance(screen, SearchScreen):
+                sent.append(sent_text(renderable))
+            real_display(screen, renderable)
+
+        app._display = display
+        await pilot.press("slash")
+        await until(pilot, lambda: any("Type to search" in text for text in sent))
+        await pilot.pause()
+        assert sent and not any("座談" in text or "result" in text for text in sent)
+
+
+async def test_a_closed_search_does_not_search_when_the_content_changes():
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await search_for(app, pilot, "質量")
+        await pilot.press("escape")
+        asked: list[object] = []
+        search = app.search_articles
+        app.search_articles = lambda *args, **kwargs: (asked.append(args), search(*args, **kwargs))[1]
+        app.content_version += 1
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert asked == []
+        await search_for(app, pilot, "質量")  # opened again, it asks
+        await until(pilot, lambda: status(app) == "3 results")
+        assert asked

@@ -925,7 +925,11 @@ class NewsroomApp(App[None]):
             if choice is not None:
                 self.browse.open_article(choice.article_id, choice.terms)
 
-        self.push_screen(SearchScreen(scope, section.label if section else ""), chosen)
+        if not self.is_screen_installed("search"):
+            self.install_screen(SearchScreen(), "search")
+        search = self.get_screen("search", SearchScreen)
+        search.begin(scope, section.label if section else "")
+        self.push_screen(search, chosen)
 
     @classmethod
     def binding_groups(cls) -> list[tuple[str, type]]:

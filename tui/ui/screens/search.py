@@ -1,4 +1,7 @@
-"""Search: results update as you type; enter opens one; escape goes back to where you were."""
+"""Search: results update as you type; enter opens one; escape goes back to where you were.
+
+The app keeps one search screen and opens it again, emptied, for each search: composing and
+styling its widgets anew cost more than the rest of opening it."""
 
 from __future__ import annotations
 
@@ -51,17 +54,32 @@ class SearchScreen(Screen[SearchChoice | None]):
         warnings: tuple[str, ...]
         scanned: bool = False  # the loaded articles answered: the index could not
 
-    def __init__(self, section_id: str | None, section_label: str, query: str = "") -> None:
+    def __init__(self) -> None:
         super().__init__()
+        self.section_id: str | None = None
+        self.section_label = ""
+        self.scoped = False
+
+    def begin(self, section_id: str | None, section_label: str) -> None:
+        """Make ready for a new search, from the section `section_id` (None: no section):
+        an empty query in every article, and nothing of the last search on screen."""
         self.section_id, self.section_label = section_id, section_label
         self.scoped = False
-        self.initial = query
+        if not self.is_mounted:
+            return  # composed empty, and on_mount asks
+        query = self.query_one(Input)
+        with query.prevent(Input.Changed):
+            query.value = ""
+        self.set_focus(query)
+        self._search()
+        newsroom = self.app.newsroom
+        if newsroom is not None:  # the empty answer comes a cycle later: not a frame of old hits
+            self.query_one(ResultList).show_hits([], (), newsroom)
 
     def compose(self) -> ComposeResult:
         yield Masthead()
         # compact: no block-character border, which CJK terminals may draw two cells wide.
         yield Input(
-            self.initial,
             placeholder='Search: words  "a phrase"  -not  section:ID  tag:X  by:NAME  since:2010-01-01',
             id="query",
             select_on_focus=False,
@@ -78,7 +96,11 @@ class SearchScreen(Screen[SearchChoice | None]):
         self._slow = self.set_timer(SLOW_SEARCH_SECONDS, self._searching, pause=True)
         self.query_one(Input).focus()
         self._search()
-        self.watch(self.app, "content_version", self._search, init=False)  # the content changed: ask again
+        self.watch(self.app, "content_version", self._content_changed, init=False)
+
+    def _content_changed(self) -> None:
+        if self.is_current:  # ask again; a closed search is asked afresh when it opens
+            self._search()
 
     @on(Input.Changed, "#query")
     def _search(self) -> None:
