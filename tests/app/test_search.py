@@ -265,3 +265,22 @@ async def test_a_closed_search_does_not_search_when_the_content_changes():
         await search_for(app, pilot, "質量")  # opened again, it asks
         await until(pilot, lambda: status(app) == "3 results")
         assert asked
+
+
+async def test_an_idle_search_draws_nothing():
+    """The query field's cursor does not blink: a reader who leaves a search open on a slow
+    link is sent nothing (a blink redrew the line twice a second, ~450 bytes a second)."""
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await search_for(app, pilot, "質量")
+        await until(pilot, lambda: status(app) == "3 results")
+        await pilot.pause()
+        frames: list[object] = []
+        real_display = app._display
+        app._display = lambda screen, renderable: (
+            renderable is None or frames.append(renderable),
+            real_display(screen, renderable),
+        )
+        await pilot.pause(1.6)  # three blinks' time
+        assert frames == []

@@ -79,12 +79,14 @@ class SearchScreen(Screen[SearchChoice | None]):
     def compose(self) -> ComposeResult:
         yield Masthead()
         # compact: no block-character border, which CJK terminals may draw two cells wide.
-        yield Input(
+        query = Input(
             placeholder='Search: words  "a phrase"  -not  section:ID  tag:X  by:NAME  since:2010-01-01',
             id="query",
             select_on_focus=False,
             compact=True,
         )
+        query.cursor_blink = False  # a blink redraws the line twice a second, idle or not: bytes on a slow link
+        yield query
         yield Static("", id="search-status", markup=False)
         yield ResultList(id="results")
         yield KeyBar()
