@@ -216,3 +216,23 @@ def test_fit_is_exactly_the_width_rich_measures(text):
     # Rows are built to a known width and handed to Textual unmeasured: a cell off would shift the pane.
     for width in range(0, 12):
         assert cell_len(fit(text, width)) == width, (text, width)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [chr(code) for code in range(0x80)]
+    + [
+        "2024-01-02",
+        "news/a-long-id_1",
+        "tab\there",
+        "王岐山在質量工作座談會上指出",
+        "质检总局发布",
+        "café · 北京",
+        "✔️ ok",
+    ],
+)
+def test_cell_len_measures_as_rich_does(text):
+    # Printable ASCII is counted without Rich; a tab or another control is not one cell.
+    from tui.core.text import cell_len as measured
+
+    assert measured(text) == cell_len(text)

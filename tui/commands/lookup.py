@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
-
 from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
 from tui.commands.styled import Printer, Styled
 from tui.core.config import Config
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
+from tui.core.text import cell_len
 from tui.search.index import Hit
 
 if TYPE_CHECKING:
@@ -121,11 +120,16 @@ def print_articles(console: Printer, articles: Iterable[Article], newsroom: News
         section = newsroom.section(article.section)
         label = present(section.label) if section else article.section
         rows.append((article.date_text or "-", label, present(article.title, article), article.id))
-    widths = [max(cell_len(row[column]) for row in (header, *rows)) for column in range(4)]
     if not console.is_terminal:  # plain lines: a pipe gets no styles anyway
-        lines = [_columns(row, widths) for row in (header, *rows)]
+        measured = [(row, [cell_len(text) for text in row]) for row in (header, *rows)]  # once each
+        widths = [max(cells[column] for _, cells in measured) for column in range(4)]
+        lines = (
+            "  ".join(text + " " * (width - cells) for text, cells, width in zip(row, lengths, widths)).rstrip()
+            for row, lengths in measured
+        )
         console.file.write("\n".join(lines) + "\n")
         return
+    widths = [max(cell_len(row[column]) for row in (header, *rows)) for column in range(4)]
     room = console.width - widths[0] - widths[1] - 6  # for the title and the id, which fold
     if widths[2] + widths[3] > room:
         widths[3] = min(widths[3], max(10, room // 2))

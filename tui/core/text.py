@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len as _rich_cell_len
+from rich.cells import get_character_cell_size
 
 # C0 controls except TAB and LF, DEL, C1 controls; bidi embeddings, overrides
 # and isolates; zero-width and invisible formatting characters; Unicode tags.
@@ -35,6 +36,12 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """`clean()` for one-line fields: line breaks and tabs become single spaces."""
     return _BREAKS.sub(" ", clean(text)).strip()
+
+
+def cell_len(text: str) -> int:
+    """The cells `text` takes in a terminal, as Rich measures them. Printable ASCII (dates,
+    ids, Latin names) is counted at once: a list of 10,000 articles measures 40,000 cells."""
+    return len(text) if text.isascii() and text.isprintable() else _rich_cell_len(text)
 
 
 def truncate(text: str, width: int) -> str:

@@ -26,6 +26,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields, replace
+from functools import cache
 from pathlib import Path
 
 from tui import __version__
@@ -79,20 +80,32 @@ def _pack(item: Article | PageInfo) -> tuple:
     return tuple(packed)
 
 
-def _unpack(kind: type, packed: tuple):
+@cache
+def _layout(kind: type) -> tuple[int, tuple[int, ...], int, int]:
+    """How a packed `kind` is laid out: its length, where its dates are, and where its site
+    and its variants are (-1: not a field). Worked out once, not once an article."""
     names = [field.name for field in fields(kind)]
-    if len(packed) != len(names):
+    if not all(field.init for field in fields(kind)):  # its fields, in order, are its arguments
+        raise TypeError(f"{kind.__name__} has a field outside __init__: stored.py cannot build it")
+
+    def where(name: str) -> int:
+        return names.index(name) if name in names else -1
+
+    return len(names), tuple(i for i, name in enumerate(names) if name in _DATES), where("site"), where("variants")
+
+
+def _unpack(kind: type, packed: tuple):
+    length, dates, site, variants = _layout(kind)
+    if len(packed) != length:
         raise ValueError("stored newsroom: another format")
-    values = {}
-    for name, value in zip(names, packed):
-        if name in _DATES:
-            value = _unpack_date(value)
-        elif name == "site":
-            value = None if value is None else _unpack(PageInfo, value)
-        elif name == "variants":
-            value = tuple(_unpack(Article, variant) for variant in value)
-        values[name] = value
-    return kind(**values)
+    values = list(packed)
+    for position in dates:
+        values[position] = _unpack_date(values[position])
+    if site >= 0 and values[site] is not None:
+        values[site] = _unpack(PageInfo, values[site])
+    if variants >= 0:
+        values[variants] = tuple(_unpack(Article, variant) for variant in values[variants])
+    return kind(*values)
 
 
 def _encode_article(article: Article) -> bytes:
