@@ -233,7 +233,7 @@ async def test_search_opened_again_never_draws_the_last_search():
         await until(pilot, lambda: status(app) == "1 result")
         search = app.screen
         await pilot.press("escape")
-        search.run_search = lambda text, scoped: None  # its answer comes late: after a frame or more
+        search.run_search = lambda *request: None  # its answer comes late: after a frame or more
         sent: list[str] = []
         real_display = app._display
 
@@ -284,3 +284,43 @@ async def test_an_idle_search_draws_nothing():
         )
         await pilot.pause(1.6)  # three blinks' time
         assert frames == []
+
+
+async def test_a_late_answer_from_a_search_opened_before_is_dropped():
+    """The search screen is opened again for each search: an answer to the last opening's
+    request (a thread cannot be stopped) never shows in the next one."""
+    app = sample_app("--script", "original")
+    release = threading.Event()
+    search = app.search_articles
+
+    def slow_in_meetings(query, limit, section_id=None, **kwargs):
+        if section_id == "meetings":
+            release.wait(30)
+        return search(query, limit, section_id, **kwargs)
+
+    app.search_articles = slow_in_meetings
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        await pilot.press("j", "j", "j")  # 會議
+        await search_for(app, pilot, "質量")
+        await pilot.press("ctrl+g")  # in 會議: its answer waits
+        await pilot.press("escape", "k")
+        section = app.screen.query_one(SectionMenu).current.label
+        results = await search_for(app, pilot, "質量")
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: status(app) == f"0 results in {section}")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert status(app) == f"0 results in {section}"
+        assert results.hits == []
+
+
+async def test_a_closed_search_keeps_no_hits():
+    app = sample_app("--script", "original")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(app, pilot)
+        results = await search_for(app, pilot, "質量")
+        await until(pilot, lambda: len(results.hits) == 3)
+        await pilot.press("escape")
+        assert results.hits == [] and results.newsroom is None

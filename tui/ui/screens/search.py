@@ -48,8 +48,8 @@ class SearchScreen(Screen[SearchChoice | None]):
 
     @dataclass
     class Results(Message):
+        asked: int  # the request it answers (see `_search`): only the latest one's is shown
         text: str
-        scoped: bool
         hits: list[Hit]
         warnings: tuple[str, ...]
         scanned: bool = False  # the loaded articles answered: the index could not
@@ -59,6 +59,7 @@ class SearchScreen(Screen[SearchChoice | None]):
         self.section_id: str | None = None
         self.section_label = ""
         self.scoped = False
+        self._asked = 0  # requests made: an answer to an earlier one, even from an earlier opening, is dropped
 
     def begin(self, section_id: str | None, section_label: str) -> None:
         """Make ready for a new search, from the section `section_id` (None: no section):
@@ -100,6 +101,10 @@ class SearchScreen(Screen[SearchChoice | None]):
         self._search()
         self.watch(self.app, "content_version", self._content_changed, init=False)
 
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:  # closed, not covered: let go of its hits and their newsroom
+            self.query_one(ResultList).clear()
+
     def _content_changed(self) -> None:
         if self.is_current:  # ask again; a closed search is asked afresh when it opens
             self._search()
@@ -113,7 +118,8 @@ class SearchScreen(Screen[SearchChoice | None]):
         else:
             self._slow.pause()
             self._set_status("Type to search every article, in either script.")
-        self.run_search(text, self.scoped)
+        self._asked += 1
+        self.run_search(self._asked, text, self.section_id if self.scoped else None)
 
     def _searching(self) -> None:
         self._slow.pause()
@@ -125,20 +131,19 @@ class SearchScreen(Screen[SearchChoice | None]):
         prepare_search()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, scoped: bool) -> None:
-        """Runs off the UI thread; a newer keystroke's search supersedes this one."""
+    def run_search(self, asked: int, text: str, section_id: str | None) -> None:
+        """Runs off the UI thread; a newer keystroke's search supersedes this one (a thread
+        cannot be stopped: its answer comes, and is dropped)."""
         query = parse_query(text)
         if query.is_empty:
-            self.post_message(self.Results(text, scoped, [], query.warnings))
+            self.post_message(self.Results(asked, text, [], query.warnings))
             return
-        hits, scanned = self.app.search_articles(
-            query, RESULT_LIMIT, self.section_id if scoped else None, snippets=SNIPPETS_FIRST
-        )
-        self.post_message(self.Results(text, scoped, hits, query.warnings, scanned))
+        hits, scanned = self.app.search_articles(query, RESULT_LIMIT, section_id, snippets=SNIPPETS_FIRST)
+        self.post_message(self.Results(asked, text, hits, query.warnings, scanned))
 
     def on_search_screen_results(self, message: Results) -> None:
-        if message.text != self.query_one(Input).value or message.scoped != self.scoped:
-            return  # a stale answer to an earlier keystroke
+        if message.asked != self._asked:
+            return  # a stale answer to an earlier keystroke, scope or opening
         self._slow.pause()
         results = self.query_one(ResultList)
         query = parse_query(message.text)

@@ -37,6 +37,11 @@ class ResultList(RowList):
         self._make_snippets = make_snippets
         self.set_row_count(len(hits))
 
+    def clear(self) -> None:
+        """No hits, and nothing kept of the newsroom they came from."""
+        self.hits, self.newsroom, self._make_snippets = [], None, None
+        self.set_row_count(0)
+
     def _snippet(self, index: int) -> str:
         hit = self.hits[index]
         if hit.snippet is None:
