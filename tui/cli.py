@@ -369,6 +369,15 @@ def _serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _pipe_closed() -> int:
+    """End quietly, as a command the closed pipe killed would (no traceback, status 141):
+    what is still buffered for the pipe goes nowhere, not into another error at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -391,6 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = build_app(argv)
     except NewsroomError as error:
         return print_error(error, error.exit_status)
+    except BrokenPipeError:  # `newsroom search 質量 | head`: the reader has what it wanted
+        return _pipe_closed()
     if not sys.stdout.isatty() or not sys.stdin.isatty() or os.environ.get("TERM") == "dumb":
         return print_error(
             "the app needs an interactive terminal (TERM is dumb, or input or output is not a terminal).\n"

@@ -232,3 +232,21 @@ def test_a_thousand_letter_pinyin_query_answers(capsys):
 def test_a_bad_date_alone_is_named(capsys):
     code, _, err = run(capsys, "search", "since:9999-99-99")
     assert code == 2 and "since:9999-99-99" in err and "not a date" in err
+
+
+@pytest.mark.parametrize("command", [["search", "質量"], ["list"], ["show", WANG_ID]])
+def test_a_closed_pipe_ends_a_lookup_quietly(command):
+    """`newsroom search 質量 | head -2`: the reader closes the pipe early. The lookup ends
+    with the status a command SIGPIPE killed has (141), and no traceback."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # before it writes a byte: every write meets a closed pipe
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert error == ""
