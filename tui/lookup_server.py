@@ -219,8 +219,10 @@ def _run(connection) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
+        except BrokenPipeError:  # the reader went away (`newsroom ... | head`): as run here, 141
+            status = status or 128 + 13
         except OSError:
-            pass  # the reader went away (a closed pipe): as `newsroom ... | head` would
+            pass
     connection.sendall(f"exit {status}".encode())
     return 0
 

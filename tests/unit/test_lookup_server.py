@@ -198,6 +198,22 @@ def test_a_closed_pipe_is_not_an_error(watch):
     assert done.returncode == 0 and "Traceback" not in done.stderr
 
 
+def test_a_pipe_closed_before_the_answer_ends_as_it_does_run_here(watch):
+    """Status 141, as `newsroom` run in the client's process gives (and a SIGPIPE death)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLIENT.format(argv=["--config", str(SAMPLE_CONFIG), "search", "質量"])],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    process.stdout.close()  # before a byte is written
+    report = process.stderr.read()
+    process.wait(timeout=60)
+    code, here = json.loads(report.rstrip("\n").rsplit("\n", 1)[-1])
+    assert (code, here) == (141, False), report
+
+
 def test_what_the_warm_process_loads_is_frozen_out_of_its_childrens_collections():
     # Each lookup is a fork of the warm process: unfrozen, its first collections walked every
     # object the warm process had loaded (and touching them copied their pages): a kept search
