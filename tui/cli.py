@@ -17,7 +17,7 @@ from pathlib import Path
 from tui import __version__
 from tui.chinese.script import initial_mode, load_glossary
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
-from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
+from tui.core.errors import EXIT_NOTHING, EXIT_PIPE_CLOSED, NewsroomError, print_error
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -375,7 +375,7 @@ def _pipe_closed() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
-    return 128 + 13  # SIGPIPE
+    return EXIT_PIPE_CLOSED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -169,6 +169,7 @@ def _run(connection) -> int:
     import time
 
     from tui import __version__
+    from tui.core.errors import EXIT_PIPE_CLOSED
 
     request = _receive(connection) if _same_user(connection) else None
     if request is None:
@@ -219,8 +220,8 @@ def _run(connection) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BrokenPipeError:  # the reader went away (`newsroom ... | head`): as run here, 141
-            status = status or 128 + 13
+        except BrokenPipeError:  # the reader went away (`newsroom ... | head`): as run here
+            status = status or EXIT_PIPE_CLOSED
         except OSError:
             pass
     connection.sendall(f"exit {status}".encode())

@@ -120,21 +120,16 @@ def print_articles(console: Printer, articles: Iterable[Article], newsroom: News
         section = newsroom.section(article.section)
         label = present(section.label) if section else article.section
         rows.append((article.date_text or "-", label, present(article.title, article), article.id))
+    measured = [(row, [cell_len(text) for text in row]) for row in (header, *rows)]  # each cell once
+    widths = [max(cells[column] for _, cells in measured) for column in range(4)]
     if not console.is_terminal:  # plain lines: a pipe gets no styles anyway
-        measured = [(row, [cell_len(text) for text in row]) for row in (header, *rows)]  # once each
-        widths = [max(cells[column] for _, cells in measured) for column in range(4)]
-        lines = (
-            "  ".join(text + " " * (width - cells) for text, cells, width in zip(row, lengths, widths)).rstrip()
-            for row, lengths in measured
-        )
-        console.file.write("\n".join(lines) + "\n")
+        console.file.write("\n".join(_columns(row, cells, widths) for row, cells in measured) + "\n")
         return
-    widths = [max(cell_len(row[column]) for row in (header, *rows)) for column in range(4)]
     room = console.width - widths[0] - widths[1] - 6  # for the title and the id, which fold
     if widths[2] + widths[3] > room:
         widths[3] = min(widths[3], max(10, room // 2))
         widths[2] = max(10, room - widths[3])
-    console.print(Styled(_columns(header, widths), style="bold"), soft_wrap=True)
+    console.print(Styled(_columns(header, measured[0][1], widths), style="bold"), soft_wrap=True)
     for date, label, title, article_id in rows:
         titles = [title[start:end] for start, end in wrap(title, widths[2])]
         ids = [article_id[start : start + widths[3]] for start in range(0, len(article_id), widths[3])] or [""]
@@ -156,8 +151,10 @@ def _padded(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
 
 
-def _columns(row: tuple[str, ...], widths: list[int]) -> str:
-    return "  ".join(_padded(text, width) for text, width in zip(row, widths, strict=True)).rstrip()
+def _columns(row: tuple[str, ...], cells: list[int], widths: list[int]) -> str:
+    """The row's texts, each padded from its `cells` to its column's width."""
+    padded = (text + " " * (width - used) for text, used, width in zip(row, cells, widths, strict=True))
+    return "  ".join(padded).rstrip()
 
 
 def print_article(console: Printer, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:

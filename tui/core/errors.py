@@ -8,6 +8,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_NOTHING = 1  # nothing found, or problems reported (a search with no hits, `check` with errors)
 EXIT_USAGE = 2  # the command cannot run as asked: bad arguments, config or paths
+EXIT_PIPE_CLOSED = 128 + 13  # the reader closed the pipe (`| head`): as a command SIGPIPE killed
 
 
 class NewsroomError(Exception):
@@ -35,4 +36,4 @@ def print_error(message: object, status: int = EXIT_USAGE) -> int:
     return status
 
 
-__all__ = ["EXIT_NOTHING", "EXIT_OK", "EXIT_USAGE", "ConfigError", "NewsroomError", "print_error"]
+__all__ = ["EXIT_NOTHING", "EXIT_OK", "EXIT_PIPE_CLOSED", "EXIT_USAGE", "ConfigError", "NewsroomError", "print_error"]

@@ -108,6 +108,8 @@ SETTLE_ROUNDS = 64  # hand-offs a typed key's effects may take before the next k
 
 class NewsroomApp(App[None]):
     CSS_PATH = "app.tcss"
+    # One search screen, made at the first search and opened again for each (see search.py).
+    SCREENS = {"search": SearchScreen}
     TITLE = "Newsroom"
     COMMANDS = App.COMMANDS | {NewsroomCommands}
     BINDINGS = [
@@ -925,8 +927,6 @@ class NewsroomApp(App[None]):
             if choice is not None:
                 self.browse.open_article(choice.article_id, choice.terms)
 
-        if not self.is_screen_installed("search"):
-            self.install_screen(SearchScreen(), "search")
         search = self.get_screen("search", SearchScreen)
         search.begin(scope, section.label if section else "")
         self.push_screen(search, chosen)

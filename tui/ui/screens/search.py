@@ -73,9 +73,7 @@ class SearchScreen(Screen[SearchChoice | None]):
             query.value = ""
         self.set_focus(query)
         self._search()
-        newsroom = self.app.newsroom
-        if newsroom is not None:  # the empty answer comes a cycle later: not a frame of old hits
-            self.query_one(ResultList).show_hits([], (), newsroom)
+        self.query_one(ResultList).clear()  # the empty answer comes a cycle later: not a frame of old hits
 
     def compose(self) -> ComposeResult:
         yield Masthead()
