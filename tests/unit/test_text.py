@@ -236,3 +236,42 @@ def test_cell_len_measures_as_rich_does(text):
     from tui.core.text import cell_len as measured
 
     assert measured(text) == cell_len(text)
+
+
+def test_cell_len_wide_blocks_are_two_cells_in_every_unicode_version_rich_knows():
+    # The blocks cell_len counts itself must be wide all through, whichever UNICODE_VERSION
+    # the user's environment asks Rich for; anything narrower belongs to Rich.
+    from rich._unicode_data import VERSIONS
+    from rich.cells import get_character_cell_size
+
+    from tui.core.text import _WIDE_BLOCKS
+
+    blocks = [(0x4E00, 0x9FBB), *_WIDE_BLOCKS]
+    for version in (*VERSIONS, "auto", "latest"):
+        narrow = [
+            f"U+{code:04X}"
+            for start, end in blocks
+            for code in range(start, end + 1)
+            if get_character_cell_size(chr(code), version) != 2
+        ]
+        assert not narrow, (version, narrow[:10])
+
+
+def test_cell_len_measures_mixed_text_as_rich_does():
+    # Chinese in both scripts, punctuation, kana, hangul, and what lies just outside each wide
+    # block (a combining tone mark, an ideograph newer than the oldest tables, emoji, controls).
+    import random
+
+    from tui.core.text import _WIDE_BLOCKS
+    from tui.core.text import cell_len as measured
+
+    edges = [chr(code) for start, end in [(0x4E00, 0x9FBB), *_WIDE_BLOCKS] for code in (start - 1, start, end, end + 1)]
+    pool = (
+        list(TRADITIONAL + SIMPLIFIED + "，。「」、：（）ab 12-_.·—…")
+        + edges
+        + ["\u302a", "\u9fcc", "\U0002a6d6", "😀", "\t", "\x1b", "\x1f", "\x7f", "\x80", "é", "e\u0301"]
+    )
+    rng = random.Random(12)
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 24)))
+        assert measured(text) == cell_len(text), text

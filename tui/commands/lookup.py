@@ -115,10 +115,13 @@ def print_articles(console: Printer, articles: Iterable[Article], newsroom: News
     """Columns of date, section, title and id, lined up by terminal cells. In a terminal the
     title wraps to fit; in a pipe a row is one line. (Rich's Table took 5 s for 10,000 rows.)"""
     header = ("date", "section", "title", "id")
+    labels: dict[str, str] = {}  # section id -> its label as shown, worked out once a section
     rows = []
     for article in articles:
-        section = newsroom.section(article.section)
-        label = present(section.label) if section else article.section
+        label = labels.get(article.section)
+        if label is None:
+            section = newsroom.section(article.section)
+            label = labels[article.section] = present(section.label) if section else article.section
         rows.append((article.date_text or "-", label, present(article.title, article), article.id))
     measured = [(row, [cell_len(text) for text in row]) for row in (header, *rows)]  # each cell once
     widths = [max(cells[column] for _, cells in measured) for column in range(4)]
