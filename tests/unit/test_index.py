@@ -143,6 +143,28 @@ def test_refresh_picks_up_added_changed_and_deleted_files(content, monkeypatch):
     assert ids(index.search("软件")) == ["news/new"]
 
 
+HTML_BODY = (
+    "正文談到質<b>量</b>與安全。\n\n<!-- 秘密備註：不要發 -->\n\n"
+    '<script async src="https://platform.twitter.com/widgets.js">var 追蹤碼 = 1;</script>\n\n'
+    '<div class="wrapper"><img src="photos/x.jpg" alt="座談會現場">可見文字</div>'
+)
+HIDDEN_WORDS = ("秘密備註", "追蹤碼", "twitter", "widgets", "wrapper", "class", "script", "photos")
+
+
+def test_words_the_reader_hides_are_not_searched(content):
+    # Comments, scripts and tags are not text: an embedded tweet must not make every article
+    # with one a hit for "twitter", nor a hidden note show up as a hit the reader cannot find.
+    write(content, "news/html.md", "網頁報道", HTML_BODY, "2012-03-03")
+    index = open_index(content)
+    index.refresh()
+    for word in HIDDEN_WORDS:
+        assert "news/html" not in ids(index.search(word)), word
+    hits = index.search("可見文字")
+    assert ids(hits) == ["news/html"] and "可見文字" in hits[0].snippet
+    assert "news/html" in ids(index.search("質量"))  # 質<b>量</b> reads 質量
+    assert ids(index.search("座談會現場")) == ["news/html"]  # a picture's caption is shown
+
+
 def test_problems_are_kept_and_not_searched(content):
     newsroom = open_index(content).refresh()
     assert [p.path for p in newsroom.problems] == ["news/broken.md"]

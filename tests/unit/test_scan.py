@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_index import cache, config_for, content, write  # noqa: F401 (fixtures)
+from tests.unit.test_index import HIDDEN_WORDS, HTML_BODY, cache, config_for, content, write  # noqa: F401 (fixtures)
 from tui.core import loader
 from tui.search.index import SearchIndex
 from tui.search.scan import ScanSearch
@@ -44,6 +44,14 @@ def by_index_and_by_scan(content, query: str):  # noqa: F811
 def test_scan_answers_like_the_index(content, query):  # noqa: F811
     expected, scanned = by_index_and_by_scan(content, query)
     assert scanned == expected
+
+
+@pytest.mark.parametrize("query", ["可見文字", "質量", *HIDDEN_WORDS])
+def test_scan_hides_what_the_reader_hides_as_the_index_does(content, query):  # noqa: F811
+    write(content, "news/html.md", "網頁報道", HTML_BODY, "2012-03-03")
+    expected, scanned = by_index_and_by_scan(content, query)
+    assert scanned == expected
+    assert ("news/html" in [hit.article_id for hit in scanned]) == (query not in HIDDEN_WORDS)
 
 
 def test_scan_keeps_to_a_section_and_a_limit(content):  # noqa: F811

@@ -134,4 +134,47 @@ def html_blocks(text: str) -> list[tuple[str, str]]:
     return blocks
 
 
-__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag"]
+def visible_text(text: str) -> str:
+    """A body with what a browser never shows taken out, for the search index: comments,
+    hidden elements (scripts, styles, templates...) and the tags themselves. A tag's text
+    stays, joined to its neighbours as the reader joins it (質<b>量</b> is 質量); a break or
+    a block's edge is a line break, a picture its caption. Markdown is left as it is, and
+    a `<` that opens no tag (an autolink, `a <b`) is text; HTML written as code (`<div>`)
+    goes too, since telling code apart would cost the index a Markdown parse per body.
+    One linear scan, as above."""
+    if "<" not in text:
+        return text
+    parts: list[str] = []
+    hidden = Hidden()
+    position = 0
+    while position < len(text):
+        found = _TAG.search(text, position)
+        end = len(text) if found is None else found.start()
+        if not hidden and end > position:
+            parts.append(text[position:end])
+        if found is None:
+            break
+        if found.group(0) == "<!--":
+            close = text.find("-->", found.end())
+            position = len(text) if close < 0 else close + 3
+            continue
+        closing, name, attributes = found.groups()
+        position = found.end()
+        if attributes and not attributes[0].isspace() and attributes[0] != "/":  # <https://...>: not a tag
+            if not hidden:
+                parts.append(found.group(0))
+            continue
+        shown = _shown(closing, name, attributes)
+        if shown is None:
+            continue
+        what, value = shown
+        if what == HIDE:
+            hidden.opened(value)
+        elif what == SHOW:
+            hidden.closed(value)
+        elif not hidden:
+            parts.append(f"\n{value}\n" if what == IMAGE else "\n")
+    return "".join(parts)
+
+
+__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag", "visible_text"]

@@ -78,6 +78,7 @@ from tui.chinese.normalize import LazyFold, find_all, fold, fold_stamp, fold_tex
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
+from tui.core.html_text import visible_text
 from tui.core.loader import ProgressCallback
 from tui.core.markup_hint import may_be_markup
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
@@ -86,7 +87,7 @@ from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import SwapLock, build_path, default_path, file_identity, remove_abandoned_builds, writer_lock
 
-SCHEMA_VERSION = 9  # 9: raw HTML in a body shows as its text (summaries before <!--more-->)
+SCHEMA_VERSION = 10  # 10: bodies indexed as shown: no comments, scripts or tags (html_text.visible_text)
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 # An update that re-reads more than this share of the files (and at least REBUILD_MIN)
@@ -1015,7 +1016,7 @@ def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], ar
         sort_stamp=_UNDATED if date is None else article.sort_key[0],
         tags_folded=_TAG_SEP + _TAG_SEP.join(fold_text(tag) for tag in article.tags) + _TAG_SEP,
         byline_folded=fold_text(article.byline),
-        body=body,
+        body=visible_text(body),  # searched, checked and quoted in snippets: never words the reader hides
         site=loader.site_record(article),
     )
     return row

@@ -1,0 +1,75 @@
+"""html_text.visible_text: a body as the search index keeps it, without what the reader hides."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.document import plain_text
+from tui.core.html_text import visible_text
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_comments_scripts_styles_and_tags_are_not_text() -> None:
+    assert visible_text("正文<!-- 秘密備註 -->內容") == "正文內容"
+    assert words(visible_text('<script>var 追蹤碼 = "twitter";</script>可見')) == "可見"
+    assert words(visible_text("<STYLE>p { color: red }</STYLE><Script src=x.js></Script>可見")) == "可見"
+    assert words(visible_text('<div class="wrapper" data-x="隱藏">可見文字</div>')) == "可見文字"
+    assert words(visible_text("<svg><text>圖中字</text></svg><template><p>樣板</p></template>留下")) == "留下"
+
+
+def test_a_tags_text_joins_its_neighbours_as_the_reader_shows_it() -> None:
+    # 質<b>量</b> reads 質量: a search for 質量 must find it, one for 質 量 apart must not be needed.
+    assert visible_text("質<b>量</b>是<em>基礎</em>") == "質量是基礎"
+    assert visible_text("H<sub>2</sub>O") == "H2O"
+    assert visible_text("甲<br>乙<br/>丙") == "甲\n乙\n丙"
+    assert words(visible_text("<p>第一段</p><p>第二段</p>")) == "第一段 第二段"
+
+
+def test_a_picture_is_its_caption() -> None:
+    text = visible_text('圖：<img src="photos/meeting.jpg" alt="座談會現場">')
+    assert "座談會現場" in text and "meeting" not in text and "jpg" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "見 <https://example.com/質量> 與 <mailto:desk@example.com>",  # autolinks: the reader shows them
+        "a <天> b < c > d",  # not tags
+        "x <b",  # never closed
+        "1 <2 and 3> 0",
+        "沒有標記的正文，**粗體**與[連結](https://example.com)。",  # Markdown is left as it is
+    ],
+)
+def test_what_opens_no_tag_is_text(text: str) -> None:
+    assert visible_text(text) == text
+
+
+def test_an_unclosed_comment_or_script_hides_the_rest_as_a_browser_does() -> None:
+    assert visible_text("甲<!-- 乙 丙") == "甲"
+    assert visible_text("甲<script>乙 丙") == "甲"
+    assert visible_text("甲<script/>乙") == "甲乙"  # a self-closed script hides nothing
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "這是摘要。<!--more-->正文",
+        '質量<script>alert(1)</script>是<b>基礎</b>，<span class="x">安全</span>。',
+        "<div>\n<p>第一段 續</p>\n<style>p { color: red }</style>\n<p>第二段</p>\n</div>",
+        "H<sub>2</sub>O, <kbd>CTRL</kbd>+<kbd>ALT</kbd>, <!-- 備註 -->正文",
+        "段落一\n\n<!-- 整段註解\n跨行 -->\n\n段落二",
+    ],
+)
+def test_the_words_are_the_readers(body: str) -> None:
+    # Without Markdown markers the index keeps exactly the words the reader shows.
+    assert words(visible_text(body)) == plain_text(body)
+
+
+def test_a_hostile_body_is_read_in_one_pass() -> None:
+    # Tags never closed, by the ten thousand: each `<` is looked at once, and none is a tag.
+    body = "<a " * 20_000 + "質量" + "<script" * 20_000 + "</b" * 20_000
+    assert visible_text(body) == body
+    assert visible_text("甲" + "<!--" * 20_000) == "甲"
