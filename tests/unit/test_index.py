@@ -165,6 +165,27 @@ def test_words_the_reader_hides_are_not_searched(content):
     assert ids(index.search("座談會現場")) == ["news/html"]  # a picture's caption is shown
 
 
+SHORTCODE_BODY = (
+    "{{% comment %}}編輯備註未核實{{% /comment %}}開頭。\n\n"
+    '{{< highlight python >}}\nprint("可見代碼")\n{{< /highlight >}}\n\n'
+    "{{< notice warning >}}\n注意安全\n{{< /notice >}}\n\n"
+    "{{< css.inline >}}\n<style>.emojify { font-family: Apple Color Emoji; }</style>\n{{< /css.inline >}}\n結尾。"
+)
+SHORTCODE_HIDDEN = ("編輯備註", "comment", "highlight", "notice", "inline", "emojify", "font-family")
+
+
+def test_shortcodes_are_searched_as_what_they_stand_for(content):
+    # A site's shortcodes are markup: their names and a comment's text are not the page's words;
+    # the code a `highlight` holds and a notice's text and label are.
+    write(content, "news/codes.md", "短代碼頁", SHORTCODE_BODY, "2012-03-04")
+    index = open_index(content)
+    index.refresh()
+    for word in SHORTCODE_HIDDEN:
+        assert "news/codes" not in ids(index.search(word)), word
+    for word in ("可見代碼", "注意安全", "warning", "開頭", "結尾"):
+        assert "news/codes" in ids(index.search(word)), word
+
+
 def test_problems_are_kept_and_not_searched(content):
     newsroom = open_index(content).refresh()
     assert [p.path for p in newsroom.problems] == ["news/broken.md"]

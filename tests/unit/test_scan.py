@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_index import HIDDEN_WORDS, HTML_BODY, cache, config_for, content, write  # noqa: F401 (fixtures)
+from tests.unit.test_index import (
+    HIDDEN_WORDS,
+    HTML_BODY,
+    SHORTCODE_BODY,
+    SHORTCODE_HIDDEN,
+    cache,  # noqa: F401 (a fixture)
+    config_for,
+    content,  # noqa: F401 (a fixture)
+    write,
+)
 from tui.core import loader
 from tui.search.index import SearchIndex
 from tui.search.scan import ScanSearch
@@ -52,6 +61,14 @@ def test_scan_hides_what_the_reader_hides_as_the_index_does(content, query):  # 
     expected, scanned = by_index_and_by_scan(content, query)
     assert scanned == expected
     assert ("news/html" in [hit.article_id for hit in scanned]) == (query not in HIDDEN_WORDS)
+
+
+@pytest.mark.parametrize("query", ["可見代碼", "注意安全", *SHORTCODE_HIDDEN])
+def test_scan_reads_shortcodes_as_the_index_does(content, query):  # noqa: F811
+    write(content, "news/codes.md", "短代碼頁", SHORTCODE_BODY, "2012-03-04")
+    expected, scanned = by_index_and_by_scan(content, query)
+    assert scanned == expected
+    assert ("news/codes" in [hit.article_id for hit in scanned]) == (query not in SHORTCODE_HIDDEN)
 
 
 def test_scan_keeps_to_a_section_and_a_limit(content):  # noqa: F811

@@ -82,12 +82,13 @@ from tui.core.html_text import visible_text
 from tui.core.loader import ProgressCallback
 from tui.core.markup_hint import may_be_markup
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
+from tui.core.shortcodes import expand_shortcodes
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import SwapLock, build_path, default_path, file_identity, remove_abandoned_builds, writer_lock
 
-SCHEMA_VERSION = 10  # 10: bodies indexed as shown: no comments, scripts or tags (html_text.visible_text)
+SCHEMA_VERSION = 11  # 11: bodies indexed as shown: shortcodes expanded, no comments, scripts or tags
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 # An update that re-reads more than this share of the files (and at least REBUILD_MIN)
@@ -1016,10 +1017,17 @@ def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], ar
         sort_stamp=_UNDATED if date is None else article.sort_key[0],
         tags_folded=_TAG_SEP + _TAG_SEP.join(fold_text(tag) for tag in article.tags) + _TAG_SEP,
         byline_folded=fold_text(article.byline),
-        body=visible_text(body),  # searched, checked and quoted in snippets: never words the reader hides
+        body=shown_text(body),  # searched, checked and quoted in snippets: never words the reader hides
         site=loader.site_record(article),
     )
     return row
+
+
+def shown_text(body: str) -> str:
+    """A body as search keeps it: what the reader shows of it, Markdown aside. Shortcodes
+    become what they stand for (a `comment` nothing, `highlight` its code), then comments,
+    scripts, styles and tags go (`html_text.visible_text`)."""
+    return visible_text(expand_shortcodes(body))
 
 
 def read_row(config: Config, rel: str, path: Path, size: int, mtime_ns: int) -> dict:

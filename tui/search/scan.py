@@ -13,10 +13,9 @@ from __future__ import annotations
 import threading
 
 from tui.chinese.normalize import fold_text
-from tui.core.html_text import visible_text
 from tui.core.loader import ContentError, load_body
 from tui.core.model import Article, Newsroom
-from tui.search.index import Hit, _verify
+from tui.search.index import Hit, _verify, shown_text
 from tui.search.query import Query, parse_query
 
 BODY_BUDGET = 32_000_000  # characters of bodies kept between searches (~the 10k-article corpus)
@@ -53,7 +52,7 @@ class ScanSearch:
         if body is not None:
             return body
         try:
-            body = visible_text(load_body(article))  # as the index keeps it: never words the reader hides
+            body = shown_text(load_body(article))  # as the index keeps it: never words the reader hides
         except (ContentError, OSError):
             body = ""  # gone or broken since it was loaded: its title can still match
         with self._lock:
