@@ -86,9 +86,17 @@ from tui.core.shortcodes import expand_shortcodes
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.query import Query, Term, parse_query
-from tui.search.sharing import SwapLock, build_path, default_path, file_identity, remove_abandoned_builds, writer_lock
+from tui.search.sharing import (
+    SCHEMA_VERSION,
+    SwapLock,
+    build_path,
+    default_path,
+    file_identity,
+    remove_abandoned_builds,
+    remove_other_versions,
+    writer_lock,
+)
 
-SCHEMA_VERSION = 11  # 11: bodies indexed as shown: shortcodes expanded, no comments, scripts or tags
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
 # An update that re-reads more than this share of the files (and at least REBUILD_MIN)
@@ -513,6 +521,7 @@ class SearchIndex:
                     self._attach()
                 finally:
                     self._swap.release()
+            remove_other_versions(self.path)
         except BaseException:
             with self._lock:
                 with contextlib.suppress(sqlite3.Error):

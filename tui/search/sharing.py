@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,10 +44,19 @@ class LockBusy(Exception):
     """Another process holds the lock and we were told not to wait."""
 
 
+# The index file's format. Each version has a file of its own (its number is in the name), so
+# two versions at work on one machine (a `newsroom watch` started before an upgrade, and the
+# upgraded `newsroom`) never rebuild each other's index in turn, as they did when they shared one.
+# 11: bodies indexed as shown: shortcodes expanded, no comments, scripts or tags
+SCHEMA_VERSION = 11
+_VERSIONED = re.compile(r"index-([0-9a-f]{16})-v(\d+)\.sqlite3")
+_UNVERSIONED = re.compile(r"index-([0-9a-f]{16})\.sqlite3")  # before version 11
+
+
 def default_path(content_dir: Path) -> Path:
-    """The cache file for a content dir: one per resolved path."""
+    """The cache file for a content dir: one per resolved path and index version."""
     digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}.sqlite3"
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}-v{SCHEMA_VERSION}.sqlite3"
 
 
 def _open_lock(path: Path) -> int:
@@ -119,6 +129,35 @@ def remove_abandoned_builds(index_path: Path) -> None:
                 os.remove(index_path.parent / name)
 
 
+def remove_other_versions(index_path: Path) -> None:
+    """Older versions' index files for the same content dir (each with its stored newsroom):
+    once this version has built its own, they only take room (a gigabyte at 100,000 articles).
+    A newer version's file is kept (both may be in use, and each would rebuild in turn), so is
+    one whose writer lock another process holds, and so are the lock files themselves (never
+    deleted, see above). A reader that has a removed file open keeps reading it."""
+    own = _VERSIONED.fullmatch(index_path.name)
+    if own is None:  # a path the user chose: no siblings of ours
+        return
+    try:
+        names = os.listdir(index_path.parent)
+    except OSError:
+        return
+    for name in names:
+        other = _VERSIONED.fullmatch(name) or _UNVERSIONED.fullmatch(name)
+        if other is None or other.group(1) != own.group(1):
+            continue
+        if other.re is _VERSIONED and int(other.group(2)) >= SCHEMA_VERSION:
+            continue  # ours, or a newer version's: that one may be in use beside us
+        path = index_path.with_name(name)
+        try:
+            with writer_lock(path, wait=False):
+                for leftover in (path, path.with_name(name + ".assembled"), path.with_name(name + "-journal")):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(leftover)
+        except (LockBusy, OSError):
+            continue
+
+
 def file_identity(path: Path) -> tuple[int, int] | None:
     """(device, inode) of the file at path now; None if there is none."""
     try:
@@ -135,5 +174,6 @@ __all__ = [
     "default_path",
     "file_identity",
     "remove_abandoned_builds",
+    "remove_other_versions",
     "writer_lock",
 ]
