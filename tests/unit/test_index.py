@@ -143,47 +143,54 @@ def test_refresh_picks_up_added_changed_and_deleted_files(content, monkeypatch):
     assert ids(index.search("软件")) == ["news/new"]
 
 
+# Two pages whose markup the reader hides: words it shows, and words only its markup holds.
 HTML_BODY = (
     "正文談到質<b>量</b>與安全。\n\n<!-- 秘密備註：不要發 -->\n\n"
     '<script async src="https://platform.twitter.com/widgets.js">var 追蹤碼 = 1;</script>\n\n'
     '<div class="wrapper"><img src="photos/x.jpg" alt="座談會現場">可見文字</div>'
 )
-HIDDEN_WORDS = ("秘密備註", "追蹤碼", "twitter", "widgets", "wrapper", "class", "script", "photos")
-
-
-def test_words_the_reader_hides_are_not_searched(content):
-    # Comments, scripts and tags are not text: an embedded tweet must not make every article
-    # with one a hit for "twitter", nor a hidden note show up as a hit the reader cannot find.
-    write(content, "news/html.md", "網頁報道", HTML_BODY, "2012-03-03")
-    index = open_index(content)
-    index.refresh()
-    for word in HIDDEN_WORDS:
-        assert "news/html" not in ids(index.search(word)), word
-    hits = index.search("可見文字")
-    assert ids(hits) == ["news/html"] and "可見文字" in hits[0].snippet
-    assert "news/html" in ids(index.search("質量"))  # 質<b>量</b> reads 質量
-    assert ids(index.search("座談會現場")) == ["news/html"]  # a picture's caption is shown
-
-
 SHORTCODE_BODY = (
     "{{% comment %}}編輯備註未核實{{% /comment %}}開頭。\n\n"
     '{{< highlight python >}}\nprint("可見代碼")\n{{< /highlight >}}\n\n'
     "{{< notice warning >}}\n注意安全\n{{< /notice >}}\n\n"
     "{{< css.inline >}}\n<style>.emojify { font-family: Apple Color Emoji; }</style>\n{{< /css.inline >}}\n結尾。"
 )
-SHORTCODE_HIDDEN = ("編輯備註", "comment", "highlight", "notice", "inline", "emojify", "font-family")
+MARKUP_PAGES = {  # id: (body, words shown, words only in markup)
+    # 質<b>量</b> reads 質量, a picture's caption is shown; a comment, a script (an embedded
+    # tweet) and tags' attributes are not text.
+    "news/html": (
+        HTML_BODY,
+        ("可見文字", "質量", "座談會現場"),
+        ("秘密備註", "追蹤碼", "twitter", "widgets", "wrapper", "class", "script", "photos"),
+    ),
+    # A highlight's code and a notice's text and label are shown; shortcodes' names and a
+    # comment's text are not.
+    "news/codes": (
+        SHORTCODE_BODY,
+        ("可見代碼", "注意安全", "warning", "開頭", "結尾"),
+        ("編輯備註", "comment", "highlight", "notice", "inline", "emojify", "font-family"),
+    ),
+}
 
 
-def test_shortcodes_are_searched_as_what_they_stand_for(content):
-    # A site's shortcodes are markup: their names and a comment's text are not the page's words;
-    # the code a `highlight` holds and a notice's text and label are.
-    write(content, "news/codes.md", "短代碼頁", SHORTCODE_BODY, "2012-03-04")
+def write_markup_pages(content: Path) -> None:
+    for number, (article_id, (body, _, _)) in enumerate(MARKUP_PAGES.items()):
+        write(content, f"{article_id}.md", f"標記頁{number}", body, f"2012-03-0{number + 1}")
+
+
+def test_words_only_markup_holds_are_not_searched(content):
+    # A hit the reader cannot show is no hit: an embedded tweet must not make every page with
+    # one a hit for "twitter", nor a hidden note a hit whose snippet shows something else.
+    write_markup_pages(content)
     index = open_index(content)
     index.refresh()
-    for word in SHORTCODE_HIDDEN:
-        assert "news/codes" not in ids(index.search(word)), word
-    for word in ("可見代碼", "注意安全", "warning", "開頭", "結尾"):
-        assert "news/codes" in ids(index.search(word)), word
+    for article_id, (_, shown, hidden) in MARKUP_PAGES.items():
+        for word in shown:
+            assert article_id in ids(index.search(word)), word
+        for word in hidden:
+            assert article_id not in ids(index.search(word)), word
+    hits = index.search("可見文字")
+    assert ids(hits) == ["news/html"] and "可見文字" in hits[0].snippet
 
 
 def test_problems_are_kept_and_not_searched(content):

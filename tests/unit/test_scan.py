@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.test_index import (
-    HIDDEN_WORDS,
-    HTML_BODY,
-    SHORTCODE_BODY,
-    SHORTCODE_HIDDEN,
+    MARKUP_PAGES,
     cache,  # noqa: F401 (a fixture)
     config_for,
     content,  # noqa: F401 (a fixture)
     write,
+    write_markup_pages,
 )
 from tui.core import loader
 from tui.search.index import SearchIndex
@@ -55,20 +53,20 @@ def test_scan_answers_like_the_index(content, query):  # noqa: F811
     assert scanned == expected
 
 
-@pytest.mark.parametrize("query", ["可見文字", "質量", *HIDDEN_WORDS])
-def test_scan_hides_what_the_reader_hides_as_the_index_does(content, query):  # noqa: F811
-    write(content, "news/html.md", "網頁報道", HTML_BODY, "2012-03-03")
+@pytest.mark.parametrize(
+    "article_id, query, found",
+    [
+        (article_id, word, found)
+        for article_id, (_, shown, hidden) in MARKUP_PAGES.items()
+        for words, found in ((shown, True), (hidden, False))
+        for word in words
+    ],
+)
+def test_scan_hides_what_the_reader_hides_as_the_index_does(content, article_id, query, found):  # noqa: F811
+    write_markup_pages(content)
     expected, scanned = by_index_and_by_scan(content, query)
     assert scanned == expected
-    assert ("news/html" in [hit.article_id for hit in scanned]) == (query not in HIDDEN_WORDS)
-
-
-@pytest.mark.parametrize("query", ["可見代碼", "注意安全", *SHORTCODE_HIDDEN])
-def test_scan_reads_shortcodes_as_the_index_does(content, query):  # noqa: F811
-    write(content, "news/codes.md", "短代碼頁", SHORTCODE_BODY, "2012-03-04")
-    expected, scanned = by_index_and_by_scan(content, query)
-    assert scanned == expected
-    assert ("news/codes" in [hit.article_id for hit in scanned]) == (query not in SHORTCODE_HIDDEN)
+    assert (article_id in [hit.article_id for hit in scanned]) == found
 
 
 def test_scan_keeps_to_a_section_and_a_limit(content):  # noqa: F811

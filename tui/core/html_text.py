@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
@@ -26,6 +27,7 @@ HIDDEN_TAGS = frozenset("head script style noscript template svg iframe object s
 # What one tag shows: a line break, a picture (its caption), the start or end of text
 # that is not shown, a block's edge, or nothing.
 BREAK, IMAGE, HIDE, SHOW, EDGE = "break", "image", "hide", "show", "edge"
+TEXT = "text"  # the text between two tags (from _shown_parts)
 
 # The name cannot give back letters to what follows it (no backtracking between the two).
 _TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])([^<>]*)>")
@@ -87,11 +89,47 @@ class Hidden:
                 return
 
 
+def _shown_parts(text: str, autolinks: bool = False) -> Iterator[tuple[str, str]]:
+    """What of `text` a browser shows, in order: (TEXT, the text between two tags), and for a
+    tag that shows something (BREAK, "\n"), (IMAGE, its caption) or (EDGE, its name). Comments
+    and hidden elements give nothing. `autolinks`: a `<` with no space or `/` after its name
+    (`<https://…>`, `<a@b.c>`: an autolink to CommonMark, not a tag) is text.
+    One linear scan: a tag cannot contain `<` or `>`."""
+    hidden = Hidden()
+    position = 0
+    while position < len(text):
+        found = _TAG.search(text, position)
+        end = len(text) if found is None else found.start()
+        if not hidden and end > position:
+            yield TEXT, text[position:end]
+        if found is None:
+            return
+        if found.group(0) == "<!--":
+            close = text.find("-->", found.end())
+            position = len(text) if close < 0 else close + 3
+            continue
+        closing, name, attributes = found.groups()
+        position = found.end()
+        if autolinks and attributes and not attributes[0].isspace() and attributes[0] != "/":
+            if not hidden:
+                yield TEXT, found.group(0)
+            continue
+        shown = _shown(closing, name, attributes)
+        if shown is None:
+            continue
+        what, value = shown
+        if what == HIDE:
+            hidden.opened(value)
+        elif what == SHOW:
+            hidden.closed(value)
+        elif not hidden:
+            yield what, value
+
+
 def html_blocks(text: str) -> list[tuple[str, str]]:
     """An HTML fragment as ("paragraph", text) and ("image", caption) blocks, in order."""
     blocks: list[tuple[str, str]] = []
     parts: list[str] = []
-    hidden = Hidden()
 
     def flush() -> None:
         lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
@@ -100,29 +138,9 @@ def html_blocks(text: str) -> list[tuple[str, str]]:
         if joined:
             blocks.append(("paragraph", joined))
 
-    position = 0
-    while position < len(text):
-        found = _TAG.search(text, position)
-        end = len(text) if found is None else found.start()
-        if not hidden and end > position:  # in HTML a line's end is a space; <br> breaks the line
-            parts.append(html.unescape(text[position:end]).replace("\n", " "))
-        if found is None:
-            break
-        if found.group(0) == "<!--":
-            close = text.find("-->", found.end())
-            position = len(text) if close < 0 else close + 3
-            continue
-        position = found.end()
-        shown = _shown(*found.groups())
-        if shown is None:
-            continue
-        what, value = shown
-        if what == HIDE:
-            hidden.opened(value)
-        elif what == SHOW:
-            hidden.closed(value)
-        elif hidden:
-            continue
+    for what, value in _shown_parts(text):
+        if what == TEXT:  # in HTML a line's end is a space; <br> breaks the line
+            parts.append(html.unescape(value).replace("\n", " "))
         elif what == BREAK:
             parts.append("\n")
         elif what == IMAGE:
@@ -140,41 +158,13 @@ def visible_text(text: str) -> str:
     stays, joined to its neighbours as the reader joins it (質<b>量</b> is 質量); a break or
     a block's edge is a line break, a picture its caption. Markdown is left as it is, and
     a `<` that opens no tag (an autolink, `a <b`) is text; HTML written as code (`<div>`)
-    goes too, since telling code apart would cost the index a Markdown parse per body.
-    One linear scan, as above."""
+    goes too, since telling code apart would cost the index a Markdown parse per body."""
     if "<" not in text:
         return text
-    parts: list[str] = []
-    hidden = Hidden()
-    position = 0
-    while position < len(text):
-        found = _TAG.search(text, position)
-        end = len(text) if found is None else found.start()
-        if not hidden and end > position:
-            parts.append(text[position:end])
-        if found is None:
-            break
-        if found.group(0) == "<!--":
-            close = text.find("-->", found.end())
-            position = len(text) if close < 0 else close + 3
-            continue
-        closing, name, attributes = found.groups()
-        position = found.end()
-        if attributes and not attributes[0].isspace() and attributes[0] != "/":  # <https://...>: not a tag
-            if not hidden:
-                parts.append(found.group(0))
-            continue
-        shown = _shown(closing, name, attributes)
-        if shown is None:
-            continue
-        what, value = shown
-        if what == HIDE:
-            hidden.opened(value)
-        elif what == SHOW:
-            hidden.closed(value)
-        elif not hidden:
-            parts.append(f"\n{value}\n" if what == IMAGE else "\n")
-    return "".join(parts)
+    return "".join(
+        value if what == TEXT else f"\n{value}\n" if what == IMAGE else "\n"
+        for what, value in _shown_parts(text, autolinks=True)
+    )
 
 
 __all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag", "visible_text"]
