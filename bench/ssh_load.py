@@ -17,8 +17,9 @@ The server runs in a subprocess of its own (so the clients' work here does not s
 3. while all of them stay connected, each presses --keys keys (sections, articles, the script
    toggle, searches in Chinese and pinyin initials) about --think seconds apart: latency is from
    writing a key to reading the bytes that change the client's screen (pyte: characters and
-   colours), as a visitor's own terminal would show them; printed beside it, the latency to
-   when this bench's one loop, drawing all the screens, got round to seeing the change;
+   colours); printed beside it, the latency to when this bench's one loop, drawing all the
+   screens, got round to seeing the change. Both wait behind the other clients' drawing in
+   this loop (a read is taken when the loop gets to it), so both are upper bounds;
 4. memory, read from /proc for the server and every process under it: PSS, which shares the
    pages common to several processes fairly between them, so the sum is the real total. "Per
    visitor" is the growth of that total from no visitors to all of them, divided by their number;
@@ -94,8 +95,8 @@ class Client:
         self.stream = pyte.ByteStream(self.screen)
         self.updated = asyncio.Event()
         # Seconds from a key to its screen change: to when the bytes that changed the screen were
-        # read (`arrivals`: a visitor's own terminal draws them then), and to when this bench's
-        # shared loop had drawn them and looked (`latencies`: adds its queue behind 23 others).
+        # read (`arrivals`), and to when this bench's shared loop had drawn them and looked
+        # (`latencies`: adds this client's drawing and its wait to be looked at again).
         self.arrivals: list[float] = []
         self.latencies: list[float] = []
         self.arrived = 0.0  # when the last bytes were read

@@ -47,10 +47,29 @@ def test_what_opens_no_tag_is_text(text: str) -> None:
     assert visible_text(text) == text
 
 
-def test_an_unclosed_comment_or_script_hides_the_rest_as_a_browser_does() -> None:
-    assert visible_text("甲<!-- 乙 丙") == "甲"
-    assert visible_text("甲<script>乙 丙") == "甲"
+def test_what_is_never_closed_hides_nothing() -> None:
+    # The reader hides an unclosed <script> to its paragraph's end at most, and shows an unclosed
+    # `<!--` as text: the index never hides more, so a word after it is still found.
+    assert visible_text("甲<!-- 乙\n\n丙") == "甲<!-- 乙\n\n丙"
+    assert visible_text("甲<script>乙\n\n丙") == "甲乙\n\n丙"
+    assert visible_text('<iframe src="x">\n\n第二段') == "\n\n第二段"
     assert visible_text("甲<script/>乙") == "甲乙"  # a self-closed script hides nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "用 `<script>` 載入，`<!--` 開頭。\n\n第二段重要詞。",  # code spans are text
+        "```html\n<head><script>var 重要詞;</script>\n<!-- 註 -->\n```\n\n第二段重要詞。",  # and fenced code
+        "如果 x<y 且 y>z 成立，鍵 <F 鍵> 按下",  # no attributes parse: no tags
+    ],
+)
+def test_code_and_what_is_no_tag_to_commonmark_are_text(text: str) -> None:
+    assert visible_text(text) == text
+
+
+def test_an_escaped_tag_is_text() -> None:
+    assert visible_text("寫 \\<head> 標籤，\\<!-- 也是 -->。") == "寫 \\<head> 標籤，\\<!-- 也是 -->。"
 
 
 @pytest.mark.parametrize(
@@ -72,4 +91,7 @@ def test_a_hostile_body_is_read_in_one_pass() -> None:
     # Tags never closed, by the ten thousand: each `<` is looked at once, and none is a tag.
     body = "<a " * 20_000 + "質量" + "<script" * 20_000 + "</b" * 20_000
     assert visible_text(body) == body
-    assert visible_text("甲" + "<!--" * 20_000) == "甲"
+    assert visible_text("甲" + "<!--" * 20_000) == "甲" + "<!--" * 20_000
+    assert visible_text("<script>" * 20_000 + "質量") == "質量"  # never closed: hides nothing
+    spans = "".join("`" * length + "x" for length in range(1, 400))  # code spans that never close
+    assert visible_text(spans + "<b>質量</b>") == spans + "質量"

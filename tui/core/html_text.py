@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+
+from tui.core.shortcodes import fenced_ranges
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
@@ -31,6 +34,14 @@ TEXT = "text"  # the text between two tags (from _shown_parts)
 
 # The name cannot give back letters to what follows it (no backtracking between the two).
 _TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])([^<>]*)>")
+# CommonMark's raw HTML: attributes, then an optional `/` (possessive: no backtracking), and
+# nothing but spaces in a closing tag.
+_ATTRIBUTES = re.compile(
+    r"""(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s"'=<>`]++|'[^']*+'|"[^"]*+"))?+)*+\s*+/?"""
+)
+_CLOSING_REST = re.compile(r"\s*")
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CAPTION = re.compile(r"""(?<![\w-])(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
@@ -89,28 +100,49 @@ class Hidden:
                 return
 
 
-def _shown_parts(text: str, autolinks: bool = False) -> Iterator[tuple[str, str]]:
+def _shown_parts(text: str, markdown: bool = False) -> Iterator[tuple[str, str]]:
     """What of `text` a browser shows, in order: (TEXT, the text between two tags), and for a
-    tag that shows something (BREAK, "\n"), (IMAGE, its caption) or (EDGE, its name). Comments
-    and hidden elements give nothing. `autolinks`: a `<` with no space or `/` after its name
-    (`<https://…>`, `<a@b.c>`: an autolink to CommonMark, not a tag) is text.
-    One linear scan: a tag cannot contain `<` or `>`."""
+    tag that shows something (BREAK, "\\n"), (IMAGE, its caption) or (EDGE, its name). Comments
+    and hidden elements give nothing. One linear scan: a tag cannot contain `<` or `>`.
+
+    `markdown`: `text` is a whole Markdown body, not an HTML block, and whatever the reader may
+    show is kept: code (fenced blocks, spans) is text; so is what is no tag to CommonMark
+    (`<https://…>`, `x<y 且 y>z`: its attributes do not parse, `\\<b>`: escaped), and a `<!--`
+    or a hidden element never closed (the reader hides those to the paragraph's end at most)."""
     hidden = Hidden()
+    code = _code_ranges(text) if markdown else []
+    code_starts = [start for start, _ in code]
+    lower = text.lower() if markdown else ""
+    last_close: dict[str, int] = {}  # a hidden element's name -> where its last closing tag is
+    last_comment_end = text.rfind("-->") if markdown else 0
     position = 0
     while position < len(text):
         found = _TAG.search(text, position)
+        if found is not None and code:
+            at = bisect_right(code_starts, found.start()) - 1
+            if at >= 0 and found.start() < code[at][1]:  # in code: text up to the code's end
+                if not hidden:
+                    yield TEXT, text[position : code[at][1]]
+                position = code[at][1]
+                continue
         end = len(text) if found is None else found.start()
         if not hidden and end > position:
             yield TEXT, text[position:end]
         if found is None:
             return
-        if found.group(0) == "<!--":
-            close = text.find("-->", found.end())
-            position = len(text) if close < 0 else close + 3
+        escaped = markdown and found.start() > 0 and text[found.start() - 1] == "\\"  # \<b> is text
+        if found.group(0) == "<!--" and not escaped:
+            if markdown and last_comment_end < found.end():  # never closed (one look, not one per `<!--`)
+                if not hidden:
+                    yield TEXT, found.group(0)
+                position = found.end()
+            else:
+                close = text.find("-->", found.end())
+                position = len(text) if close < 0 else close + 3
             continue
         closing, name, attributes = found.groups()
         position = found.end()
-        if autolinks and attributes and not attributes[0].isspace() and attributes[0] != "/":
+        if escaped or (markdown and not (_CLOSING_REST if closing else _ATTRIBUTES).fullmatch(attributes)):
             if not hidden:
                 yield TEXT, found.group(0)
             continue
@@ -119,11 +151,53 @@ def _shown_parts(text: str, autolinks: bool = False) -> Iterator[tuple[str, str]
             continue
         what, value = shown
         if what == HIDE:
+            if markdown:
+                if value not in last_close:
+                    last_close[value] = lower.rfind("</" + value)
+                if last_close[value] < position:
+                    continue  # never closed
             hidden.opened(value)
         elif what == SHOW:
             hidden.closed(value)
         elif not hidden:
             yield what, value
+
+
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the fenced code blocks and the code spans of a Markdown body, in order."""
+    fences = fenced_ranges(text) if "```" in text or "~~~" in text else []
+    ranges = list(fences)
+    if "`" in text:
+        fence_starts = [start for start, _ in fences]
+        for start, end in _code_spans(text):
+            at = bisect_right(fence_starts, start) - 1
+            if at < 0 or start >= fences[at][1]:
+                ranges.append((start, end))
+    return sorted(ranges)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """A run of backticks up to the next run as long in its paragraph, as CommonMark reads them.
+    Each run's next run of its length is worked out once, from the end: a body of runs that
+    never close costs one pass, not a pass per run."""
+    runs = [match.span() for match in _BACKTICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last_of_length: dict[int, int] = {}
+    for number in range(len(runs) - 1, -1, -1):
+        length = runs[number][1] - runs[number][0]
+        following[number] = last_of_length.get(length)
+        last_of_length[length] = number
+    breaks = [match.start() for match in _BLANK_LINE.finditer(text)]
+    spans = []
+    number = 0
+    while number < len(runs):
+        closer = following[number]
+        if closer is not None and bisect_right(breaks, runs[number][1]) == bisect_right(breaks, runs[closer][0]):
+            spans.append((runs[number][0], runs[closer][1]))
+            number = closer + 1
+        else:
+            number += 1
+    return spans
 
 
 def html_blocks(text: str) -> list[tuple[str, str]]:
@@ -163,7 +237,7 @@ def visible_text(text: str) -> str:
         return text
     return "".join(
         value if what == TEXT else f"\n{value}\n" if what == IMAGE else "\n"
-        for what, value in _shown_parts(text, autolinks=True)
+        for what, value in _shown_parts(text, markdown=True)
     )
 
 

@@ -201,7 +201,7 @@ def _tokens(text: str):
     closers = {closer: [m.start() for m in re.finditer(re.escape(closer), text)] for closer in set(_CLOSER_OF.values())}
     # Where an escape that spans several tags ends: `{{</* katex >}} … {{< /katex */>}}`.
     escape_ends = {closer: [m.start() for m in re.finditer(re.escape("*/" + closer), text)] for closer in closers}
-    fences = _fenced_ranges(text)
+    fences = fenced_ranges(text)
     position = 0  # start of the text not yet handed out
     scan = 0
     while True:
@@ -286,7 +286,7 @@ def _arguments(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _fenced_ranges(text: str) -> list[tuple[int, int]]:
+def fenced_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the fenced code blocks at the top level of the text."""
     ranges = []
     opening: re.Match | None = None
@@ -423,4 +423,4 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-__all__ = ["ARTICLE_LINK_PREFIX", "KNOWN_SHORTCODES", "expand_shortcodes", "unknown_shortcodes"]
+__all__ = ["ARTICLE_LINK_PREFIX", "KNOWN_SHORTCODES", "expand_shortcodes", "fenced_ranges", "unknown_shortcodes"]

@@ -134,7 +134,8 @@ def remove_other_versions(index_path: Path) -> None:
     once this version has built its own, they only take room (a gigabyte at 100,000 articles).
     A newer version's file is kept (both may be in use, and each would rebuild in turn), so is
     one whose writer lock another process holds, and so are the lock files themselves (never
-    deleted, see above). A reader that has a removed file open keeps reading it."""
+    deleted, see above). An older process still at work finds its file gone at its next read
+    and builds it again: once a build of ours, which is rare, not once a lookup."""
     own = _VERSIONED.fullmatch(index_path.name)
     if own is None:  # a path the user chose: no siblings of ours
         return
