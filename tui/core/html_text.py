@@ -34,12 +34,10 @@ TEXT = "text"  # the text between two tags (from _shown_parts)
 
 # The name cannot give back letters to what follows it (no backtracking between the two).
 _TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])([^<>]*)>")
-# CommonMark's raw HTML: attributes, then an optional `/` (possessive: no backtracking), and
-# nothing but spaces in a closing tag.
+# CommonMark's raw HTML: attributes, then an optional `/` (possessive: no backtracking).
 _ATTRIBUTES = re.compile(
     r"""(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s"'=<>`]++|'[^']*+'|"[^"]*+"))?+)*+\s*+/?"""
 )
-_CLOSING_REST = re.compile(r"\s*")
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CAPTION = re.compile(r"""(?<![\w-])(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -142,7 +140,7 @@ def _shown_parts(text: str, markdown: bool = False) -> Iterator[tuple[str, str]]
             continue
         closing, name, attributes = found.groups()
         position = found.end()
-        if escaped or (markdown and not (_CLOSING_REST if closing else _ATTRIBUTES).fullmatch(attributes)):
+        if escaped or (markdown and not _is_tag(closing, attributes)):
             if not hidden:
                 yield TEXT, found.group(0)
             continue
@@ -161,6 +159,11 @@ def _shown_parts(text: str, markdown: bool = False) -> Iterator[tuple[str, str]]
             hidden.closed(value)
         elif not hidden:
             yield what, value
+
+
+def _is_tag(closing: str, attributes: str) -> bool:
+    """Whether what follows a tag's name makes it raw HTML to CommonMark (a closing tag: spaces only)."""
+    return not attributes.strip() if closing else _ATTRIBUTES.fullmatch(attributes) is not None
 
 
 def _code_ranges(text: str) -> list[tuple[int, int]]:
@@ -230,9 +233,8 @@ def visible_text(text: str) -> str:
     """A body with what a browser never shows taken out, for the search index: comments,
     hidden elements (scripts, styles, templates...) and the tags themselves. A tag's text
     stays, joined to its neighbours as the reader joins it (質<b>量</b> is 質量); a break or
-    a block's edge is a line break, a picture its caption. Markdown is left as it is, and
-    a `<` that opens no tag (an autolink, `a <b`) is text; HTML written as code (`<div>`)
-    goes too, since telling code apart would cost the index a Markdown parse per body."""
+    a block's edge is a line break, a picture its caption. Markdown is left as it is; code,
+    and a `<` that opens no tag (an autolink, `a <b`), are text (see `_shown_parts`)."""
     if "<" not in text:
         return text
     return "".join(

@@ -10,7 +10,8 @@ keep a SQLite cache do:
   state meanwhile; a process that finds nothing to update never takes it.
 - A whole (re)build writes a new file beside the index and renames it into
   place. Nothing deletes an index file: a process that still has the old one
-  open keeps reading it until it notices the swap.
+  open keeps reading it until it notices the swap. (Older index versions' files,
+  which this version never reads, are the one exception: `remove_other_versions`.)
 - Noticing the swap: a reader holds a shared `flock` on `<index>.swap` while it
   checks which file the path names and reads; the swap itself takes it
   exclusively. So no reader ever starts a transaction on a replaced file (with
