@@ -274,7 +274,7 @@ def _lookup(args: argparse.Namespace) -> int:
     if kept is None:
         walker.start()
     from tui.chinese.presenter import Presenter
-    from tui.chinese.script import ScriptConverter
+    from tui.chinese.script import ScriptConverter, ScriptMode
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
     from tui.search.index import IndexUnavailable, SearchIndex
@@ -305,17 +305,21 @@ def _lookup(args: argparse.Namespace) -> int:
                 known = ", ".join(s.id or '""' for s in newsroom.sections)
                 return print_error(f"no section {section!r} (sections: {known})")
             filtered = args.unread or args.saved
-            articles = newsroom.articles_in(section, limit=None if filtered else args.limit)
-            articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
-            if not articles and not args.json:
+            if args.json or filtered or present.mode is not ScriptMode.ORIGINAL:  # whole articles
+                articles = newsroom.articles_in(section, limit=None if filtered else args.limit)
+                articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
+                if args.json:
+                    lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
+                    return 0 if articles else 1
+                rows = lookup.listing_rows(articles, present)
+            else:  # what is printed of them, as written, and no more
+                rows = newsroom.listing_rows(section, args.limit)
+            if not rows:
                 what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
                 print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
                 return EXIT_NOTHING
-            if args.json:
-                lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
-            else:
-                lookup.print_articles(console, articles, newsroom, present)
-            return 0 if articles else 1
+            lookup.print_articles(console, rows, newsroom, present)
+            return 0
         article = newsroom.article(args.id)
         if article is None:
             print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)

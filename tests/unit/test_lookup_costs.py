@@ -19,7 +19,10 @@ RUN = """
 import json, sys
 from tui.chinese import normalize, pinyin
 def refuse(*args):
-    raise AssertionError("a table was built again")
+    raise AssertionError("refused: a table built again, or a whole article decoded")
+if {forbid_decoding}:
+    from tui.search import stored
+    stored._decode_article = refuse  # a stored article in full
 if {forbid_builds}:
     normalize._build_table = refuse  # the folding table: kept in the cache dir
     if {forbid_readings}:
@@ -31,7 +34,11 @@ print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules
 
 
 def lookup(
-    *argv: str, forbid_builds: bool = False, forbid_readings: bool = True, heavy: tuple[str, ...] = HEAVY
+    *argv: str,
+    forbid_builds: bool = False,
+    forbid_readings: bool = True,
+    forbid_decoding: bool = False,
+    heavy: tuple[str, ...] = HEAVY,
 ) -> tuple[int, list[str]]:
     """Exit status and which of the `heavy` libraries a `newsroom` command imported."""
     argv = ["--config", str(SAMPLE_CONFIG), "--script", "original", *argv]
@@ -39,7 +46,13 @@ def lookup(
         [
             sys.executable,
             "-c",
-            RUN.format(argv=argv, heavy=heavy, forbid_builds=forbid_builds, forbid_readings=forbid_readings),
+            RUN.format(
+                argv=argv,
+                heavy=heavy,
+                forbid_builds=forbid_builds,
+                forbid_readings=forbid_readings,
+                forbid_decoding=forbid_decoding,
+            ),
         ],
         capture_output=True,
         text=True,
@@ -57,6 +70,14 @@ def test_list_and_show_load_neither_opencc_nor_pypinyin():
     assert lookup("list", "meetings", "--json", forbid_builds=True) == (0, [])
     code, imported = lookup("show", "meetings/wang-qishan-quality-forum", forbid_builds=True)
     assert code == 0 and "opencc" not in imported and "pypinyin" not in imported
+
+
+def test_list_reads_only_the_printed_columns_of_the_stored_articles():
+    # Decoding 10,000 whole articles was a third of a kept `list` (issue 12).
+    lookup("list")  # the first process builds the index and stores the newsroom
+    assert lookup("list", forbid_decoding=True) == (0, [])
+    assert lookup("list", "meetings", "--limit", "1", forbid_decoding=True) == (0, [])
+    assert lookup("list", "meetings", "--json") == (0, [])  # a record needs the whole article
 
 
 def test_a_converted_script_loads_opencc_as_it_must():

@@ -6,19 +6,20 @@ import io
 
 from rich.cells import cell_len
 
-from tests.conftest import SAMPLE_CONFIG
+from tests.conftest import SAMPLE_CONFIG, write_article
 from tui.chinese.presenter import Presenter
 from tui.chinese.script import ScriptConverter
-from tui.commands.lookup import print_articles
+from tui.commands.lookup import listing_rows, print_articles
 from tui.commands.styled import Printer
 from tui.core import config, loader
 
 
-def printed(width: int, terminal: bool) -> list[str]:
-    newsroom = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+def printed(width: int, terminal: bool, rows=None, newsroom=None) -> list[str]:
+    newsroom = newsroom or loader.load_newsroom(config.load(SAMPLE_CONFIG))
     out = io.StringIO()
     console = Printer(file=out, terminal=terminal, width=width, styles=False)
-    print_articles(console, newsroom.articles, newsroom, Presenter(ScriptConverter()))
+    present = Presenter(ScriptConverter())
+    print_articles(console, listing_rows(newsroom.articles, present) if rows is None else rows, newsroom, present)
     return out.getvalue().splitlines()
 
 
@@ -44,6 +45,22 @@ def test_a_narrow_terminal_wraps_titles_and_ids_within_its_width():
     assert in_order("王岐山在質量工作座談會上指出", first_row)
     assert in_order("meetings/wang-qishan-quality-forum", first_row)
     assert lines[2].startswith(" " * 21)  # a row's next lines leave the date and section columns blank
+
+
+def test_rows_read_from_the_stored_newsroom_print_as_the_articles_do(tmp_path):
+    from tui.search.stored import StoredNewsroom, save
+
+    write_article(tmp_path / "content", "news/a.md", title="王岐山在質量工作座談會上指出", date="2024-03-04")
+    write_article(
+        tmp_path / "content", "news/b.md", title="喜訊 🎉 e\u0301 café", date="2024-03-03"
+    )  # measured when printed
+    write_article(tmp_path / "content", "news/c.md", title="质检总局：Ｑ３ 报告")
+    newsroom = loader.load_newsroom(config.for_content_dir(tmp_path / "content"))
+    save(newsroom, tmp_path / "stored", "k")
+    rows = StoredNewsroom.open(tmp_path / "stored", "k", lambda: newsroom).listing_rows("news")
+    assert {row.title_cells for row in rows} != {-1}  # some widths came from the file
+    for width, terminal in ((4096, False), (80, True), (30, True)):
+        assert printed(width, terminal, rows, newsroom) == printed(width, terminal, newsroom=newsroom)
 
 
 # -- styles: in a terminal only -------------------------------------------------------

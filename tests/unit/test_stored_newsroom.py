@@ -4,6 +4,7 @@ what it answers is what the whole newsroom answers, and it is never used when it
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from tests import site_trees
 from tests.conftest import ROOT, SAMPLE_CONFIG, write_article
@@ -49,6 +51,17 @@ def assert_same(copy, whole) -> None:
     for alias, article_id in whole.aliases.items():
         assert copy.article(alias) == whole.article(alias) == whole.article(article_id)
     assert copy.article("no/such/id") is None and copy.articles_in("no-such-section") == []
+    for section in whole.sections:  # `list`'s rows, read from their own narrow column
+        for limit in (None, 0, 1, 2, -1):
+            assert_same_rows(copy.listing_rows(section.id, limit), whole.listing_rows(section.id, limit))
+    assert copy.listing_rows("no-such-section") == []
+
+
+def assert_same_rows(stored_rows, rows) -> None:
+    """The same rows; a stored title's width, when kept, is the one Rich measures."""
+    assert [row[:4] for row in stored_rows] == [row[:4] for row in rows]
+    for row in stored_rows:
+        assert row.title_cells in (-1, cell_len(row.title)), row
 
 
 @pytest.mark.parametrize(
@@ -85,6 +98,16 @@ def test_dates_times_and_time_zones_come_back_as_they_were(tmp_path):
             assert again.date.utcoffset() == article.date.utcoffset()
 
 
+def test_a_title_is_stored_with_its_width_unless_a_unicode_version_could_change_it(tmp_path):
+    write_article(tmp_path, "news/a.md", title="王岐山在質量工作座談會上指出", date="2024-03-04")
+    write_article(tmp_path, "news/b.md", title="质检总局：Ｑ３ 报告", date="2024-03-03")
+    write_article(tmp_path, "news/c.md", title="喜訊 🎉 e\u0301", date="2024-03-02")  # emoji, combining mark
+    whole = loader.load_newsroom(config.for_content_dir(tmp_path))
+    rows = stored_copy(whole, tmp_path).listing_rows("news")
+    assert [row.title_cells for row in rows] == [28, cell_len("质检总局：Ｑ３ 报告"), -1]
+    assert_same_rows(rows, whole.listing_rows("news"))
+
+
 def test_another_key_a_missing_file_or_a_damaged_one_is_not_used(tmp_path):
     whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
     path = tmp_path / "newsroom.assembled"
@@ -109,6 +132,19 @@ def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     assert copy.article(first.id) == first
     assert copy.articles_in(whole.front_page.id) == whole.articles
     assert built == [1]  # built once, then kept
+
+
+def test_a_damaged_row_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    built = []
+    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
+    db = sqlite3.connect(tmp_path / "newsroom.assembled")
+    db.execute("UPDATE articles SET row = ? WHERE pos = 1", (b"\xff\x00 not marshal",))
+    db.execute("UPDATE articles SET row = ? WHERE pos = 2", (marshal.dumps(("2024-01-01", "two fields")),))
+    db.commit()
+    db.close()
+    assert copy.listing_rows(whole.front_page.id) == whole.listing_rows(whole.front_page.id)
+    assert built == [1]
 
 
 def test_a_scheduled_page_makes_the_copy_expire_when_it_appears(tmp_path):

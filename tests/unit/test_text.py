@@ -279,3 +279,13 @@ def test_cell_len_measures_mixed_text_as_rich_does():
     for _ in range(5000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 24)))
         assert measured(text) == cell_len(text), text
+
+
+def test_a_fixed_width_is_given_only_where_no_unicode_version_changes_it():
+    # A width kept on disk (the stored newsroom's titles) must hold under any UNICODE_VERSION.
+    from tui.core.text import fixed_cell_len
+
+    for text in ("", "2024-01-02", "news/a-long-id_1", "王岐山在質量工作座談會上指出", "质检总局：Ｑ３ 报告"):
+        assert fixed_cell_len(text) == cell_len(text), text
+    for text in ("tab\there", "café", "✔️ ok", "喜訊 🎉", "e\u0301", "\u9fcc", "\x1b[31m", "質\x7f"):
+        assert fixed_cell_len(text) is None, text

@@ -18,7 +18,7 @@ from tui.chinese.layout import wrap
 from tui.chinese.normalize import find_spans
 from tui.commands.styled import Printer, Styled
 from tui.core.config import Config
-from tui.core.model import Article, Newsroom
+from tui.core.model import Article, ListRow, Newsroom
 from tui.core.reading import ReadingState, reading_dir
 from tui.core.text import cell_len
 from tui.search.index import Hit
@@ -111,29 +111,37 @@ def print_json(console: Printer, data: object) -> None:
     console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def print_articles(console: Printer, articles: Iterable[Article], newsroom: Newsroom, present: Present) -> None:
+def listing_rows(articles: Iterable[Article], present: Present) -> list[ListRow]:
+    """The rows `print_articles` prints, each title in the display script."""
+    return [ListRow.of(article, present(article.title, article)) for article in articles]
+
+
+def print_articles(console: Printer, rows: list[ListRow], newsroom: Newsroom, present: Present) -> None:
     """Columns of date, section, title and id, lined up by terminal cells. In a terminal the
     title wraps to fit; in a pipe a row is one line. (Rich's Table took 5 s for 10,000 rows.)"""
-    header = ("date", "section", "title", "id")
-    labels: dict[str, str] = {}  # section id -> its label as shown, worked out once a section
-    rows = []
-    for article in articles:
-        label = labels.get(article.section)
+    labels: dict[str, tuple[str, int]] = {}  # section id -> its label as shown, and its cells
+    measured = [(("date", "section", "title", "id"), (4, 7, 5, 2))]
+    for row in rows:
+        label = labels.get(row.section)
         if label is None:
-            section = newsroom.section(article.section)
-            label = labels[article.section] = present(section.label) if section else article.section
-        rows.append((article.date_text or "-", label, present(article.title, article), article.id))
-    measured = [(row, [cell_len(text) for text in row]) for row in (header, *rows)]  # each cell once
+            section = newsroom.section(row.section)
+            text = present(section.label) if section else row.section
+            label = labels[row.section] = (text, cell_len(text))
+        date = row.date_text or "-"
+        title_cells = row.title_cells if row.title_cells >= 0 else cell_len(row.title)
+        cells = (cell_len(date), label[1], title_cells, cell_len(row.id))  # each cell measured once
+        measured.append(((date, label[0], row.title, row.id), cells))
     widths = [max(cells[column] for _, cells in measured) for column in range(4)]
     if not console.is_terminal:  # plain lines: a pipe gets no styles anyway
-        console.file.write("\n".join(_columns(row, cells, widths) for row, cells in measured) + "\n")
+        console.file.write("\n".join(_columns(texts, cells, widths) for texts, cells in measured) + "\n")
         return
     room = console.width - widths[0] - widths[1] - 6  # for the title and the id, which fold
     if widths[2] + widths[3] > room:
         widths[3] = min(widths[3], max(10, room // 2))
         widths[2] = max(10, room - widths[3])
-    console.print(Styled(_columns(header, measured[0][1], widths), style="bold"), soft_wrap=True)
-    for date, label, title, article_id in rows:
+    header, header_cells = measured[0]
+    console.print(Styled(_columns(header, header_cells, widths), style="bold"), soft_wrap=True)
+    for (date, label, title, article_id), _ in measured[1:]:
         titles = [title[start:end] for start, end in wrap(title, widths[2])]
         ids = [article_id[start : start + widths[3]] for start in range(0, len(article_id), widths[3])] or [""]
         for number in range(max(len(titles), len(ids))):
@@ -154,10 +162,13 @@ def _padded(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
 
 
-def _columns(row: tuple[str, ...], cells: list[int], widths: list[int]) -> str:
-    """The row's texts, each padded from its `cells` to its column's width."""
-    padded = (text + " " * (width - used) for text, used, width in zip(row, cells, widths, strict=True))
-    return "  ".join(padded).rstrip()
+def _columns(texts: tuple[str, ...], cells: tuple[int, ...], widths: list[int]) -> str:
+    """The four texts, each padded from its `cells` to its column's width (the last needs none)."""
+    date, label, title, article_id = texts
+    return (
+        f"{date}{' ' * (widths[0] - cells[0])}  {label}{' ' * (widths[1] - cells[1])}  "
+        f"{title}{' ' * (widths[2] - cells[2])}  {article_id}"
+    ).rstrip()
 
 
 def print_article(console: Printer, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:

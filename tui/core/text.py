@@ -58,8 +58,16 @@ def cell_len(text: str) -> int:
     """The cells `text` takes in a terminal, as Rich measures them. Printable ASCII and the
     wide blocks above (a Chinese title, a date, an id) are counted here, at twice Rich's
     speed; anything else goes to Rich: a list of 10,000 articles measures 40,000 cells."""
+    cells = fixed_cell_len(text)
+    return cells if cells is not None else _rich_cell_len(text)
+
+
+def fixed_cell_len(text: str) -> int | None:
+    """`cell_len` of a text made only of printable ASCII and the wide blocks above, whose
+    width is the same in every Unicode version; None for any other text. (So a width worked
+    out once can be kept: it cannot change with Rich or its UNICODE_VERSION.)"""
     if text.isascii():
-        return len(text) if text.isprintable() else _rich_cell_len(text)
+        return len(text) if text.isprintable() else None
     cells = 0
     for char in text:
         code = ord(char)
@@ -73,7 +81,7 @@ def cell_len(text: str) -> int:
                     cells += 2
                     break
             else:
-                return _rich_cell_len(text)
+                return None
     return cells
 
 
@@ -105,4 +113,4 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - cells)
 
 
-__all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "truncate"]
+__all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "fixed_cell_len", "truncate"]
