@@ -74,7 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="print a section's articles, newest first")
     listing.add_argument("section", nargs="?", help="section id (default: the front page)")
-    listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles")
+    listing.add_argument("--limit", type=_count, default=None, metavar="N", help="at most N articles")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--unread", action="store_true", help="only articles not read in the app yet")
     listing.add_argument(
@@ -91,7 +91,7 @@ def make_parser() -> argparse.ArgumentParser:
         nargs="*",
         help='words (all must match), "a phrase", -not, section:ID, tag:X, by:NAME, since:/until:YYYY-MM-DD',
     )
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    search.add_argument("--limit", type=_count, default=20, metavar="N", help="at most N hits (default 20)")
     search.add_argument("--section", metavar="ID", help="search only this section")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_common(search, suppress=True)
@@ -188,6 +188,16 @@ def make_parser() -> argparse.ArgumentParser:
         )
         _add_common(server, suppress=True)
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count (0, 1, 2 ...)")
+    return count
 
 
 def _year(text: str) -> int:
@@ -349,7 +359,7 @@ def _search(args: argparse.Namespace, index, newsroom, present) -> int:
         return print_error("give words to search for, e.g. newsroom search 質量")
     for warning in query.warnings:
         print(f"newsroom: {warning}", file=sys.stderr)
-    hits = index.search(query, limit=max(0, args.limit), section=args.section)
+    hits = index.search(query, limit=args.limit, section=args.section)
     hits = [hit for hit in hits if newsroom.article(hit.article_id)]  # not section pages or hidden ones
     console = _printer()
     if args.json:

@@ -44,6 +44,17 @@ def test_list_limit_and_empty_and_unknown_sections(capsys):
     assert code == 2 and "no section 'sports'" in err
 
 
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["search", "質量"]])
+def test_a_limit_is_a_count(capsys, command):
+    # A negative one was cut twice from `list` (every article but the last 2N), and meant no hits to `search`.
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, *command, "--limit", "-1")
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2 and not out and "'-1' is not a count" in err
+    code, out, _ = run(capsys, *command, "--limit", "0")
+    assert code in (0, 1) and "王岐山" not in out
+
+
 def test_options_work_after_the_command_too(capsys):
     code = main(["list", "meetings", "--config", str(SAMPLE_CONFIG), "--script", "traditional"])
     assert code == 0 and "王岐山" in capsys.readouterr().out

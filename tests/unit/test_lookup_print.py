@@ -58,7 +58,7 @@ def test_rows_read_from_the_stored_newsroom_print_as_the_articles_do(tmp_path):
     newsroom = loader.load_newsroom(config.for_content_dir(tmp_path / "content"))
     save(newsroom, tmp_path / "stored", "k")
     rows = StoredNewsroom.open(tmp_path / "stored", "k", lambda: newsroom).listing_rows("news")
-    assert {row.title_cells for row in rows} != {-1}  # some widths came from the file
+    assert {row[4] for row in rows} != {-1} and {row[5] for row in rows} != {-1}  # widths kept in the file
     for width, terminal in ((4096, False), (80, True), (30, True)):
         assert printed(width, terminal, rows, newsroom) == printed(width, terminal, newsroom=newsroom)
 

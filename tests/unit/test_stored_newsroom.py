@@ -58,10 +58,10 @@ def assert_same(copy, whole) -> None:
 
 
 def assert_same_rows(stored_rows, rows) -> None:
-    """The same rows; a stored title's width, when kept, is the one Rich measures."""
+    """The same rows; a stored width of a title or an id, when kept, is the one Rich measures."""
     assert [row[:4] for row in stored_rows] == [row[:4] for row in rows]
-    for row in stored_rows:
-        assert row.title_cells in (-1, cell_len(row.title)), row
+    for _, _, title, article_id, title_cells, id_cells in stored_rows:
+        assert title_cells in (-1, cell_len(title)) and id_cells in (-1, cell_len(article_id))
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,8 @@ def test_a_title_is_stored_with_its_width_unless_a_unicode_version_could_change_
     write_article(tmp_path, "news/c.md", title="喜訊 🎉 e\u0301", date="2024-03-02")  # emoji, combining mark
     whole = loader.load_newsroom(config.for_content_dir(tmp_path))
     rows = stored_copy(whole, tmp_path).listing_rows("news")
-    assert [row.title_cells for row in rows] == [28, cell_len("质检总局：Ｑ３ 报告"), -1]
+    assert [row[4] for row in rows] == [28, cell_len("质检总局：Ｑ３ 报告"), -1]
+    assert [row[5] for row in rows] == [len("news/a"), len("news/b"), len("news/c")]
     assert_same_rows(rows, whole.listing_rows("news"))
 
 
@@ -134,17 +135,40 @@ def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     assert built == [1]  # built once, then kept
 
 
-def test_a_damaged_row_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path):
+@pytest.mark.parametrize(
+    "damage",
+    [b"\xff\x00 not marshal", marshal.dumps([("2024-01-01", "two fields")]), marshal.dumps("a string"), b""],
+)
+def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path, damage):
     whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
     built = []
     copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
     db = sqlite3.connect(tmp_path / "newsroom.assembled")
-    db.execute("UPDATE articles SET row = ? WHERE pos = 1", (b"\xff\x00 not marshal",))
-    db.execute("UPDATE articles SET row = ? WHERE pos = 2", (marshal.dumps(("2024-01-01", "two fields")),))
+    db.execute("UPDATE listings SET rows = ? WHERE front = 1", (damage,))
     db.commit()
     db.close()
     assert copy.listing_rows(whole.front_page.id) == whole.listing_rows(whole.front_page.id)
+    assert copy.listing_rows(whole.front_page.id, 2) == whole.listing_rows(whole.front_page.id, 2)
     assert built == [1]
+
+
+def test_a_listing_is_read_a_chunk_at_a_time(tmp_path, monkeypatch):
+    # `list --limit 20` of 100,000 articles reads one chunk of rows, not every row.
+    monkeypatch.setattr(stored, "ROWS_A_CHUNK", 2)
+    for number in range(7):
+        write_article(tmp_path, f"news/{number}.md", title=f"第{number}篇", date=f"2024-03-0{number + 1}")
+    whole = loader.load_newsroom(config.for_content_dir(tmp_path))
+    copy = stored_copy(whole, tmp_path)
+    read = []
+    copy._db.set_trace_callback(read.append)
+    for limit in (None, 0, 1, 2, 3, 6, 7, 8, -1, -3):
+        assert_same_rows(copy.listing_rows("news", limit), whole.listing_rows("news", limit))
+        assert_same_rows(copy.listing_rows(whole.front_page.id, limit), whole.listing_rows(whole.front_page.id, limit))
+    chunks = sqlite3.connect(tmp_path / "newsroom.assembled").execute("SELECT COUNT(*) FROM listings").fetchone()
+    assert chunks == (8,)  # 7 rows in 4 chunks, for the front page and for news
+    read.clear()
+    assert len(copy.listing_rows("news", 3)) == 3
+    assert read and all("chunk < 2" in statement or "chunk < ?" in statement for statement in read)
 
 
 def test_a_scheduled_page_makes_the_copy_expire_when_it_appears(tmp_path):

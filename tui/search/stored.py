@@ -5,8 +5,9 @@ Building the newsroom from the index means an `Article` for every file, then `lo
 (drafts, scheduled pages, translations, aliases, ids): about 0.25 s at 10,000 articles and
 2 s at 100,000, most of a lookup. What assemble decided is stored once per index state beside
 the index, in a small SQLite file: each article as `marshal` data, in front-page order and in
-its section's order, with the aliases and the sections, and beside each article what `list`
-prints of it (a narrow row that decodes in a tenth of the time). A lookup then reads a few rows.
+its section's order, with the aliases and the sections; and each section's `list` rows (what
+`list` prints of an article, a thousand rows to a chunk), so that `list` decodes no whole
+article. A lookup then reads a few rows.
 
 It is a copy, never a second source: it is written from the newsroom `assemble` built, and it
 is used only while its key matches: the index's listing digest (the content files), the
@@ -32,11 +33,12 @@ from pathlib import Path
 
 from tui import __version__
 from tui.core.config import Config
-from tui.core.model import Article, ListRow, Newsroom, PageInfo, Section, shown_as
+from tui.core.model import Article, ListRow, Newsroom, PageInfo, Section, list_row, shown_as
 from tui.core.text import fixed_cell_len
 from tui.search.index import SCHEMA_VERSION
 
-FORMAT = 2
+FORMAT = 3
+ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one chunk
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
 # Everything a damaged or foreign file can raise while it is read.
 _DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError)
@@ -118,11 +120,18 @@ def _decode_article(blob: bytes) -> Article:
     return _unpack(Article, marshal.loads(blob))
 
 
-def _encode_row(article: Article) -> bytes:
-    """What `newsroom list` prints of it besides its id and section: its date and title, and the
-    title's width when no Unicode version can change it."""
-    cells = fixed_cell_len(article.title)
-    return marshal.dumps((article.date_text, article.title, -1 if cells is None else cells))
+def _stored_row(article: Article) -> ListRow:
+    """The article's `list` row, with the widths that no Unicode version can change."""
+    date, section, title, article_id, _, _ = list_row(article)
+    title_cells, id_cells = fixed_cell_len(title), fixed_cell_len(article_id)
+    return (
+        date,
+        section,
+        title,
+        article_id,
+        -1 if title_cells is None else title_cells,
+        -1 if id_cells is None else id_cells,
+    )
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -130,9 +139,11 @@ def _encode_row(article: Article) -> bytes:
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, section TEXT NOT NULL,
-                       spos INTEGER NOT NULL, data BLOB NOT NULL, row BLOB NOT NULL);
+                       spos INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX by_section ON articles (section, spos);
 CREATE TABLE aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE listings (front INTEGER NOT NULL, section TEXT NOT NULL, chunk INTEGER NOT NULL, rows BLOB NOT NULL,
+                       PRIMARY KEY (front, section, chunk));
 """
 
 
@@ -171,13 +182,14 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             db.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?)",
                 (
-                    (position, a.id, a.section, in_section.get(a.id, position), _encode_article(a), _encode_row(a))
+                    (position, a.id, a.section, in_section.get(a.id, position), _encode_article(a))
                     for position, a in enumerate(newsroom.articles)
                 ),
             )
             db.executemany("INSERT INTO aliases VALUES (?, ?)", newsroom.aliases.items())
+            db.executemany("INSERT INTO listings VALUES (?, ?, ?, ?)", _listings(newsroom))
             db.commit()
         finally:
             db.close()
@@ -188,6 +200,19 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _listings(newsroom: Newsroom):
+    """(front, section, chunk, rows) of each listing: the front page's (front 1), and each other
+    section's, its `list` rows marshalled a chunk at a time."""
+    front = newsroom.front_page.id
+    listings = [(1, "", newsroom.articles)]
+    listings += [(0, section, newsroom.articles_in(section)) for section in {a.section for a in newsroom.articles}]
+    for is_front, section, articles in listings:
+        if is_front or section != front:  # the front page's id lists the front page
+            rows = [_stored_row(article) for article in articles]
+            for chunk, start in enumerate(range(0, len(rows), ROWS_A_CHUNK)):
+                yield is_front, section, chunk, marshal.dumps(rows[start : start + ROWS_A_CHUNK])
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -234,33 +259,33 @@ class StoredNewsroom(Newsroom):
         viewed._attach(self._db, self._build, pick, label)
         return viewed
 
-    def _in_section(self, columns: str, section_id: str, limit: int | None) -> sqlite3.Cursor:
-        """The `columns` of a section's articles, in its order (the front page: all of them)."""
+    def articles_in(self, section_id: str, limit: int | None = None) -> list[Article]:
         section = self.section(section_id)
         if section is not None and section.front_page:
-            query, params = f"SELECT {columns} FROM articles ORDER BY pos", ()
+            query, params = "SELECT data FROM articles ORDER BY pos", ()
         else:
-            query, params = f"SELECT {columns} FROM articles WHERE section = ? ORDER BY spos", (section_id,)
-        if limit is not None and limit >= 0:  # (a negative one slices as a list does, after)
+            query, params = "SELECT data FROM articles WHERE section = ? ORDER BY spos", (section_id,)
+        if limit is not None and limit >= 0:  # (a negative one slices as a list does, below)
             query, params = query + " LIMIT ?", (*params, limit)
-        return self._db.execute(query, params)
-
-    def articles_in(self, section_id: str, limit: int | None = None) -> list[Article]:
         try:
-            blobs = self._in_section("data", section_id, limit)
-            return [self._shown(_decode_article(blob)) for (blob,) in blobs][:limit]
+            return [self._shown(_decode_article(blob)) for (blob,) in self._db.execute(query, params)][:limit]
         except _DAMAGE:
             return self._whole_newsroom().articles_in(section_id, limit)
 
     def listing_rows(self, section_id: str, limit: int | None = None) -> list[ListRow]:
         if self._pick is not None:  # each page in the version picked: from the whole articles
             return super().listing_rows(section_id, limit)
+        section = self.section(section_id)
+        key = (1, "") if section is not None and section.front_page else (0, section_id)
+        query, params = "SELECT rows FROM listings WHERE front = ? AND section = ?", key
+        if limit is not None and limit >= 0:  # (a negative one slices as a list does, after)
+            query, params = query + " AND chunk < ?", (*key, -(-limit // ROWS_A_CHUNK))
         try:
-            rows = []
-            for article_id, section, row in self._in_section("id, section, row", section_id, limit):
-                date_text, title, cells = marshal.loads(row)
-                rows.append(ListRow(date_text, section, title, article_id, cells))
-            return rows[:limit]
+            chunks = self._db.execute(query + " ORDER BY chunk", params)
+            rows = [row for (chunk,) in chunks for row in marshal.loads(chunk)][:limit]
+            if not all(type(row) is tuple and len(row) == 6 for row in rows):
+                raise ValueError("stored newsroom: a listing of another format")
+            return rows
         except _DAMAGE:
             return self._whole_newsroom().listing_rows(section_id, limit)
 
