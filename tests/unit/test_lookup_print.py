@@ -63,6 +63,16 @@ def test_rows_read_from_the_stored_newsroom_print_as_the_articles_do(tmp_path):
         assert printed(width, terminal, rows, newsroom) == printed(width, terminal, newsroom=newsroom)
 
 
+def test_thousands_of_rows_print_one_line_each_lined_up(tmp_path):
+    # A pipe gets its lines a thousand at a time; none is lost or doubled at the seams.
+    newsroom = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    rows = [("2024-03-04", "meetings", f"第{n}篇報道" + "長" * (n % 7), f"meetings/a{n}", -1, -1) for n in range(2500)]
+    lines = printed(4096, False, rows, newsroom)
+    assert len(lines) == 2501
+    assert [line.split()[-1] for line in lines[1:]] == [f"meetings/a{n}" for n in range(2500)]
+    assert len({cell_len(line[: line.index("meetings/")]) for line in lines[1:]}) == 1
+
+
 # -- styles: in a terminal only -------------------------------------------------------
 
 from tui.commands.lookup import print_hits  # noqa: E402

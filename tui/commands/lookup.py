@@ -136,12 +136,15 @@ def print_articles(console: Printer, rows: list[ListRow], newsroom: Newsroom, pr
     if not console.is_terminal:  # plain lines: a pipe gets no styles anyway
         date_width, label_width, title_width, _ = widths
         padded = {section_id: text + " " * (label_width - cells) for section_id, (text, cells) in labels.items()}
-        lines = [f"{'date':<{date_width}}  {'section':<{label_width}}  {'title':<{title_width}}  id"]
-        lines += [
-            f"{date or '-':<{date_width}}  {padded[section_id]}  {title}{' ' * (title_width - cells)}  {article_id}".rstrip()
-            for (date, section_id, title, article_id, _, _), cells in zip(rows, title_cells, strict=True)
-        ]
-        console.file.write("\n".join(lines) + "\n")
+        console.file.write(f"{'date':<{date_width}}  {'section':<{label_width}}  {'title':<{title_width}}  id\n")
+        for start in range(0, len(rows), 1000):  # a thousand lines a write: 100,000 never sit in memory at once
+            lines = [
+                f"{date or '-':<{date_width}}  {padded[section_id]}  {title}{' ' * (title_width - cells)}  {article_id}".rstrip()
+                for (date, section_id, title, article_id, _, _), cells in zip(
+                    rows[start : start + 1000], title_cells[start : start + 1000], strict=True
+                )
+            ]
+            console.file.write("\n".join(lines) + "\n")
         return
     room = console.width - widths[0] - widths[1] - 6  # for the title and the id, which fold
     if widths[2] + widths[3] > room:
