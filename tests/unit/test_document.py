@@ -8,6 +8,7 @@ import pytest
 
 from tui.core.document import _MD, Block, Run, parse_markdown, plain_text, summary_before_more
 from tui.core.markup_hint import may_be_markup
+from tui.core.shortcodes import expand_shortcodes
 
 # From the seed article (Traditional, half-width commas as published).
 TRADITIONAL = (
@@ -386,7 +387,12 @@ def test_plain_text_is_what_the_reader_shows_without_markers() -> None:
         "## 標題\n\n據**新華社**報道，[國務院](https://www.gov.cn/)召開*座談會*，~~舊~~新。\n\n"
         '{{< figure src="a.jpg" caption="會場" >}}\n\n| 甲 | 乙 |\n|---|---|\n| `質量` | 安全 |\n'
     )
-    assert plain_text(body) == "標題 據新華社報道，國務院召開座談會，舊新。 [圖片] 會場 甲 乙 質量 安全"
+    # plain_text reads a body as the index keeps it: its shortcodes expanded, once.
+    assert (
+        plain_text(expand_shortcodes(body)) == "標題 據新華社報道，國務院召開座談會，舊新。 [圖片] 會場 甲 乙 質量 安全"
+    )
+    escaped = expand_shortcodes('{{</* figure src="a.jpg" */>}}')
+    assert plain_text(escaped) == '{{< figure src="a.jpg" >}}'  # as the reader shows it
     assert plain_text("年龄20~25岁，会期3~5天。") == "年龄20~25岁，会期3~5天。"
 
 

@@ -15,6 +15,7 @@ from tests.conftest import SEED_PAGE
 from tui.chinese.normalize import find_spans, fold_text
 from tui.core import loader
 from tui.core.config import Config, SectionConfig
+from tui.core.document import parse_markdown
 from tui.search.index import SCHEMA_VERSION, IndexDamaged, SearchIndex, default_path
 from tui.search.query import parse_query
 
@@ -558,6 +559,18 @@ def test_a_snippet_shows_a_shortcode_by_what_the_reader_shows(markdown_index):
     assert "质量安全是底线，监管不能放松。" in hit.snippet and "notice" not in hit.snippet
     assert "{{" not in hit.snippet and "`" not in hit.snippet
     assert marked(hit.snippet, "質量安全") == ["质量安全"]
+
+
+def test_a_snippet_shows_an_escaped_shortcode_as_written_as_the_reader_does(content):
+    # The index keeps bodies with their shortcodes expanded once; a snippet expanded them again.
+    body = '質檢總局說明寫法：{{</* figure src="a.jpg" caption="會場" */>}}。'
+    write(content, "news/escaped.md", "寫法", body, "2012-01-01")
+    index = open_index(content)
+    index.refresh()
+    hit = next(hit for hit in index.search("質檢總局") if hit.article_id == "news/escaped")
+    shown = "".join(block.text for block in parse_markdown(body))
+    assert shown == '質檢總局說明寫法：{{< figure src="a.jpg" caption="會場" >}}。'
+    assert hit.snippet == shown
 
 
 def test_only_the_first_hits_come_with_snippets_and_the_rest_are_made_alike(content):

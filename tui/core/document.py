@@ -176,10 +176,11 @@ _INLINE_MD = _make_parser(INLINE_NESTING)
 _BRACKETS_AS_TEXT_MD = _make_parser(INLINE_NESTING).disable(["link", "image", "footnote_ref"])
 
 
-def parse_markdown(body: str) -> list[Block]:
-    """Turn a Markdown body into display blocks. Never raises."""
+def parse_markdown(body: str, shortcodes: bool = True) -> list[Block]:
+    """Turn a Markdown body into display blocks. Never raises. `shortcodes=False`: the body's
+    shortcodes are expanded already (expanding twice would turn an escaped one into its output)."""
     try:
-        tokens = _MD.parse(expand_shortcodes(clean(body)))
+        tokens = _MD.parse(expand_shortcodes(clean(body)) if shortcodes else clean(body))
         if _too_deep(tokens):
             # markdown-it silently drops what is nested past maxNesting; show it all instead.
             return _plain_blocks(body)
@@ -539,10 +540,11 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
 
 
 def plain_text(body: str) -> str:
-    """The words of a body as the reader shows them, on one line: no Markdown or
-    shortcode markers, a link's text without its address, a picture as its placeholder."""
+    """The words of a body whose shortcodes are expanded (as the search index keeps it) as the
+    reader shows them, on one line: no Markdown markers, a link's text without its address, a
+    picture as its placeholder."""
     parts = []
-    for block in parse_markdown(body):
+    for block in parse_markdown(body, shortcodes=False):
         cells = [cell for row in block.rows for cell in row] if block.rows else [block.runs]
         parts += [_plain_runs(cell) for cell in cells]
     return " ".join(" ".join(parts).split())
