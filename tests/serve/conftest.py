@@ -31,7 +31,8 @@ def private_tmp(tmp_path_factory, monkeypatch) -> Path:
 
 
 def session_homes(tmp: Path) -> list[str]:
-    return sorted(home.name for home in tmp.glob("newsroom-session-*"))
+    """The session homes in `tmp`: each server's are in a folder of its own."""
+    return sorted(home.name for home in tmp.glob("newsroom-sessions-*/newsroom-session-*"))
 
 
 class DrawnScreen:

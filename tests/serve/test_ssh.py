@@ -41,7 +41,7 @@ from tests.serve.conftest import (  # noqa: E402
     stand_in_app,
 )
 from tui.serve import ssh  # noqa: E402
-from tui.serve.common import ServeError  # noqa: E402
+from tui.serve.common import ServeError, remove_abandoned_homes  # noqa: E402
 from tui.serve.ssh import EXEC_REFUSED, NO_PTY, SSHOptions, start_ssh_server  # noqa: E402
 from tui.serve.warm import WarmParent  # noqa: E402
 
@@ -667,10 +667,10 @@ async def test_a_server_killed_outright_leaves_no_process_behind(tmp_path, priva
             for pid in tree - {server.pid}:
                 assert await gone(pid), f"process {pid} outlived its server"
             # Nothing runs in a server killed outright, so nothing removes the homes it made (the warm
-            # parent's and the visitor's): they stay in its TMPDIR, here this test's own.
+            # parent's and the visitor's) then; the next server to start does.
             assert len(session_homes(private_tmp)) == 2
-            for home in private_tmp.glob("newsroom-session-*"):
-                shutil.rmtree(home)
+            assert remove_abandoned_homes() == 1
+            assert session_homes(private_tmp) == [] and not list(private_tmp.glob("newsroom-sessions-*"))
         finally:
             await visitor.close()
     finally:

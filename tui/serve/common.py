@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
+import fcntl
 import logging
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -102,11 +105,69 @@ def safe_term(term: str | None) -> str:
 
 
 def make_session_home() -> Path:
-    """A private, empty HOME with its XDG dirs, removed when the session ends."""
-    home = Path(tempfile.mkdtemp(prefix="newsroom-session-"))
+    """A private, empty HOME with its XDG dirs, removed when the session ends. It is made in
+    this server's folder of homes (`_homes_folder`), so that what a server killed outright
+    leaves behind is found and removed by the next one."""
+    home = Path(tempfile.mkdtemp(prefix="newsroom-session-", dir=_homes_folder()))
     for name in ("config", "data", "state", "cache", "tmp"):
         (home / name).mkdir(mode=0o700)
     return home
+
+
+HOMES_PREFIX = "newsroom-sessions-"
+_homes_folders: dict[tuple[int, str], tuple[Path, int]] = {}  # (pid, temp dir) -> folder, its lock
+
+
+def _homes_folder() -> Path:
+    """This process's folder of session homes in the temp dir, made on first use. The folder is
+    locked (flock) for as long as this process lives, however it ends; before making it, the
+    folders whose lock nobody holds (left by servers killed outright) are removed."""
+    key = (os.getpid(), tempfile.gettempdir())
+    if key in _homes_folders:
+        return _homes_folders[key][0]
+    remove_abandoned_homes()
+    # Locked before it takes the name a sweep looks for: a sweep never sees it unlocked.
+    starting = Path(tempfile.mkdtemp(prefix="newsroom-starting-"))
+    lock = os.open(starting, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = starting.with_name(HOMES_PREFIX + starting.name.removeprefix("newsroom-starting-"))
+    os.rename(starting, folder)
+    _homes_folders[key] = (folder, lock)
+    atexit.register(_remove_own_homes, folder, os.getpid())
+    return folder
+
+
+def remove_abandoned_homes() -> int:
+    """Remove this user's folders of session homes in the temp dir that no running server holds.
+    How many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.startswith(HOMES_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            lock = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+        except OSError:
+            pass  # its server runs
+        finally:
+            os.close(lock)
+    return removed
+
+
+def _remove_own_homes(folder: Path, pid: int) -> None:
+    if os.getpid() == pid:  # not in a child forked from this process
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def shared_cache_home() -> Path:
