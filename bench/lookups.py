@@ -13,7 +13,10 @@ command alike), and prints, per command: the median wall time, the spread (min-m
 the median CPU time (user + system), the peak RSS of the process (from GNU
 time, so it is the command's own), and the median against `grep -rl`'s in
 the same run. With `--watch` the same commands run again ("kept:") against an index
-of their own that a running `newsroom watch` keeps fresh, so they skip the walk.
+of their own that a running `newsroom watch` keeps fresh, so they skip the walk; a kept
+command's work runs in a fork of the warm process, so its peak RSS column is the
+client's, and the last column is the fork's (each command once more, forked from a
+process that preloaded as the warm process does).
 
 Python byte-code is cached (in a temporary PYTHONPYCACHEPREFIX) as it is for
 an installed package; PYTHONDONTWRITEBYTECODE in the environment would
@@ -23,6 +26,7 @@ otherwise make every run compile every module.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -73,6 +77,42 @@ def commands(corpus: Path, sample_id: str, section: str, label: str = "newsroom"
         (f"{label} list {section} --limit 20", [*newsroom, "list", section, "--limit", "20"]),
         (f"{label} list (all)", [*newsroom, "list"]),
     ]
+
+
+# A kept lookup runs in a fork of the warm process (tui/lookup_server.py), whose size is not the
+# client's: this preloads as the warm process does, forks each command as it would, and reports
+# the fork's peak RSS (getrusage of the child, shared pages included).
+KEPT_CHILD_RSS = """
+import json, os, sys
+from tui import lookup_server
+lookup_server._preload()
+peaks = {}
+for name, argv in json.loads(sys.argv[1]):
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        from tui.cli import main
+        status = main(argv)
+        sys.stdout.flush()
+        os._exit(status)
+    peaks[name] = os.wait4(pid, 0)[2].ru_maxrss / 1024
+print(json.dumps(peaks))
+"""
+
+
+def kept_child_rss(named: list[tuple[str, list[str]]], env: dict[str, str]) -> dict[str, float]:
+    """Peak RSS in MB of each command as the warm process's fork runs it."""
+    argvs = [(name, command[command.index("tui") + 1 :]) for name, command in named]
+    done = subprocess.run(
+        [sys.executable, "-c", KEPT_CHILD_RSS, json.dumps(argvs)],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
 
 
 def start_keeper(corpus: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -145,6 +185,11 @@ def run_size(size: int, runs: int, before: Path | None = None, watch: bool = Fal
                 }
             )
         if keeper is not None:
+            peaks = kept_child_rss(
+                [(name, command) for name, command, _ in runs_of if name.startswith("kept:")], env_kept
+            )
+            for row in table:
+                row["fork_rss_mb"] = peaks.get(row["command"])
             keeper.terminate()
             keeper.wait(30)
         return table
@@ -154,7 +199,10 @@ def run_size(size: int, runs: int, before: Path | None = None, watch: bool = Fal
 
 def print_table(rows: list[dict]) -> None:
     print()
-    print(f"{'articles':>8}  {'command':<36} {'median':>8} {'spread':>13} {'CPU':>7} {'peak RSS':>9} {'x grep':>7}")
+    print(
+        f"{'articles':>8}  {'command':<36} {'median':>8} {'spread':>13} {'CPU':>7} {'peak RSS':>9} {'x grep':>7}"
+        "  fork's peak RSS (kept)"
+    )
     for size in sorted({row["size"] for row in rows}):
         group = [row for row in rows if row["size"] == size]
         grep = next(row["median_s"] for row in group if row["command"].startswith("grep"))
@@ -163,6 +211,7 @@ def print_table(rows: list[dict]) -> None:
             print(
                 f"{size:>8,}  {row['command']:<36} {row['median_s'] * 1000:>5.0f} ms {spread:>13} "
                 f"{row['cpu_s'] * 1000:>4.0f} ms {row['rss_mb']:>6.1f} MB {row['median_s'] / grep:>6.2f}x"
+                + (f"  {row['fork_rss_mb']:>6.1f} MB" if row.get("fork_rss_mb") else "")
             )
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n{os.cpu_count()} cores; load average {load}")
