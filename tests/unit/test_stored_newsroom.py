@@ -137,7 +137,18 @@ def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
 
 @pytest.mark.parametrize(
     "damage",
-    [b"\xff\x00 not marshal", marshal.dumps([("2024-01-01", "two fields")]), marshal.dumps("a string"), b""],
+    [
+        b"\xff\x00 not marshal",
+        marshal.dumps([("2024-01-01", "two fields")]),
+        marshal.dumps("a string"),
+        b"",
+        # valid marshal data of rows the printer would trip on (found by review: a traceback each)
+        marshal.dumps([("2024-01-01", "meetings", "t", "meetings/x", "3", -1)]),
+        marshal.dumps([(None, "meetings", "t", "meetings/x", -1, -1)]),
+        marshal.dumps([("d", "meetings", b"bytes", "meetings/x", -1, -1)]),
+        marshal.dumps([("d", ["meetings"], "t", "meetings/x", -1, -1)]),
+        marshal.dumps([("d", "meetings", "t", "meetings/x", 10**30, -1)]),
+    ],
 )
 def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path, damage):
     whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))

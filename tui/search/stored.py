@@ -202,6 +202,23 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
         raise
 
 
+def _is_row(row: object) -> bool:
+    """A `ListRow` as `_stored_row` makes them."""
+    if type(row) is not tuple or len(row) != 6:
+        return False
+    date, section, title, article_id, title_cells, id_cells = row
+    return (
+        type(date) is str
+        and type(section) is str
+        and type(title) is str
+        and type(article_id) is str
+        and type(title_cells) is int
+        and type(id_cells) is int
+        and -1 <= title_cells <= 2 * len(title)
+        and -1 <= id_cells <= 2 * len(article_id)
+    )
+
+
 def _listings(newsroom: Newsroom):
     """(front, section, chunk, rows) of each listing: the front page's (front 1), and each other
     section's, its `list` rows marshalled a chunk at a time."""
@@ -283,7 +300,7 @@ class StoredNewsroom(Newsroom):
         try:
             chunks = self._db.execute(query + " ORDER BY chunk", params)
             rows = [row for (chunk,) in chunks for row in marshal.loads(chunk)][:limit]
-            if not all(type(row) is tuple and len(row) == 6 for row in rows):
+            if not all(map(_is_row, rows)):  # (damage the printer would trip on: another type, a huge width)
                 raise ValueError("stored newsroom: a listing of another format")
             return rows
         except _DAMAGE:
