@@ -4,8 +4,10 @@ runs, so that the homes a server killed outright leaves behind are removed by th
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -84,3 +86,22 @@ def test_only_folders_of_homes_are_removed_never_what_a_link_points_to(private_t
     assert (target / "newsroom-session-x").is_dir() and (private_tmp / "newsroom-sessions-file").is_file()
     assert (private_tmp / "newsroom-other").is_dir()
     (private_tmp / "newsroom-sessions-link").unlink()  # (the fixture's look for homes left would follow it)
+
+
+def test_a_folder_of_homes_removed_under_a_running_server_is_made_again(private_tmp):
+    # A temp dir cleaner that ignores locks must not stop every later session from starting.
+    first = make_session_home()
+    shutil.rmtree(first.parent)
+    second = make_session_home()
+    assert second.is_dir() and second.parent != first.parent
+    shutil.rmtree(second)
+
+
+def test_a_folder_left_before_it_was_locked_goes_once_it_is_old(private_tmp):
+    # A server killed between making its folder and taking its lock leaves a "starting" folder.
+    young, old = private_tmp / "newsroom-starting-young", private_tmp / "newsroom-starting-old"
+    young.mkdir()
+    old.mkdir()
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert remove_abandoned_homes() == 1
+    assert young.is_dir() and not old.exists()

@@ -115,6 +115,8 @@ def make_session_home() -> Path:
 
 
 HOMES_PREFIX = "newsroom-sessions-"
+STARTING_PREFIX = "newsroom-starting-"  # a folder of homes until it is locked
+STARTING_GRACE = 60  # seconds: an unlocked starting folder younger than this may be locked next
 _homes_folders: dict[tuple[int, str], tuple[Path, int]] = {}  # (pid, temp dir) -> folder, its lock
 
 
@@ -124,14 +126,23 @@ def _homes_folder() -> Path:
     folders whose lock nobody holds (left by servers killed outright) are removed."""
     key = (os.getpid(), tempfile.gettempdir())
     if key in _homes_folders:
-        return _homes_folders[key][0]
+        folder, lock = _homes_folders[key]
+        if folder.is_dir():
+            return folder
+        os.close(lock)  # removed under us (a temp dir cleaner): make another, or no session starts again
+        del _homes_folders[key]
     remove_abandoned_homes()
     # Locked before it takes the name a sweep looks for: a sweep never sees it unlocked.
-    starting = Path(tempfile.mkdtemp(prefix="newsroom-starting-"))
+    starting = Path(tempfile.mkdtemp(prefix=STARTING_PREFIX))
     lock = os.open(starting, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    folder = starting.with_name(HOMES_PREFIX + starting.name.removeprefix("newsroom-starting-"))
-    os.rename(starting, folder)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = starting.with_name(HOMES_PREFIX + starting.name.removeprefix(STARTING_PREFIX))
+        os.rename(starting, folder)
+    except OSError:
+        os.close(lock)
+        shutil.rmtree(starting, ignore_errors=True)
+        raise
     _homes_folders[key] = (folder, lock)
     atexit.register(_remove_own_homes, folder, os.getpid())
     return folder
@@ -146,10 +157,14 @@ def remove_abandoned_homes() -> int:
     except OSError:
         return 0
     for entry in entries:
-        if not entry.name.startswith(HOMES_PREFIX):
+        starting = entry.name.startswith(STARTING_PREFIX)
+        if not starting and not entry.name.startswith(HOMES_PREFIX):
             continue
         try:
-            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            stat = entry.stat(follow_symlinks=False)
+            if not entry.is_dir(follow_symlinks=False) or stat.st_uid != os.getuid():
+                continue
+            if starting and time.time() - stat.st_mtime < STARTING_GRACE:  # (killed before it took its name)
                 continue
             lock = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
