@@ -123,15 +123,12 @@ def _decode_article(blob: bytes) -> Article:
 def _stored_row(article: Article) -> ListRow:
     """The article's `list` row, with the widths that no Unicode version can change."""
     date, section, title, article_id, _, _ = list_row(article)
-    title_cells, id_cells = fixed_cell_len(title), fixed_cell_len(article_id)
-    return (
-        date,
-        section,
-        title,
-        article_id,
-        -1 if title_cells is None else title_cells,
-        -1 if id_cells is None else id_cells,
-    )
+    return date, section, title, article_id, _kept_width(title), _kept_width(article_id)
+
+
+def _kept_width(text: str) -> int:
+    cells = fixed_cell_len(text)
+    return -1 if cells is None else cells
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -222,14 +219,12 @@ def _is_row(row: object) -> bool:
 def _listings(newsroom: Newsroom):
     """(front, section, chunk, rows) of each listing: the front page's (front 1), and each other
     section's, its `list` rows marshalled a chunk at a time."""
-    front = newsroom.front_page.id
-    listings = [(1, "", newsroom.articles)]
-    listings += [(0, section, newsroom.articles_in(section)) for section in {a.section for a in newsroom.articles}]
+    others = {article.section for article in newsroom.articles} - {newsroom.front_page.id}  # (its id lists it all)
+    listings = [(1, "", newsroom.articles)] + [(0, section, newsroom.articles_in(section)) for section in others]
     for is_front, section, articles in listings:
-        if is_front or section != front:  # the front page's id lists the front page
-            rows = [_stored_row(article) for article in articles]
-            for chunk, start in enumerate(range(0, len(rows), ROWS_A_CHUNK)):
-                yield is_front, section, chunk, marshal.dumps(rows[start : start + ROWS_A_CHUNK])
+        rows = [_stored_row(article) for article in articles]
+        for chunk, start in enumerate(range(0, len(rows), ROWS_A_CHUNK)):
+            yield is_front, section, chunk, marshal.dumps(rows[start : start + ROWS_A_CHUNK])
 
 
 # -- reading ---------------------------------------------------------------------------------
