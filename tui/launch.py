@@ -116,8 +116,30 @@ def main(argv: list[str] | None = None) -> int:
 
         lookup_server.start()
     from tui.cli import main as run
+    from tui.core.errors import EXIT_PIPE_CLOSED
 
-    return run(argv)
+    try:
+        status = run(argv)
+    except SystemExit:  # --help, --version, a usage error: printed, and exiting
+        if not _flush_stdout():
+            return EXIT_PIPE_CLOSED
+        raise
+    return status if _flush_stdout() else EXIT_PIPE_CLOSED
+
+
+def _flush_stdout() -> bool:
+    """Send what is still buffered; False if the reader had closed the pipe. Without
+    PYTHONUNBUFFERED, as in a user's shell, a short answer sits in the buffer until this
+    last flush, after the command returned (`newsroom list | true`). Standard output then
+    goes to /dev/null, so the interpreter's own flush at exit is quiet too."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return False
+    return True
 
 
 __all__ = ["LOOKUPS", "forward", "main"]

@@ -245,10 +245,13 @@ def test_a_bad_date_alone_is_named(capsys):
     assert code == 2 and "since:9999-99-99" in err and "not a date" in err
 
 
-@pytest.mark.parametrize("command", [["search", "質量"], ["list"], ["show", WANG_ID]])
+@pytest.mark.parametrize("command", [["search", "質量"], ["list"], ["show", WANG_ID], ["--help"], ["list", "--help"]])
 def test_a_closed_pipe_ends_a_lookup_quietly(command):
     """`newsroom search 質量 | head -2`: the reader closes the pipe early. The lookup ends
-    with the status a command SIGPIPE killed has (141), and no traceback."""
+    with the status a command SIGPIPE killed has (141), and no traceback. Without
+    PYTHONUNBUFFERED, as in a user's shell, the whole answer sits in the buffer until the
+    last flush, which meets the closed pipe after the command has returned."""
+    import os
     import subprocess
     import sys
 
@@ -256,6 +259,7 @@ def test_a_closed_pipe_ends_a_lookup_quietly(command):
         [sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env={name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"},
     )
     process.stdout.close()  # before it writes a byte: every write meets a closed pipe
     error = process.stderr.read().decode()
