@@ -267,9 +267,7 @@ def _lookup(args: argparse.Namespace) -> int:
     pinyin tables come from the cache dir, and the freshness walk runs while
     the modules import (issue 12, "Quick lookups").
     """
-    import threading
-
-    from tui.search.freshness import scan
+    from tui.search.freshness import Walk
     from tui.search.keeper import ask_keeper, walk_stamp
     from tui.search.sharing import default_path
 
@@ -278,11 +276,8 @@ def _lookup(args: argparse.Namespace) -> int:
     kept = ask_keeper(
         default_path(config.content_dir), walk_stamp(config.content_dir, config.site, config.allow_outside_links)
     )
-    # Otherwise the walk waits on the file system, the imports below on the CPU: overlap them.
-    walked = []
-    walker = threading.Thread(target=lambda: walked.append(scan(config.content_dir, config.site)), daemon=True)
-    if kept is None:
-        walker.start()
+    # Otherwise walk beside the imports below.
+    walk = Walk(config.content_dir, config.site) if kept is None else None
     from tui.chinese.presenter import Presenter
     from tui.chinese.script import ScriptConverter, ScriptMode
     from tui.commands import lookup
@@ -295,9 +290,7 @@ def _lookup(args: argparse.Namespace) -> int:
     index = SearchIndex.open(config)
     with index:
         if kept is None or kept != index.listing_digest():
-            if walker.is_alive():
-                walker.join()
-            index.update(listing=walked[0] if walked else None)  # None: not walked, or the walk failed
+            index.update(listing=walk.result() if walk else None)  # None: not walked, or the walk failed
         try:  # the few rows printed, from the assembled newsroom kept beside the index
             newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
         except IndexUnavailable:  # found damaged after the update: build a new one

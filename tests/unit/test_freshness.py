@@ -6,9 +6,11 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write_article
 from tui.core import loader
-from tui.search.freshness import scan
+from tui.search.freshness import Walk, scan
 
 
 def tree(root: Path) -> Path:
@@ -81,3 +83,59 @@ def test_the_digest_is_of_every_line_joined_as_indexes_built_before_stored_it(tm
 def test_a_missing_content_dir_is_an_empty_listing(tmp_path):
     listing = scan(tmp_path / "nowhere")
     assert listing.files == {}
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_walk_aside_finds_what_scan_finds(tmp_path, fork):
+    """A lookup walks beside its imports: in a forked child (Linux, no other thread) or a thread."""
+    root = tree(tmp_path)
+    walked = Walk(root, fork=fork).result()
+    scanned = scan(root)
+    assert (walked.root, walked.digest, walked.files) == (scanned.root, scanned.digest, scanned.files)
+    assert walked.files["news/2010/質量.md"] == scanned.files["news/2010/質量.md"]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_failed_walk_aside_answers_none_and_says_nothing(tmp_path, monkeypatch, capfd, fork):
+    """The caller then walks itself and meets the error in its own way; the child leaves no zombie."""
+    from tui.search import freshness
+
+    def broken(*_args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(freshness, "scan", broken)
+    walk = Walk(tree(tmp_path), fork=fork)
+    assert walk.result() is None
+    assert capfd.readouterr().err == ""
+    if fork:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(walk._pid, os.WNOHANG)  # reaped already
+
+
+def test_the_cli_walks_in_a_forked_child_when_it_has_no_thread(tmp_path):
+    """`newsroom list` in a fresh process: the walk runs in a child, and the answer is the same."""
+    import subprocess
+    import sys
+
+    root = tree(tmp_path / "content")
+    probe = (
+        "import os, sys\n"
+        "from tui.search import freshness\n"
+        "forks = []\n"
+        "real_fork = os.fork\n"
+        "def fork():\n"
+        "    pid = real_fork()\n"
+        "    if pid: forks.append(pid)\n"
+        "    return pid\n"
+        "os.fork = fork\n"
+        "from tui.cli import main\n"
+        "status = main(['--content', sys.argv[1], 'list'])\n"
+        "print('forks', len(forks))\n"
+        "raise SystemExit(status)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "質量" in done.stdout and done.stdout.rstrip().endswith("forks 1")

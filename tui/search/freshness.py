@@ -16,9 +16,11 @@ file table.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import stat
-from dataclasses import dataclass
+import sys
+import threading
 
 from tui.core.loader import CONTENT_SUFFIXES, is_index_name, walk_roots
 from tui.core.site import Site
@@ -26,11 +28,24 @@ from tui.core.site import Site
 _SUFFIXES = tuple(CONTENT_SUFFIXES)
 
 
-@dataclass(frozen=True)
 class Listing:
-    root: str  # the content dir with a trailing separator: a file's full path is this plus its relative path
-    files: dict[str, tuple[int, int]]  # relative POSIX path -> (size, mtime_ns); -1: cannot stat
-    digest: str
+    """A walk's result: the digest, and the files it covers (decoded only when asked for,
+    when the walk came from another process: a fresh index needs the digest alone)."""
+
+    __slots__ = ("_encoded", "_files", "digest", "root")
+
+    def __init__(self, root: str, files: dict[str, tuple[int, int]] | None, digest: str, encoded: bytes = b""):
+        self.root = root  # the content dir with a trailing separator: a file's full path is this plus its relative path
+        self.digest = digest
+        self._files = files
+        self._encoded = encoded  # marshalled files, when files is None
+
+    @property
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Relative POSIX path -> (size, mtime_ns); -1: cannot stat."""
+        if self._files is None:
+            self._files, self._encoded = marshal.loads(self._encoded), b""
+        return self._files
 
     def path(self, rel: str) -> str:
         """The full path of a listed file."""
@@ -99,4 +114,64 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
     return Listing(root, files, digest.hexdigest())
 
 
-__all__ = ["Listing", "scan"]
+class Walk:
+    """`scan`, begun now and taken with `result()` later: a lookup walks while it imports.
+
+    On Linux, in a process with no other thread, a forked child walks, on another core if
+    there is one. A thread would not do: every `stat` gives up the GIL, and the importing
+    thread keeps it for the rest of its switch interval, so the walk crawled until the imports
+    were done. Elsewhere a thread walks. None from `result()` if the walk failed (the caller
+    walks again, and meets the error itself)."""
+
+    def __init__(self, content_dir: str | os.PathLike, site: Site | None = None, fork: bool | None = None) -> None:
+        self._pid = 0
+        self._done: list[Listing] = []
+        if fork is None:  # forking a process with threads could leave the child a lock no thread will free
+            fork = sys.platform.startswith("linux") and threading.active_count() == 1
+        if fork:
+            self._fork(content_dir, site)
+        else:
+            self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
+            self._thread.daemon = True
+            self._thread.start()
+
+    def _walk(self, content_dir: str | os.PathLike, site: Site | None) -> None:
+        try:
+            self._done.append(scan(content_dir, site))
+        except Exception:  # noqa: BLE001 - nothing found: the caller walks, and meets the error itself
+            pass
+
+    def _fork(self, content_dir: str | os.PathLike, site: Site | None) -> None:
+        read_end, write_end = os.pipe2(os.O_CLOEXEC)
+        pid = os.fork()
+        if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
+            try:
+                os.close(read_end)
+                listing = scan(content_dir, site)
+                head = marshal.dumps((listing.root, listing.digest))
+                with open(write_end, "wb") as out:
+                    out.write(len(head).to_bytes(4, "big") + head + marshal.dumps(listing.files))
+            except BaseException:  # noqa: BLE001 - nothing sent: the parent walks
+                pass
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    def result(self) -> Listing | None:
+        """The walk's listing, once it is done (call it once)."""
+        if not self._pid:
+            self._thread.join()
+            return self._done[0] if self._done else None
+        with open(self._read_end, "rb") as received:
+            data = received.read()
+        os.waitpid(self._pid, 0)
+        try:
+            size = int.from_bytes(data[:4], "big")
+            root, digest = marshal.loads(data[4 : 4 + size])
+        except (EOFError, ValueError, TypeError):  # nothing sent: the walk failed
+            return None
+        return Listing(root, None, digest, encoded=data[4 + size :])
+
+
+__all__ = ["Listing", "Walk", "scan"]
