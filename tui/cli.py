@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from tui import __version__
-from tui.chinese.script import initial_mode, load_glossary
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, EXIT_PIPE_CLOSED, NewsroomError, print_error
 
@@ -223,6 +222,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def build_app(argv: Sequence[str] = ()):
     """Parse `argv` and build the app it describes (raises ConfigError)."""
+    from tui.chinese.script import initial_mode, load_glossary
     from tui.ui.app import NewsroomApp  # the UI loads only when the app is wanted
 
     args = make_parser().parse_args(list(argv))
@@ -279,7 +279,7 @@ def _lookup(args: argparse.Namespace) -> int:
     # Otherwise walk beside the imports below.
     walk = Walk(config.content_dir, config.site) if kept is None else None
     from tui.chinese.presenter import Presenter
-    from tui.chinese.script import ScriptConverter, ScriptMode
+    from tui.chinese.script import ScriptConverter, ScriptMode, initial_mode, load_glossary
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
     from tui.search.index import IndexUnavailable, SearchIndex

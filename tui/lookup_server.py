@@ -79,6 +79,8 @@ def _preload() -> None:
     import tui.cli
     import tui.commands.lookup
     import tui.core.document
+    import tui.core.markup_hint  # what a lookup imports only when it needs it
+    import tui.core.reading
     import tui.search.index
     import tui.search.keeper
     import tui.search.query

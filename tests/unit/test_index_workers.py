@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,8 @@ def small_batches(monkeypatch):
 def test_workers_build_the_same_index(tmp_path: Path, small_batches, monkeypatch):
     root = corpus(tmp_path / "content")
     spawned = []
-    real_popen = index_module.subprocess.Popen
-    monkeypatch.setattr(index_module.subprocess, "Popen", lambda *a, **k: spawned.append(a) or real_popen(*a, **k))
+    real_popen = subprocess.Popen  # (the index imports subprocess only when it starts workers)
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: spawned.append(a) or real_popen(*a, **k))
     parallel = build(root, tmp_path / "a")
     assert len(spawned) == 2  # it really used workers
     monkeypatch.setattr(index_module, "PARALLEL_FILES", 10**9)

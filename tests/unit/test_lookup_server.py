@@ -227,3 +227,31 @@ def test_what_the_warm_process_loads_is_frozen_out_of_its_childrens_collections(
     )
     frozen, keeper_loaded = done.stdout.split()
     assert int(frozen) > 10_000 and keeper_loaded == "True", done.stderr
+
+
+def test_the_warm_process_has_imported_every_module_a_lookup_imports(tmp_path):
+    """A kept lookup imports nothing of its own: what lookups import only when they need it
+    (the reading state, the snippet's markup test) is loaded once, in the warm process."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from tui.lookup_server import _preload\n"
+        "from tui.cli import main\n"
+        "_preload()\n"
+        "lookups = [['list'], ['list', '--unread'], ['list', '--saved', '--json'], ['search', '質量'],\n"
+        "           ['search', 'zhiliang', '--json'], ['show', 'meetings/wang-qishan-quality-forum']]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--config', sys.argv[1], 'list'])  # builds the index: building may import more\n"
+        "    before = set(sys.modules)\n"
+        "    statuses = [main(['--config', sys.argv[1], *argv]) for argv in lookups]\n"
+        "print(statuses, sorted(name for name in set(sys.modules) - before if name.startswith('tui')))\n"
+    )
+    home = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(SAMPLE_CONFIG)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env(), **home},
+        cwd=ROOT,
+    )
+    assert done.stdout.strip() == "[0, 0, 1, 0, 0, 0] []", done.stdout + done.stderr

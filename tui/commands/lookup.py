@@ -19,7 +19,6 @@ from tui.chinese.normalize import find_spans
 from tui.commands.styled import Printer, Styled
 from tui.core.config import Config
 from tui.core.model import Article, ListRow, Newsroom, list_row
-from tui.core.reading import ReadingState, reading_dir
 from tui.core.text import cell_len
 from tui.search.index import Hit
 
@@ -55,6 +54,8 @@ def read_filter(
     Saved articles come newest saved first."""
     if not unread and not saved:
         return articles
+    from tui.core.reading import ReadingState, reading_dir
+
     reading = ReadingState.open(reading_dir(config.content_dir, state_dir))
     if saved:
         order = {article_id: rank for rank, article_id in enumerate(reading.saved_newest_first())}

@@ -42,10 +42,9 @@ from tui.core import frontmatter
 from tui.core.config import Config
 from tui.core.languages import guess as guess_language
 from tui.core.model import Article, Newsroom, PageInfo, Problem
-from tui.core.site import Location, Site, locate
+from tui.core.site import CONTENT_SUFFIXES, Location, Site, is_index_name, locate, walk_roots
 from tui.core.text import clean, clean_line
 
-CONTENT_SUFFIXES = (".md", ".markdown")
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
 MAX_FILE_BYTES = 32 * 1024 * 1024  # larger files are reported, not read
 MAX_FIELD_CHARS = 2000  # a headline field longer than this is cut, with a warning
@@ -690,12 +689,6 @@ def iter_content_files(source: Source) -> Iterator[Path]:
         yield from _walk(content_dir / root if root else content_dir, site)
 
 
-def walk_roots(site: Site) -> list[str]:
-    """The folders a walk starts from, relative to the content dir ("": all of it)."""
-    roots = sorted({folder for folder, _ in site.language_dirs})
-    return [""] if not roots or "" in roots else roots
-
-
 def _walk(top: Path, site: Site) -> Iterator[Path]:
     keep = site.walk_underscored
     for root, dirs, files in os.walk(top, followlinks=False):
@@ -708,12 +701,6 @@ def _walk(top: Path, site: Site) -> Iterator[Path]:
             dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) or d in keep)
         for name in names:
             yield Path(root) / name
-
-
-def is_index_name(name: str, site: Site) -> bool:
-    """A leaf bundle's page file: index.md, or index.LANG.md in one of the site's languages."""
-    stem = name.rsplit(".", 1)[0]
-    return stem == "index" or (stem.startswith("index.") and site.is_language(stem[6:]))
 
 
 def article_location(content_dir: Path, path: Path, site: Site | None = None) -> tuple[str, str]:

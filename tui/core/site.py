@@ -26,6 +26,7 @@ from tui.core.frontmatter import load_yaml
 
 _CONFIG_NAMES = ("toml", "yaml", "yml", "json")
 DEFAULT_TAXONOMIES = ("tags", "categories", "series")
+CONTENT_SUFFIXES = (".md", ".markdown")  # a content file's name ends so, in any case
 
 
 class SiteConfigError(Exception):
@@ -61,6 +62,18 @@ class Site:
     def walk_underscored(self) -> tuple[str, ...]:
         """Folders starting with `_` that still hold content (Hexo's posts)."""
         return ("_posts",) if self.generator == "hexo" else ()
+
+
+def walk_roots(site: Site) -> list[str]:
+    """The folders a walk starts from, relative to the content dir ("": all of it)."""
+    roots = sorted({folder for folder, _ in site.language_dirs})
+    return [""] if not roots or "" in roots else roots
+
+
+def is_index_name(name: str, site: Site) -> bool:
+    """A leaf bundle's page file: index.md, or index.LANG.md in one of the site's languages."""
+    stem = name.rsplit(".", 1)[0]
+    return stem == "index" or (stem.startswith("index.") and site.is_language(stem[6:]))
 
 
 @dataclass(frozen=True)

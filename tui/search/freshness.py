@@ -22,8 +22,7 @@ import stat
 import sys
 import threading
 
-from tui.core.loader import CONTENT_SUFFIXES, is_index_name, walk_roots
-from tui.core.site import Site
+from tui.core.site import CONTENT_SUFFIXES, Site, is_index_name, walk_roots
 
 _SUFFIXES = tuple(CONTENT_SUFFIXES)
 

@@ -59,12 +59,9 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import logging
 import os
-import pickle
 import re
 import sqlite3
-import subprocess
 import sys
 import threading
 import urllib.parse
@@ -72,20 +69,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.chinese import pinyin
 from tui.chinese.normalize import LazyFold, find_all, fold, fold_stamp, fold_text, tokens
 from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
-from tui.core.html_text import visible_text
 from tui.core.loader import ProgressCallback
-from tui.core.markup_hint import may_be_markup
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
-from tui.core.shortcodes import expand_shortcodes
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
-from tui.search.query import Query, Term, parse_query
 from tui.search.sharing import (
     SCHEMA_VERSION,
     SwapLock,
@@ -96,6 +90,9 @@ from tui.search.sharing import (
     remove_other_versions,
     writer_lock,
 )
+
+if TYPE_CHECKING:
+    from tui.search.query import Query, Term
 
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
 BATCH = 256  # files per write transaction: short enough for a search to wait on
@@ -755,6 +752,8 @@ class SearchIndex:
         search the loaded articles instead (scan.py) and `update()`.
         """
         if isinstance(query, str):
+            from tui.search.query import parse_query
+
             query = parse_query(query)
         if query.is_empty or limit <= 0:
             return []
@@ -1036,6 +1035,9 @@ def shown_text(body: str) -> str:
     """A body as search keeps it: what the reader shows of it, Markdown aside. Shortcodes
     become what they stand for (a `comment` nothing, `highlight` its code), then comments,
     scripts, styles and tags go (`html_text.visible_text`)."""
+    from tui.core.html_text import visible_text  # building only: a lookup of a fresh index never imports these
+    from tui.core.shortcodes import expand_shortcodes
+
     return visible_text(expand_shortcodes(body))
 
 
@@ -1060,11 +1062,15 @@ def _read_batches(config: Config, batches: list[list[tuple]]):
     workers = min(os.cpu_count() or 1, MAX_WORKERS, len(batches))
     done = 0
     if workers >= 2 and sum(map(len, batches)) >= PARALLEL_FILES:
+        import pickle
+
         try:
             for rows in _read_in_workers(config, batches, workers):
                 yield rows
                 done += 1
         except (OSError, EOFError, pickle.UnpicklingError) as error:
+            import logging
+
             logging.getLogger(__name__).warning("index workers failed (%s); reading in-process", error)
     for batch in batches[done:]:
         yield read_rows(config, batch)
@@ -1073,6 +1079,9 @@ def _read_batches(config: Config, batches: list[list[tuple]]):
 def _read_in_workers(config: Config, batches: list[list[tuple]], count: int):
     # Each worker holds one batch (a few kB of paths) at a time, so no pipe
     # fills while the other side waits: batch k goes to worker k % count.
+    import pickle
+    import subprocess
+
     command = [sys.executable, "-m", "tui.search.index_worker"]
     procs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
     try:
@@ -1315,6 +1324,8 @@ def _snippet(
     origin = 0 if first is None else _original_index(body, first)
     start = max(0, origin - SNIPPET_BEFORE)
     window = body[start : start + SNIPPET_LENGTH]
+    from tui.core.markup_hint import may_be_markup
+
     if may_be_markup(window):
         # Read the blocks around the match as the reader would, and find the match again in them.
         plain = _plain_excerpt(_excerpt(body, origin))  # markdown-it: only here

@@ -26,15 +26,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
-import logging
 import os
 import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 ANSWER_WAIT = 5.0  # seconds a lookup waits for the keeper before walking itself
 STALE_ANSWER = 60.0  # answers nobody collected (their lookup gave up) are removed after this
@@ -384,7 +381,9 @@ class Keeper:
         try:
             digest = self._update(self.listing)
         except Exception as error:  # noqa: BLE001 - a damaged or read-only index: say so, keep watching
-            log.warning("cannot bring the index up to date: %s", error)
+            import logging  # only here: a lookup imports this module, and logging costs it 2.5 ms
+
+            logging.getLogger(__name__).warning("cannot bring the index up to date: %s", error)
             return False
         # The index must describe the folder as this keeper saw it last: an index that could
         # not be written still holds an older listing's digest, which no lookup may trust.
