@@ -282,6 +282,7 @@ def _lookup(args: argparse.Namespace) -> int:
     from tui.chinese.script import ScriptConverter, ScriptMode, initial_mode, load_glossary
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
+    from tui.core.model import ListingRows
     from tui.search.index import IndexUnavailable, SearchIndex
     from tui.search.stored import lookup_newsroom
 
@@ -314,14 +315,14 @@ def _lookup(args: argparse.Namespace) -> int:
                 if args.json:
                     lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
                     return 0 if articles else 1
-                rows = lookup.listing_rows(articles, present)
+                listing = ListingRows.of(lookup.listing_rows(articles, present))
             else:  # what is printed of them, as written, and no more
-                rows = newsroom.listing_rows(section, args.limit)
-            if not rows:
+                listing = newsroom.listing(section, args.limit)
+            if not listing.count:
                 what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
                 print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
                 return EXIT_NOTHING
-            lookup.print_articles(console, rows, newsroom, present)
+            lookup.print_articles(console, listing, newsroom, present)
             return 0
         article = newsroom.article(args.id)
         if article is None:

@@ -12,6 +12,7 @@ from tui.chinese.script import ScriptConverter
 from tui.commands.lookup import listing_rows, print_articles
 from tui.commands.styled import Printer
 from tui.core import config, loader
+from tui.core.model import ListingRows
 
 
 def printed(width: int, terminal: bool, rows=None, newsroom=None) -> list[str]:
@@ -19,7 +20,8 @@ def printed(width: int, terminal: bool, rows=None, newsroom=None) -> list[str]:
     out = io.StringIO()
     console = Printer(file=out, terminal=terminal, width=width, styles=False)
     present = Presenter(ScriptConverter())
-    print_articles(console, listing_rows(newsroom.articles, present) if rows is None else rows, newsroom, present)
+    rows = listing_rows(newsroom.articles, present) if rows is None else rows
+    print_articles(console, ListingRows.of(rows), newsroom, present)
     return out.getvalue().splitlines()
 
 
@@ -126,3 +128,23 @@ def test_styles_are_written_where_they_change_and_nowhere_else():
     out = io.StringIO()
     Printer(file=out, terminal=True, width=80, styles=True).print(spaced)
     assert out.getvalue() == "\x1b[0;1mx\x1b[0m\n"
+
+
+def test_rows_beyond_what_the_listing_measured_still_print_whole():
+    """Rows the stored newsroom's damage sent from the whole newsroom mid-print can be wider, or
+    in a section, than the listing measured first: each prints, unpadded, on a line of its own."""
+    newsroom = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    rows = [("2024-03-04", "meetings", "王岐山在質量工作座談會上指出", "meetings/a", -1, -1)]
+    for width, terminal in ((4096, False), (40, True)):
+        out = io.StringIO()
+        listing = ListingRows(1, frozenset(), 1, 2, 1, batches=[rows])
+        print_articles(
+            Printer(file=out, terminal=terminal, width=width, styles=False),
+            listing,
+            newsroom,
+            Presenter(ScriptConverter()),
+        )
+        text = "".join(out.getvalue().splitlines()[1:])
+        assert "會議" in text and in_order("王岐山在質量工作座談會上指出", text) and in_order("meetings/a", text)
+        if not terminal:  # a pipe's row is one line, unpadded past what was measured
+            assert out.getvalue().splitlines()[1] == "2024-03-04  會議     王岐山在質量工作座談會上指出  meetings/a"

@@ -54,7 +54,15 @@ def assert_same(copy, whole) -> None:
     for section in whole.sections:  # `list`'s rows, read from their own narrow column
         for limit in (None, 0, 1, 2, -1):
             assert_same_rows(copy.listing_rows(section.id, limit), whole.listing_rows(section.id, limit))
+            assert printable(copy.listing(section.id, limit)) == printable(whole.listing(section.id, limit))
     assert copy.listing_rows("no-such-section") == []
+    assert printable(copy.listing("no-such-section")) == (0, frozenset(), 0, 0, 0, [])
+
+
+def printable(listing) -> tuple:
+    """All `print_articles` reads of a listing (its batches, read once, as rows)."""
+    rows = [row[:4] for batch in listing.batches for row in batch]
+    return listing.count, listing.sections, listing.date_width, listing.title_width, listing.id_width, rows
 
 
 def assert_same_rows(stored_rows, rows) -> None:
@@ -160,6 +168,93 @@ def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     db.close()
     assert copy.listing_rows(whole.front_page.id) == whole.listing_rows(whole.front_page.id)
     assert copy.listing_rows(whole.front_page.id, 2) == whole.listing_rows(whole.front_page.id, 2)
+    for limit in (None, 2):
+        assert printable(copy.listing(whole.front_page.id, limit)) == printable(
+            whole.listing(whole.front_page.id, limit)
+        )
+    assert built == [1]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\xff\x00 not marshal",
+        marshal.dumps("a string"),
+        marshal.dumps((1, 2, 3)),
+        marshal.dumps((1, "2", 3, ("news",))),
+        marshal.dumps((1, 2, 10**30, ("news",))),
+        marshal.dumps((1, 2, 3, ("news", None))),
+    ],
+)
+def test_damaged_widths_fall_back_to_the_whole_newsroom(tmp_path, damage):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    built = []
+    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
+    db = sqlite3.connect(tmp_path / "newsroom.assembled")
+    db.execute("UPDATE listings SET widths = ? WHERE front = 1", (damage,))
+    db.commit()
+    db.close()
+    for limit in (None, 2):
+        assert printable(copy.listing(whole.front_page.id, limit)) == printable(
+            whole.listing(whole.front_page.id, limit)
+        )
+    assert built == [1]
+
+
+def seven_in_chunks_of_two(tmp_path, monkeypatch, emoji_at=None):
+    monkeypatch.setattr(stored, "ROWS_A_CHUNK", 2)
+    for number in range(7):
+        title = f"第{number}篇" + (" 🎉" if number == emoji_at else "")  # an emoji's width is measured when read
+        write_article(tmp_path, f"news/{number}.md", title=title, date=f"2024-03-0{number + 1}")
+    return loader.load_newsroom(config.for_content_dir(tmp_path))
+
+
+def test_a_listing_streams_a_chunk_at_a_time_lined_up_before_a_row_is_read(tmp_path, monkeypatch):
+    # `list` of 100,000 articles holds one chunk of rows at a time, not 100,000 (82 MB at its peak).
+    whole = seven_in_chunks_of_two(tmp_path, monkeypatch)
+    copy = stored_copy(whole, tmp_path)
+    for limit in (None, 0, 1, 2, 3, 6, 7, 8, -1):
+        for section in ("news", whole.front_page.id):
+            assert printable(copy.listing(section, limit)) == printable(whole.listing(section, limit))
+    read = []
+    copy._db.set_trace_callback(read.append)
+    listing = copy.listing("news")
+    assert (listing.count, listing.title_width) == (7, cell_len("第0篇"))
+    assert not [statement for statement in read if "SELECT rows" in statement]  # the widths were stored
+    for number, batch in enumerate(listing.batches):
+        assert len([statement for statement in read if "SELECT rows" in statement]) == number + 1
+        assert [row[3] for row in batch] == [article.id for article in whole.articles_in("news")][2 * number :][:2]
+    read.clear()
+    assert copy.listing("news", 3).count == 3
+    assert [statement for statement in read if "SELECT rows" in statement] == [  # the chunk the limit cuts
+        "SELECT rows FROM listings WHERE front = 0 AND section = 'news' AND chunk = 1"
+    ]
+
+
+def test_a_chunk_with_a_width_to_measure_is_read_first_and_measured_with_this_unicode(tmp_path, monkeypatch):
+    whole = seven_in_chunks_of_two(tmp_path, monkeypatch, emoji_at=2)  # in the front page's chunk 2
+    copy = stored_copy(whole, tmp_path)
+    read = []
+    copy._db.set_trace_callback(read.append)
+    listing = copy.listing(whole.front_page.id)
+    assert listing.title_width == cell_len("第2篇 🎉")
+    assert [statement for statement in read if "SELECT rows" in statement] == [
+        "SELECT rows FROM listings WHERE front = 1 AND section = '' AND chunk = 2"
+    ]
+    assert printable(listing)[1:] == printable(whole.listing(whole.front_page.id))[1:]
+
+
+def test_damage_found_while_a_listing_prints_gives_the_rest_from_the_whole_newsroom(tmp_path, monkeypatch):
+    whole = seven_in_chunks_of_two(tmp_path, monkeypatch)
+    built = []
+    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
+    db = sqlite3.connect(tmp_path / "newsroom.assembled")
+    db.execute("UPDATE listings SET rows = ? WHERE section = 'news' AND chunk = 2", (b"\xff damaged",))
+    db.execute("UPDATE listings SET rows = ? WHERE front = 1 AND chunk = 3", (marshal.dumps([("d", "news")]),))
+    db.commit()
+    db.close()
+    for section in ("news", whole.front_page.id):
+        assert printable(copy.listing(section)) == printable(whole.listing(section))
     assert built == [1]
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
 
-from tui.core.text import clean_line
+from tui.core.text import cell_len, clean_line
 
 Date = dt.datetime | dt.date
 Severity = Literal["error", "warning"]
@@ -255,9 +255,39 @@ class Section:
 
 
 # One row of `newsroom list`: date, section id, title, id, and the widths of the title and the
-# id in terminal cells (-1: not measured yet). A plain tuple: a stored newsroom hands out
-# 100,000 of them at once, straight from `marshal`.
+# id in terminal cells (-1: not measured yet). A plain tuple: a stored newsroom hands them out
+# a thousand at a time, straight from `marshal`.
 ListRow = tuple[str, str, str, str, int, int]
+
+
+def row_widths(rows: Iterable[ListRow]) -> tuple[int, int, int]:
+    """The widest date (in characters, "-" for none), title and id (in cells) of the rows."""
+    date_width = title_width = id_width = 0
+    for date, _, title, article_id, title_cells, id_cells in rows:
+        date_width = max(date_width, len(date) or 1)
+        title_width = max(title_width, title_cells if title_cells >= 0 else cell_len(title))
+        id_width = max(id_width, id_cells if id_cells >= 0 else cell_len(article_id))
+    return date_width, title_width, id_width
+
+
+@dataclass
+class ListingRows:
+    """A listing as `newsroom list` prints it: its rows, a batch at a time, and what lining them
+    up takes before the first is printed: how many there are, the sections they are in, and
+    each column's widest. A stored newsroom streams the batches from disk, so that 100,000 rows
+    never sit in memory at once."""
+
+    count: int
+    sections: frozenset[str]
+    date_width: int
+    title_width: int
+    id_width: int
+    batches: Iterable[list[ListRow]]  # read once
+
+    @classmethod
+    def of(cls, rows: list[ListRow]) -> ListingRows:
+        """Rows at hand, measured."""
+        return cls(len(rows), frozenset(row[1] for row in rows), *row_widths(rows), batches=[rows])
 
 
 def list_row(article: Article, title: str | None = None) -> ListRow:
@@ -312,6 +342,10 @@ class Newsroom:
         """`articles_in` as rows for `newsroom list`, titles as written (a stored newsroom reads
         only these columns, not whole articles)."""
         return [list_row(article) for article in self.articles_in(section_id, limit)]
+
+    def listing(self, section_id: str, limit: int | None = None) -> ListingRows:
+        """`listing_rows`, measured for printing (a stored newsroom streams them)."""
+        return ListingRows.of(self.listing_rows(section_id, limit))
 
     def view(self, pick: Callable[[Article], Article], label: Callable[[Section], str] | None = None) -> Newsroom:
         """This newsroom with each page shown in the version `pick` chooses, and each section

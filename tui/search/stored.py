@@ -6,8 +6,9 @@ Building the newsroom from the index means an `Article` for every file, then `lo
 2 s at 100,000, most of a lookup. What assemble decided is stored once per index state beside
 the index, in a small SQLite file: each article as `marshal` data, in front-page order and in
 its section's order, with the aliases and the sections; and each section's `list` rows (what
-`list` prints of an article, a thousand rows to a chunk), so that `list` decodes no whole
-article. A lookup then reads a few rows.
+`list` prints of an article, a thousand rows to a chunk, each chunk with its widest columns),
+so that `list` decodes no whole article, and lines up every row before it reads one: it then
+holds a chunk at a time. A lookup reads a few rows.
 
 It is a copy, never a second source: it is written from the newsroom `assemble` built, and it
 is used only while its key matches: the index's listing digest (the content files), the
@@ -33,12 +34,13 @@ from pathlib import Path
 
 from tui import __version__
 from tui.core.config import Config
-from tui.core.model import Article, ListRow, Newsroom, PageInfo, Section, list_row, shown_as
+from tui.core.model import Article, ListingRows, ListRow, Newsroom, PageInfo, Section, list_row, row_widths, shown_as
 from tui.core.text import fixed_cell_len
 from tui.search.index import SCHEMA_VERSION
 
-FORMAT = 3
+FORMAT = 4
 ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one chunk
+MAX_WIDTH = 1 << 16  # cells: wider than any title or path, narrower than padding that could exhaust memory
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
 # Everything a damaged or foreign file can raise while it is read.
 _DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError)
@@ -139,7 +141,8 @@ CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, section
                        spos INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX by_section ON articles (section, spos);
 CREATE TABLE aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL);
-CREATE TABLE listings (front INTEGER NOT NULL, section TEXT NOT NULL, chunk INTEGER NOT NULL, rows BLOB NOT NULL,
+CREATE TABLE listings (front INTEGER NOT NULL, section TEXT NOT NULL, chunk INTEGER NOT NULL,
+                       count INTEGER NOT NULL, widths BLOB NOT NULL, rows BLOB NOT NULL,
                        PRIMARY KEY (front, section, chunk));
 """
 
@@ -186,7 +189,7 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
                 ),
             )
             db.executemany("INSERT INTO aliases VALUES (?, ?)", newsroom.aliases.items())
-            db.executemany("INSERT INTO listings VALUES (?, ?, ?, ?)", _listings(newsroom))
+            db.executemany("INSERT INTO listings VALUES (?, ?, ?, ?, ?, ?)", _listings(newsroom))
             db.commit()
         finally:
             db.close()
@@ -217,14 +220,37 @@ def _is_row(row: object) -> bool:
 
 
 def _listings(newsroom: Newsroom):
-    """(front, section, chunk, rows) of each listing: the front page's (front 1), and each other
-    section's, its `list` rows marshalled a chunk at a time."""
+    """(front, section, chunk, count, widths, rows) of each listing: the front page's (front 1),
+    and each other section's, its `list` rows marshalled a chunk at a time. A chunk's widths
+    (`_widths`) line a whole listing up before a row of it is read."""
     others = {article.section for article in newsroom.articles} - {newsroom.front_page.id}  # (its id lists it all)
     listings = [(1, "", newsroom.articles)] + [(0, section, newsroom.articles_in(section)) for section in others]
     for is_front, section, articles in listings:
         rows = [_stored_row(article) for article in articles]
         for chunk, start in enumerate(range(0, len(rows), ROWS_A_CHUNK)):
-            yield is_front, section, chunk, marshal.dumps(rows[start : start + ROWS_A_CHUNK])
+            part = rows[start : start + ROWS_A_CHUNK]
+            yield is_front, section, chunk, len(part), marshal.dumps(_widths(part)), marshal.dumps(part)
+
+
+def _widths(rows: list[ListRow]) -> tuple[int, int, int, tuple[str, ...]]:
+    """A chunk's widest date, title and id, and its sections. A column with a width left to be
+    measured (-1) is -1: a reader measures that chunk's rows, with the Unicode version it has."""
+    date_width = max((len(row[0]) or 1 for row in rows), default=0)
+    title_width = -1 if any(row[4] < 0 for row in rows) else max((row[4] for row in rows), default=0)
+    id_width = -1 if any(row[5] < 0 for row in rows) else max((row[5] for row in rows), default=0)
+    return date_width, title_width, id_width, tuple(sorted({row[1] for row in rows}))
+
+
+def _is_widths(widths: object) -> bool:
+    """A chunk's widths as `_widths` makes them."""
+    if type(widths) is not tuple or len(widths) != 4:
+        return False
+    *numbers, sections = widths
+    return (
+        all(type(number) is int and -1 <= number <= MAX_WIDTH for number in numbers)
+        and type(sections) is tuple
+        and all(type(section) is str for section in sections)
+    )
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -284,11 +310,63 @@ class StoredNewsroom(Newsroom):
         except _DAMAGE:
             return self._whole_newsroom().articles_in(section_id, limit)
 
+    def listing(self, section_id: str, limit: int | None = None) -> ListingRows:
+        """The rows streamed a chunk at a time, lined up by the chunks' stored widths: only a chunk
+        with a width left to measure, or cut by `limit`, is read before the rows are."""
+        if self._pick is not None or (limit is not None and limit < 0):
+            return super().listing(section_id, limit)
+        key = self._listing_key(section_id)
+        count, sections, widths = 0, set(), (0, 0, 0)
+        try:
+            heads = self._db.execute(
+                "SELECT chunk, count, widths FROM listings WHERE front = ? AND section = ? ORDER BY chunk", key
+            ).fetchall()
+            for number, (chunk, rows_in_chunk, packed) in enumerate(heads):
+                if limit is not None and count >= limit:
+                    break
+                chunk_widths = marshal.loads(packed)
+                if chunk != number or type(rows_in_chunk) is not int or not _is_widths(chunk_widths):
+                    raise ValueError("stored newsroom: a listing of another format")
+                *measured, in_sections = chunk_widths
+                if -1 in measured or (limit is not None and count + rows_in_chunk > limit):
+                    rows = self._chunk(key, chunk)[: None if limit is None else limit - count]
+                    rows_in_chunk, measured, in_sections = len(rows), row_widths(rows), {row[1] for row in rows}
+                count += rows_in_chunk
+                sections.update(in_sections)
+                widths = tuple(map(max, widths, measured))
+        except _DAMAGE:
+            return ListingRows.of(self._whole_newsroom().listing_rows(section_id, limit))
+        return ListingRows(count, frozenset(sections), *widths, batches=self._batches(section_id, key, count, limit))
+
+    def _listing_key(self, section_id: str) -> tuple[int, str]:
+        section = self.section(section_id)
+        return (1, "") if section is not None and section.front_page else (0, section_id)
+
+    def _chunk(self, key: tuple[int, str], chunk: int) -> list[ListRow]:
+        (blob,) = self._db.execute(
+            "SELECT rows FROM listings WHERE front = ? AND section = ? AND chunk = ?", (*key, chunk)
+        ).fetchone()
+        rows = marshal.loads(blob)
+        if type(rows) is not list or not all(map(_is_row, rows)):  # damage the printer would trip on
+            raise ValueError("stored newsroom: a listing of another format")
+        return rows
+
+    def _batches(self, section_id: str, key: tuple[int, str], count: int, limit: int | None):
+        done = 0
+        try:
+            for chunk in range(-(-count // ROWS_A_CHUNK)):
+                rows = self._chunk(key, chunk)[: count - done]
+                done += len(rows)
+                yield rows
+            if done < count:
+                raise ValueError("stored newsroom: a listing cut short")
+        except _DAMAGE:  # found while printing: the rest comes from the whole newsroom
+            yield self._whole_newsroom().listing_rows(section_id, limit)[done:]
+
     def listing_rows(self, section_id: str, limit: int | None = None) -> list[ListRow]:
         if self._pick is not None:  # each page in the version picked: from the whole articles
             return super().listing_rows(section_id, limit)
-        section = self.section(section_id)
-        key = (1, "") if section is not None and section.front_page else (0, section_id)
+        key = self._listing_key(section_id)
         query, params = "SELECT rows FROM listings WHERE front = ? AND section = ?", key
         if limit is not None and limit >= 0:  # (a negative one slices as a list does, after)
             query, params = query + " AND chunk < ?", (*key, -(-limit // ROWS_A_CHUNK))
