@@ -139,3 +139,17 @@ def test_the_cli_walks_in_a_forked_child_when_it_has_no_thread(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "質量" in done.stdout and done.stdout.rstrip().endswith("forks 1")
+
+
+def test_a_walk_aside_that_cannot_fork_walks_in_a_thread(tmp_path, monkeypatch):
+    """No process to spare (RLIMIT_NPROC, a sandbox): the lookup still answers."""
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    root = tree(tmp_path)
+    before = len(os.listdir("/proc/self/fd"))
+    walked = Walk(root, fork=True).result()
+    assert walked.digest == scan(root).digest and walked.files == scan(root).files
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed

@@ -128,11 +128,14 @@ class Walk:
         if fork is None:  # forking a process with threads could leave the child a lock no thread will free
             fork = sys.platform.startswith("linux") and threading.active_count() == 1
         if fork:
-            self._fork(content_dir, site)
-        else:
-            self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
-            self._thread.daemon = True
-            self._thread.start()
+            try:
+                self._fork(content_dir, site)
+                return
+            except OSError:  # no process to spare (RLIMIT_NPROC, a sandbox) or no descriptor: a thread
+                pass
+        self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
+        self._thread.daemon = True
+        self._thread.start()
 
     def _walk(self, content_dir: str | os.PathLike, site: Site | None) -> None:
         try:
@@ -142,7 +145,12 @@ class Walk:
 
     def _fork(self, content_dir: str | os.PathLike, site: Site | None) -> None:
         read_end, write_end = os.pipe2(os.O_CLOEXEC)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
             try:
                 os.close(read_end)
