@@ -143,6 +143,19 @@ def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     assert built == [1]  # built once, then kept
 
 
+def front_page_damaged(tmp_path, column: str, damage: bytes):
+    """The sample's whole newsroom, its stored copy with `column` of the front page's listing
+    replaced by `damage`, and the list that counts the copy's builds of the whole newsroom."""
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    built = []
+    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
+    db = sqlite3.connect(tmp_path / "newsroom.assembled")
+    db.execute(f"UPDATE listings SET {column} = ? WHERE front = 1", (damage,))
+    db.commit()
+    db.close()
+    return whole, copy, built
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -159,13 +172,7 @@ def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     ],
 )
 def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path, damage):
-    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
-    built = []
-    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
-    db = sqlite3.connect(tmp_path / "newsroom.assembled")
-    db.execute("UPDATE listings SET rows = ? WHERE front = 1", (damage,))
-    db.commit()
-    db.close()
+    whole, copy, built = front_page_damaged(tmp_path, "rows", damage)
     assert copy.listing_rows(whole.front_page.id) == whole.listing_rows(whole.front_page.id)
     assert copy.listing_rows(whole.front_page.id, 2) == whole.listing_rows(whole.front_page.id, 2)
     for limit in (None, 2):
@@ -187,13 +194,7 @@ def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     ],
 )
 def test_damaged_widths_fall_back_to_the_whole_newsroom(tmp_path, damage):
-    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
-    built = []
-    copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
-    db = sqlite3.connect(tmp_path / "newsroom.assembled")
-    db.execute("UPDATE listings SET widths = ? WHERE front = 1", (damage,))
-    db.commit()
-    db.close()
+    whole, copy, built = front_page_damaged(tmp_path, "widths", damage)
     for limit in (None, 2):
         assert printable(copy.listing(whole.front_page.id, limit)) == printable(
             whole.listing(whole.front_page.id, limit)
