@@ -286,8 +286,9 @@ class ListingRows:
 
     @classmethod
     def of(cls, rows: list[ListRow]) -> ListingRows:
-        """Rows at hand, measured."""
-        return cls(len(rows), frozenset(row[1] for row in rows), *row_widths(rows), batches=[rows])
+        """Rows at hand, measured, in batches of a thousand (the printer writes a batch at a time)."""
+        batches = [rows[start : start + 1000] for start in range(0, len(rows), 1000)]
+        return cls(len(rows), frozenset(row[1] for row in rows), *row_widths(rows), batches=batches)
 
 
 def list_row(article: Article, title: str | None = None) -> ListRow:
