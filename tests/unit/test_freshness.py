@@ -153,3 +153,69 @@ def test_a_walk_aside_that_cannot_fork_walks_in_a_thread(tmp_path, monkeypatch):
     walked = Walk(root, fork=True).result()
     assert walked.digest == scan(root).digest and walked.files == scan(root).files
     assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
+
+
+def test_a_forked_walk_answers_when_sigchld_is_ignored(tmp_path):
+    """A parent that ignores SIGCHLD (some daemons, `trap '' CHLD` does not but nohup-style
+    wrappers may) has its children reaped at once: waiting for the walk's child finds none."""
+    import signal
+
+    root = tree(tmp_path)
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        walked = Walk(root, fork=True).result()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert walked is not None and walked._files is None  # it did come from a child
+    assert (walked.digest, walked.files) == (scan(root).digest, scan(root).files)
+
+
+def test_a_walk_child_killed_while_sending_answers_none(tmp_path, monkeypatch):
+    """Killed halfway through its answer (an OOM kill, a kill -9 of the group): the cut-off
+    answer is not taken for a listing (it once failed later, decoding, with EOFError)."""
+    import signal
+
+    from tui.search import freshness
+
+    def half_then_killed(write_end, listing):
+        message = freshness.encode_listing(listing)
+        os.write(write_end, message[: len(message) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(freshness, "_send", half_then_killed)
+    root = tree(tmp_path)
+    for name in range(300):  # an answer longer than its header
+        write_article(root, f"many/{name}.md")
+    assert Walk(root, fork=True).result() is None
+
+
+def test_a_walk_child_that_failed_after_sending_answers_none(tmp_path, monkeypatch):
+    """Sent in full, then failed (closing the pipe, say): only a clean exit vouches for it."""
+    from tui.search import freshness
+
+    def sent_then_failed(write_end, listing):
+        os.write(write_end, freshness.encode_listing(listing))
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(freshness, "_send", sent_then_failed)
+    assert Walk(tree(tmp_path), fork=True).result() is None
+
+
+def test_the_walk_child_keeps_no_standard_stream_open(tmp_path, monkeypatch):
+    """`x=$(newsroom list)` waits for every holder of its pipe: a lookup that ends early
+    (a bad glossary, say) must not leave its walking child holding standard output."""
+    from tui.search import freshness
+
+    def report_streams(write_end, listing):
+        targets = [os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)]
+        os.write(write_end, freshness.encode_listing(freshness.Listing(listing.root, {}, ",".join(targets))))
+
+    monkeypatch.setattr(freshness, "_send", report_streams)
+    assert Walk(tree(tmp_path), fork=True).result().digest == ",".join([os.devnull] * 3)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_walks_result_can_be_taken_twice(tmp_path, fork):
+    walk = Walk(tree(tmp_path), fork=fork)
+    first = walk.result()
+    assert walk.result() is first and first is not None

@@ -113,6 +113,33 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
     return Listing(root, files, digest.hexdigest())
 
 
+def encode_listing(listing: Listing) -> bytes:
+    """A listing as a walk's child sends it: the length of what follows, the root, the digest
+    and the length of the files, then the marshalled files. Every length is known, so an
+    answer cut off (its sender killed) is told from a whole one."""
+    files = marshal.dumps(listing.files)
+    head = marshal.dumps((listing.root, listing.digest, len(files)))
+    return len(head).to_bytes(4, "big") + head + files
+
+
+def decode_listing(data: bytes) -> Listing | None:
+    """The listing `encode_listing` made, or None for a cut-off or garbled one; the files
+    are decoded only when asked for."""
+    try:
+        size = int.from_bytes(data[:4], "big")
+        root, digest, files_size = marshal.loads(data[4 : 4 + size])
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(root, str) or not isinstance(digest, str) or len(data) != 4 + size + files_size:
+        return None
+    return Listing(root, None, digest, encoded=data[4 + size :])
+
+
+def _send(write_end: int, listing: Listing) -> None:
+    with open(write_end, "wb") as out:
+        out.write(encode_listing(listing))
+
+
 class Walk:
     """`scan`, begun now and taken with `result()` later: a lookup walks while it imports.
 
@@ -124,7 +151,8 @@ class Walk:
 
     def __init__(self, content_dir: str | os.PathLike, site: Site | None = None, fork: bool | None = None) -> None:
         self._pid = 0
-        self._done: list[Listing] = []
+        self._thread: threading.Thread | None = None
+        self._done: list[Listing | None] = []
         if fork is None:  # forking a process with threads could leave the child a lock no thread will free
             fork = sys.platform.startswith("linux") and threading.active_count() == 1
         if fork:
@@ -152,33 +180,38 @@ class Walk:
             os.close(write_end)
             raise
         if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
+            status = 1
             try:
+                # Off the standard streams: a parent that ends early (an error before it takes
+                # the result) must not have `$(newsroom ...)` wait for this child too.
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
                 os.close(read_end)
-                listing = scan(content_dir, site)
-                head = marshal.dumps((listing.root, listing.digest))
-                with open(write_end, "wb") as out:
-                    out.write(len(head).to_bytes(4, "big") + head + marshal.dumps(listing.files))
-            except BaseException:  # noqa: BLE001 - nothing sent: the parent walks
-                pass
+                _send(write_end, scan(content_dir, site))
+                status = 0
             finally:
-                os._exit(0)
+                os._exit(status)  # noqa: B012 - whatever was raised: the parent walks itself
         os.close(write_end)
         self._pid, self._read_end = pid, read_end
 
     def result(self) -> Listing | None:
-        """The walk's listing, once it is done (call it once)."""
-        if not self._pid:
+        """The walk's listing, once it is done."""
+        if self._done:
+            return self._done[0]
+        if self._thread is not None:
             self._thread.join()
-            return self._done[0] if self._done else None
+            self._done.append(None)  # a failed walk's answer, unless the thread found one
+            return self._done[0]
         with open(self._read_end, "rb") as received:
             data = received.read()
-        os.waitpid(self._pid, 0)
         try:
-            size = int.from_bytes(data[:4], "big")
-            root, digest = marshal.loads(data[4 : 4 + size])
-        except (EOFError, ValueError, TypeError):  # nothing sent: the walk failed
-            return None
-        return Listing(root, None, digest, encoded=data[4 + size :])
+            _, status = os.waitpid(self._pid, 0)
+            clean = os.waitstatus_to_exitcode(status) == 0
+        except ChildProcessError:  # SIGCHLD ignored: reaped already, its status lost; the lengths vouch
+            clean = True
+        self._done.append(decode_listing(data) if clean else None)
+        return self._done[0]
 
 
-__all__ = ["Listing", "Walk", "scan"]
+__all__ = ["Listing", "Walk", "decode_listing", "encode_listing", "scan"]
