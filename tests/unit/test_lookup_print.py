@@ -59,7 +59,8 @@ def test_rows_read_from_the_stored_newsroom_print_as_the_articles_do(tmp_path):
     write_article(tmp_path / "content", "news/c.md", title="质检总局：Ｑ３ 报告")
     newsroom = loader.load_newsroom(config.for_content_dir(tmp_path / "content"))
     save(newsroom, tmp_path / "stored", "k")
-    rows = StoredNewsroom.open(tmp_path / "stored", "k", lambda: newsroom).listing_rows("news")
+    listing = StoredNewsroom.open(tmp_path / "stored", "k", lambda: newsroom).listing("news")
+    rows = [row for batch in listing.batches for row in batch]
     assert {row[4] for row in rows} != {-1} and {row[5] for row in rows} != {-1}  # widths kept in the file
     for width, terminal in ((4096, False), (80, True), (30, True)):
         assert printed(width, terminal, rows, newsroom) == printed(width, terminal, newsroom=newsroom)

@@ -40,7 +40,7 @@ from tui.search.index import SCHEMA_VERSION
 
 FORMAT = 4
 ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one chunk
-MAX_WIDTH = 1 << 16  # cells: wider than any title or path, narrower than padding that could exhaust memory
+MAX_WIDTH = 1 << 16  # cells: a sanity bound on a stored width; what lines rows up is checked against them
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
 # Everything a damaged or foreign file can raise while it is read.
 _DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError)
@@ -311,73 +311,83 @@ class StoredNewsroom(Newsroom):
             return self._whole_newsroom().articles_in(section_id, limit)
 
     def listing(self, section_id: str, limit: int | None = None) -> ListingRows:
-        """The rows streamed a chunk at a time, lined up by the chunks' stored widths: only a chunk
-        with a width left to measure, or cut by `limit`, is read before the rows are."""
+        """The rows streamed a chunk at a time, lined up by the chunks' stored widths. Read before
+        printing, and kept for it: a chunk with a width left to measure, the one `limit` cuts,
+        and, checked against its rows, each chunk whose claim sets a column's width or names a
+        section the newsroom lacks (an edited copy must not pad every row to a width no row has)."""
         if self._pick is not None or (limit is not None and limit < 0):
             return super().listing(section_id, limit)
         key = self._listing_key(section_id)
-        count, sections, widths = 0, set(), (0, 0, 0)
+        read: dict[int, list[ListRow]] = {}  # chunk -> its rows, read before printing
+        sizes: list[int] = []  # each chunk's stored count of rows
+        to_check: set[int] = set()
+        count, sections, widths, claimed_by = 0, set(), [0, 0, 0], [-1, -1, -1]
         try:
             heads = self._db.execute(
                 "SELECT chunk, count, widths FROM listings WHERE front = ? AND section = ? ORDER BY chunk", key
             ).fetchall()
-            for number, (chunk, rows_in_chunk, packed) in enumerate(heads):
+            claims = {}
+            for number, (chunk, size, packed) in enumerate(heads):
                 if limit is not None and count >= limit:
                     break
-                chunk_widths = marshal.loads(packed)
-                if chunk != number or type(rows_in_chunk) is not int or not _is_widths(chunk_widths):
+                claim = marshal.loads(packed)
+                if chunk != number or type(size) is not int or not 0 < size <= ROWS_A_CHUNK or not _is_widths(claim):
                     raise ValueError("stored newsroom: a listing of another format")
-                *measured, in_sections = chunk_widths
-                if -1 in measured or (limit is not None and count + rows_in_chunk > limit):
-                    rows = self._chunk(key, chunk)[: None if limit is None else limit - count]
-                    rows_in_chunk, measured, in_sections = len(rows), row_widths(rows), {row[1] for row in rows}
-                count += rows_in_chunk
+                if sizes and sizes[-1] != ROWS_A_CHUNK:  # only the last chunk is not full
+                    raise ValueError("stored newsroom: a listing of another format")
+                sizes.append(size)
+                *measured, in_sections = claim
+                if -1 in measured or (limit is not None and count + size > limit):
+                    rows = read[chunk] = self._chunk(key, chunk, size)[: None if limit is None else limit - count]
+                    size, measured, in_sections = len(rows), row_widths(rows), {row[1] for row in rows}
+                else:
+                    claims[chunk] = claim
+                    if any(self.section(name) is None for name in in_sections):
+                        to_check.add(chunk)
+                count += size
                 sections.update(in_sections)
-                widths = tuple(map(max, widths, measured))
+                for column, width in enumerate(measured):
+                    if width > widths[column]:
+                        widths[column], claimed_by[column] = width, chunk
+            to_check.update(chunk for chunk in claimed_by if chunk in claims)
+            for chunk in sorted(to_check):
+                rows = read[chunk] = self._chunk(key, chunk, sizes[chunk])
+                if claims[chunk] != (*row_widths(rows), tuple(sorted({row[1] for row in rows}))):
+                    raise ValueError("stored newsroom: widths its rows do not have")
         except _DAMAGE:
-            return ListingRows.of(self._whole_newsroom().listing_rows(section_id, limit))
-        return ListingRows(count, frozenset(sections), *widths, batches=self._batches(section_id, key, count, limit))
+            return self._whole_newsroom().listing(section_id, limit)
+        batches = self._batches(section_id, key, count, limit, sizes, read)
+        return ListingRows(count, frozenset(sections), *widths, batches=batches)
 
     def _listing_key(self, section_id: str) -> tuple[int, str]:
         section = self.section(section_id)
         return (1, "") if section is not None and section.front_page else (0, section_id)
 
-    def _chunk(self, key: tuple[int, str], chunk: int) -> list[ListRow]:
+    def _chunk(self, key: tuple[int, str], chunk: int, size: int) -> list[ListRow]:
+        """The chunk's rows, which its stored count must count."""
         (blob,) = self._db.execute(
             "SELECT rows FROM listings WHERE front = ? AND section = ? AND chunk = ?", (*key, chunk)
         ).fetchone()
         rows = marshal.loads(blob)
-        if type(rows) is not list or not all(map(_is_row, rows)):  # damage the printer would trip on
+        # (damage the printer would trip on, or that would drop rows or print some twice)
+        if type(rows) is not list or len(rows) != size or not all(map(_is_row, rows)):
             raise ValueError("stored newsroom: a listing of another format")
         return rows
 
-    def _batches(self, section_id: str, key: tuple[int, str], count: int, limit: int | None):
+    def _batches(
+        self, section_id: str, key: tuple[int, str], count: int, limit: int | None, sizes: list[int], read: dict
+    ):
         done = 0
         try:
-            for chunk in range(-(-count // ROWS_A_CHUNK)):
-                rows = self._chunk(key, chunk)[: count - done]
+            for chunk in range(len(sizes)):
+                if done >= count:
+                    break
+                rows = read.pop(chunk, None) or self._chunk(key, chunk, sizes[chunk])
+                rows = rows[: count - done]
                 done += len(rows)
                 yield rows
-            if done < count:
-                raise ValueError("stored newsroom: a listing cut short")
         except _DAMAGE:  # found while printing: the rest comes from the whole newsroom
             yield self._whole_newsroom().listing_rows(section_id, limit)[done:]
-
-    def listing_rows(self, section_id: str, limit: int | None = None) -> list[ListRow]:
-        if self._pick is not None:  # each page in the version picked: from the whole articles
-            return super().listing_rows(section_id, limit)
-        key = self._listing_key(section_id)
-        query, params = "SELECT rows FROM listings WHERE front = ? AND section = ?", key
-        if limit is not None and limit >= 0:  # (a negative one slices as a list does, after)
-            query, params = query + " AND chunk < ?", (*key, -(-limit // ROWS_A_CHUNK))
-        try:
-            chunks = self._db.execute(query + " ORDER BY chunk", params)
-            rows = [row for (chunk,) in chunks for row in marshal.loads(chunk)][:limit]
-            if not all(map(_is_row, rows)):  # (damage the printer would trip on: another type, a huge width)
-                raise ValueError("stored newsroom: a listing of another format")
-            return rows
-        except _DAMAGE:
-            return self._whole_newsroom().listing_rows(section_id, limit)
 
     def article(self, article_id: str) -> Article | None:
         try:
