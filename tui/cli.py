@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui import __version__
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
-from tui.core.errors import EXIT_NOTHING, EXIT_PIPE_CLOSED, NewsroomError, print_error
+from tui.core.errors import EXIT_NOTHING, NewsroomError, is_output_error, output_failed, print_error
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -43,8 +43,19 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a failed write of --help or --version to standard output is the output's
+    error (argparse drops it: `newsroom --help >/dev/full` said nothing and exited 0)."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        if message and file is not None and file is sys.stdout:
+            file.write(message)
+        else:
+            super()._print_message(message, file)
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsroom",
         description="Browse a newsroom's articles by keyboard, in either Chinese script. "
         "With no command, opens the app.",
@@ -377,15 +388,6 @@ def _serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _pipe_closed() -> int:
-    """End quietly, as a command the closed pipe killed would (no traceback, status 141):
-    what is still buffered for the pipe goes nowhere, not into another error at exit."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    return EXIT_PIPE_CLOSED
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -408,8 +410,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = build_app(argv)
     except NewsroomError as error:
         return print_error(error, error.exit_status)
-    except BrokenPipeError:  # `newsroom search 質量 | head`: the reader has what it wanted
-        return _pipe_closed()
+    except OSError as error:  # `newsroom search 質量 | head`: the reader has what it wanted; or a full disk
+        if not is_output_error(error):
+            raise
+        return output_failed(error)
     if not sys.stdout.isatty() or not sys.stdin.isatty() or os.environ.get("TERM") == "dumb":
         return print_error(
             "the app needs an interactive terminal (TERM is dumb, or input or output is not a terminal).\n"

@@ -107,6 +107,9 @@ def _umask() -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv) if sys.platform.startswith("linux") else ""
+    if sys.stdout is None and command not in ("watch", "serve"):  # `newsroom list >&-`
+        print("newsroom: error: standard output is closed: nowhere to print to", file=sys.stderr)
+        return 2
     if command in LOOKUPS:
         status = forward(argv)
         if status is not None:
@@ -116,30 +119,16 @@ def main(argv: list[str] | None = None) -> int:
 
         lookup_server.start()
     from tui.cli import main as run
-    from tui.core.errors import EXIT_PIPE_CLOSED
+    from tui.core.errors import finish_output
 
     try:
         status = run(argv)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting
-        if not _flush_stdout():
-            return EXIT_PIPE_CLOSED
+        failed = finish_output(0)
+        if failed:
+            return failed
         raise
-    return status if _flush_stdout() else EXIT_PIPE_CLOSED
-
-
-def _flush_stdout() -> bool:
-    """Send what is still buffered; False if the reader had closed the pipe. Without
-    PYTHONUNBUFFERED, as in a user's shell, a short answer sits in the buffer until this
-    last flush, after the command returned (`newsroom list | true`). Standard output then
-    goes to /dev/null, so the interpreter's own flush at exit is quiet too."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return False
-    return True
+    return finish_output(status)
 
 
 __all__ = ["LOOKUPS", "forward", "main"]

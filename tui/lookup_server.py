@@ -171,7 +171,7 @@ def _run(connection) -> int:
     import time
 
     from tui import __version__
-    from tui.core.errors import EXIT_PIPE_CLOSED
+    from tui.core.errors import finish_output
 
     request = _receive(connection) if _same_user(connection) else None
     if request is None:
@@ -219,13 +219,11 @@ def _run(connection) -> int:
 
         traceback.print_exc()
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader went away (`newsroom ... | head`): as run here
-            status = status or EXIT_PIPE_CLOSED
-        except OSError:
-            pass
+    status = finish_output(status)  # as run here: 141 if the reader went away (`| head`)
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
     connection.sendall(f"exit {status}".encode())
     return 0
 

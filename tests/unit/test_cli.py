@@ -245,7 +245,17 @@ def test_a_bad_date_alone_is_named(capsys):
     assert code == 2 and "since:9999-99-99" in err and "not a date" in err
 
 
-@pytest.mark.parametrize("command", [["search", "質量"], ["list"], ["show", WANG_ID], ["--help"], ["list", "--help"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "質量"],
+        ["search", "--json", "沒有這個詞"],
+        ["list"],
+        ["show", WANG_ID],
+        ["--help"],
+        ["list", "--help"],
+    ],
+)
 def test_a_closed_pipe_ends_a_lookup_quietly(command):
     """`newsroom search 質量 | head -2`: the reader closes the pipe early. The lookup ends
     with the status a command SIGPIPE killed has (141), and no traceback. Without
@@ -265,3 +275,43 @@ def test_a_closed_pipe_ends_a_lookup_quietly(command):
     error = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141
     assert error == ""
+
+
+def newsroom_process(argv: list[str], buffered: bool, **popen) -> tuple[int, str]:
+    """(exit status, stderr) of `newsroom ARGV` in a new process; `buffered`: without
+    PYTHONUNBUFFERED, as in a user's shell (the answer is written at the last flush)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--config", str(SAMPLE_CONFIG), *argv],
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=60,
+        **popen,
+    )
+    return done.returncode, done.stderr.decode()
+
+
+@pytest.mark.parametrize("buffered", [True, False])
+@pytest.mark.parametrize("command", [["list"], ["search", "質量"], ["show", WANG_ID], ["--help"]])
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command, buffered):
+    # `newsroom list >/dev/full`: was "Exception ignored ... OSError" and status 120, or a traceback.
+    with open("/dev/full", "wb") as full:
+        code, error = newsroom_process(command, buffered, stdout=full)
+    assert (code, error) == (1, "newsroom: error: cannot write the output: No space left on device\n")
+
+
+@pytest.mark.parametrize("command", [["list"], ["--help"], ["list", "--help"], []])
+def test_a_closed_standard_output_is_an_error_not_a_traceback(command):
+    # `newsroom list >&-`: Python sets sys.stdout to None; was an AttributeError each time.
+    import os
+    import subprocess
+
+    code, error = newsroom_process(command, True, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert (code, error) == (2, "newsroom: error: standard output is closed: nowhere to print to\n")

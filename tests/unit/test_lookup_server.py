@@ -198,10 +198,11 @@ def test_a_closed_pipe_is_not_an_error(watch):
     assert done.returncode == 0 and "Traceback" not in done.stderr
 
 
-def test_a_pipe_closed_before_the_answer_ends_as_it_does_run_here(watch):
+@pytest.mark.parametrize("query", [["質量"], ["--json", "沒有這個詞"]])  # (the second found nothing: status 1, was)
+def test_a_pipe_closed_before_the_answer_ends_as_it_does_run_here(watch, query):
     """Status 141, as `newsroom` run in the client's process gives (and a SIGPIPE death)."""
     process = subprocess.Popen(
-        [sys.executable, "-c", CLIENT.format(argv=["--config", str(SAMPLE_CONFIG), "search", "質量"])],
+        [sys.executable, "-c", CLIENT.format(argv=["--config", str(SAMPLE_CONFIG), "search", *query])],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -255,3 +256,19 @@ def test_the_warm_process_has_imported_every_module_a_lookup_imports(tmp_path):
         cwd=ROOT,
     )
     assert done.stdout.strip() == "[0, 0, 1, 0, 0, 0] []", done.stdout + done.stderr
+
+
+def test_output_that_cannot_be_written_is_told_as_run_here(watch):
+    """`newsroom list >/dev/full` while `newsroom watch` runs: the same error and status."""
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", CLIENT.format(argv=["--config", str(SAMPLE_CONFIG), "list"])],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            timeout=60,
+        )
+    report = done.stderr.rstrip("\n").rsplit("\n", 1)
+    assert json.loads(report[-1]) == [1, False], done.stderr
+    assert report[0] == "newsroom: error: cannot write the output: No space left on device"

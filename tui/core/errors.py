@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -36,4 +38,50 @@ def print_error(message: object, status: int = EXIT_USAGE) -> int:
     return status
 
 
-__all__ = ["EXIT_NOTHING", "EXIT_OK", "EXIT_PIPE_CLOSED", "EXIT_USAGE", "ConfigError", "NewsroomError", "print_error"]
+# What writing standard output raises when the output cannot take it (a full disk, a file too
+# big) or nobody reads it any more; other errors are not the output's.
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_output_error(error: OSError) -> bool:
+    return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+def output_failed(error: OSError) -> int:
+    """End after standard output could not be written: quietly with 141 if the reader closed
+    the pipe (`| head`, as a command SIGPIPE killed), else saying why, with 1. Either way what
+    is still buffered then goes to /dev/null, so the interpreter's own flush at exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # standard output is no file (a test's capture)
+        pass
+    if isinstance(error, BrokenPipeError):
+        return EXIT_PIPE_CLOSED
+    return print_error(f"cannot write the output: {error.strerror or error}", EXIT_NOTHING)
+
+
+def finish_output(status: int) -> int:
+    """The status to exit with once what is still buffered for standard output is sent: a
+    short answer sits in the buffer until here without PYTHONUNBUFFERED, as in a user's shell."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as error:
+        return output_failed(error)
+    return status
+
+
+__all__ = [
+    "EXIT_NOTHING",
+    "EXIT_OK",
+    "EXIT_PIPE_CLOSED",
+    "EXIT_USAGE",
+    "ConfigError",
+    "NewsroomError",
+    "finish_output",
+    "is_output_error",
+    "output_failed",
+    "print_error",
+]
