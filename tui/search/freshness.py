@@ -15,6 +15,7 @@ file table.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -71,15 +72,13 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
     while stack:
         folder, rel_folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as found:
+                entries = {entry.name: entry for entry in found if not entry.name.startswith(".")}
         except OSError:
             continue  # unreadable or vanished: os.walk skips it too
-        names: list[tuple[str, os.DirEntry]] = []
+        names: list[str] = []
         folders: list[str] = []
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
+        for name, entry in entries.items():
             try:
                 is_dir = entry.is_dir()  # follows symlinks, as os.walk sorts entries
             except OSError:
@@ -88,15 +87,16 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
                 if (not name.startswith("_") or name in keep) and not entry.is_symlink():
                     folders.append(name)
             elif name.lower().endswith(_SUFFIXES):
-                names.append((name, entry))
+                names.append(name)
         names.sort()
-        bundle = [(name, entry) for name, entry in names if is_index_name(name, site)]
-        if bundle and rel_folder not in top_folders:
-            names, folders = bundle, []  # a leaf bundle: the rest is its resources
+        if rel_folder not in top_folders:  # (`startswith` first: a call to is_index_name per file costs)
+            bundle = [name for name in names if name.startswith("index") and is_index_name(name, site)]
+            if bundle:
+                names, folders = bundle, []  # a leaf bundle: the rest is its resources
         lines: list[str] = []
-        for name, entry in names:
+        for name in names:
             try:
-                info = entry.stat()  # follows a symlinked file, as reading it will
+                info = entries[name].stat()  # follows a symlinked file, as reading it will
                 size, mtime = info.st_size, info.st_mtime_ns
                 if stat.S_ISDIR(info.st_mode):
                     continue
@@ -109,7 +109,8 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
             digest.update(separator + "\n".join(lines).encode("utf-8", "surrogateescape"))
             separator = b"\n"
         # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
-        stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in sorted(folders, reverse=True))
+        folders.sort(reverse=True)
+        stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in folders)
     return Listing(root, files, digest.hexdigest())
 
 
@@ -182,6 +183,7 @@ class Walk:
         if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
             status = 1
             try:
+                gc.disable()  # a collection would walk (and copy) every object of the parent's
                 # Off the standard streams: a parent that ends early (an error before it takes
                 # the result) must not have `$(newsroom ...)` wait for this child too.
                 null = os.open(os.devnull, os.O_RDWR)
