@@ -103,16 +103,25 @@ def test_a_failed_walk_aside_answers_none_and_says_nothing(tmp_path, monkeypatch
     def broken(*_args):
         raise RuntimeError("disk on fire")
 
+    real_fork, forked = os.fork, []
+
+    def counted_fork():
+        forked.append(real_fork())
+        return forked[-1]
+
     monkeypatch.setattr(freshness, "scan", broken)
+    monkeypatch.setattr(freshness, "encode_part", broken)
+    monkeypatch.setattr(os, "fork", counted_fork)
     walk = Walk(tree(tmp_path), fork=fork)
     assert walk.result() is None
     assert capfd.readouterr().err == ""
-    if fork:
+    assert len(forked) == (min(2, os.cpu_count()) if fork else 0)
+    for pid in forked:
         with pytest.raises(ChildProcessError):
-            os.waitpid(walk._pid, os.WNOHANG)  # reaped already
+            os.waitpid(pid, os.WNOHANG)  # reaped already
 
 
-def test_the_cli_walks_in_a_forked_child_when_it_has_no_thread(tmp_path):
+def test_the_cli_walks_in_forked_children_when_it_has_no_thread(tmp_path):
     """`newsroom list` in a fresh process: the walk runs in a child, and the answer is the same."""
     import subprocess
     import sys
@@ -138,7 +147,7 @@ def test_the_cli_walks_in_a_forked_child_when_it_has_no_thread(tmp_path):
         [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "質量" in done.stdout and done.stdout.rstrip().endswith("forks 1")
+    assert "質量" in done.stdout and done.stdout.rstrip().endswith(f"forks {min(2, os.cpu_count())}")  # a walker a core
 
 
 def test_a_walk_aside_that_cannot_fork_walks_in_a_thread(tmp_path, monkeypatch):
@@ -170,31 +179,36 @@ def test_a_forked_walk_answers_when_sigchld_is_ignored(tmp_path):
     assert (walked.digest, walked.files) == (scan(root).digest, scan(root).files)
 
 
-def test_a_walk_child_killed_while_sending_answers_none(tmp_path, monkeypatch):
+@pytest.mark.parametrize("killed", [0, 1])
+def test_a_walk_child_killed_while_sending_answers_none(tmp_path, monkeypatch, killed):
     """Killed halfway through its answer (an OOM kill, a kill -9 of the group): the cut-off
     answer is not taken for a listing (it once failed later, decoding, with EOFError)."""
     import signal
 
     from tui.search import freshness
 
-    def half_then_killed(write_end, listing):
-        message = freshness.encode_listing(listing)
-        os.write(write_end, message[: len(message) // 2])
-        os.kill(os.getpid(), signal.SIGKILL)
+    parent = os.getpid()
+
+    def half_then_killed(write_end, message):
+        if message == freshness.encode_part(root, None, killed, 2):  # (the other walker sends its share)
+            os.write(write_end, message[: len(message) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        os.write(write_end, message)
 
     monkeypatch.setattr(freshness, "_send", half_then_killed)
     root = tree(tmp_path)
     for name in range(300):  # an answer longer than its header
         write_article(root, f"many/{name}.md")
-    assert Walk(root, fork=True).result() is None
+    assert Walk(root, fork=True, parts=2).result() is None
+    assert os.getpid() == parent
 
 
 def test_a_walk_child_that_failed_after_sending_answers_none(tmp_path, monkeypatch):
     """Sent in full, then failed (closing the pipe, say): only a clean exit vouches for it."""
     from tui.search import freshness
 
-    def sent_then_failed(write_end, listing):
-        os.write(write_end, freshness.encode_listing(listing))
+    def sent_then_failed(write_end, message):
+        os.write(write_end, message)
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(freshness, "_send", sent_then_failed)
@@ -206,12 +220,63 @@ def test_the_walk_child_keeps_no_standard_stream_open(tmp_path, monkeypatch):
     (a bad glossary, say) must not leave its walking child holding standard output."""
     from tui.search import freshness
 
-    def report_streams(write_end, listing):
-        targets = [os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)]
-        os.write(write_end, freshness.encode_listing(freshness.Listing(listing.root, {}, ",".join(targets))))
+    report = tmp_path / "streams"
+    real_send = freshness._send
+
+    def report_streams(write_end, message):
+        report.write_text(",".join(os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)))
+        real_send(write_end, message)
 
     monkeypatch.setattr(freshness, "_send", report_streams)
-    assert Walk(tree(tmp_path), fork=True).result().digest == ",".join([os.devnull] * 3)
+    assert Walk(tree(tmp_path / "content"), fork=True, parts=1).result() is not None
+    assert report.read_text() == ",".join([os.devnull] * 3)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_walkers_sharing_a_walk_find_what_scan_finds(tmp_path, parts):
+    """Each walker stats every parts-th folder's files; the digest is of them all, in walk order."""
+    root = tree(tmp_path)
+    for number in range(12):
+        write_article(root, f"many/{number % 5}/{number}.md")
+    walked = Walk(root, fork=True, parts=parts).result()
+    scanned = scan(root)
+    assert (walked.root, walked.digest) == (scanned.root, scanned.digest)
+    assert list(walked.files.items()) == list(scanned.files.items())  # in walk order too
+
+
+def test_walkers_that_saw_different_folders_answer_none(tmp_path):
+    """A folder added between two walkers' listings: their shares would not fit together."""
+    from tui.search import freshness
+
+    root = tree(tmp_path)
+    first = freshness.encode_part(root, None, 0, 2)
+    write_article(root, "b/new/folder.md")
+    second = freshness.encode_part(root, None, 1, 2)
+    assert freshness.decode_parts([first, second]) is None
+    assert freshness.decode_parts([first, freshness.encode_part(root, None, 1, 2)]) is None
+    whole = freshness.decode_parts([freshness.encode_part(root, None, 0, 2), second])
+    assert whole.digest == scan(root).digest
+
+
+def test_a_walker_that_cannot_fork_a_second_walks_in_a_thread(tmp_path, monkeypatch):
+    """The first walker forked, the second could not: the first is stopped and reaped."""
+    real_fork = os.fork
+    forked = []
+
+    def fork_once():
+        if forked:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        forked.append(real_fork())
+        return forked[-1]
+
+    monkeypatch.setattr(os, "fork", fork_once)
+    root = tree(tmp_path)
+    before = len(os.listdir("/proc/self/fd"))
+    walked = Walk(root, fork=True, parts=2).result()
+    assert walked.digest == scan(root).digest
+    assert len(os.listdir("/proc/self/fd")) == before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # reaped
 
 
 @pytest.mark.parametrize("fork", [True, False])

@@ -269,16 +269,19 @@ def test_another_config_walks_itself(running):
 def test_lookups_trust_the_keeper_and_walk_without_it(content, capsys, monkeypatch, tmp_path):
     walks = tmp_path / "walks"  # a file: the walk may run in a forked child (freshness.Walk)
     walks.touch()
-    real_scan = freshness.scan
 
-    def counted(*args, **kwargs):
-        with walks.open("a") as log:
-            log.write("walk\n")
-        return real_scan(*args, **kwargs)
+    def counted(walk):
+        def counting(*args, **kwargs):
+            with walks.open("a") as log:
+                log.write("walk\n")
+            return walk(*args, **kwargs)
+
+        return counting
 
     running = Running(content)
     try:
-        monkeypatch.setattr(freshness, "scan", counted)
+        monkeypatch.setattr(freshness, "scan", counted(freshness.scan))  # in a thread, or in the index
+        monkeypatch.setattr(freshness, "encode_part", counted(freshness.encode_part))  # in forked walkers
         write_article(content, "news/k.md", title="新稿件")  # just before the lookup
         assert main(["--content", str(content), "show", "news/k"]) == 0
         assert "新稿件" in capsys.readouterr().out

@@ -22,29 +22,32 @@ import os
 import stat
 import sys
 import threading
+from collections.abc import Iterator
 
 from tui.core.site import CONTENT_SUFFIXES, Site, is_index_name, walk_roots
 
 _SUFFIXES = tuple(CONTENT_SUFFIXES)
+Files = dict[str, tuple[int, int]]
 
 
 class Listing:
     """A walk's result: the digest, and the files it covers (decoded only when asked for,
-    when the walk came from another process: a fresh index needs the digest alone)."""
+    when the walk came from other processes: a fresh index needs the digest alone)."""
 
     __slots__ = ("_encoded", "_files", "digest", "root")
 
-    def __init__(self, root: str, files: dict[str, tuple[int, int]] | None, digest: str, encoded: bytes = b""):
+    def __init__(self, root: str, files: Files | None, digest: str, encoded: tuple[bytes, ...] = ()):
         self.root = root  # the content dir with a trailing separator: a file's full path is this plus its relative path
         self.digest = digest
         self._files = files
-        self._encoded = encoded  # marshalled files, when files is None
+        self._encoded = encoded  # when files is None: marshalled lists of (folder number, its files)
 
     @property
-    def files(self) -> dict[str, tuple[int, int]]:
-        """Relative POSIX path -> (size, mtime_ns); -1: cannot stat."""
+    def files(self) -> Files:
+        """Relative POSIX path -> (size, mtime_ns); -1: cannot stat. In walk order."""
         if self._files is None:
-            self._files, self._encoded = marshal.loads(self._encoded), b""
+            folders = sorted(folder for part in self._encoded for folder in marshal.loads(part))
+            self._files, self._encoded = {rel: info for _, here in folders for rel, info in here.items()}, ()
         return self._files
 
     def path(self, rel: str) -> str:
@@ -52,20 +55,11 @@ class Listing:
         return self.root + rel
 
 
-def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
-    """Walk the content dir once: its content files and their digest.
-
-    At 100,000 files the listing is what the app holds at its high-water mark, beside the
-    newsroom: no full paths are kept (root + relative path is one), and the digest is fed
-    folder by folder instead of from one joined copy of every line.
-    """
-    site = site or Site()
-    root = os.path.join(os.fspath(content_dir), "")
-    files: dict[str, tuple[int, int]] = {}
-    digest = hashlib.blake2b(digest_size=16)
-    separator = b""  # the digest is of every line joined by newlines, as if joined at once
+def _content_folders(root: str, site: Site) -> Iterator[tuple[str, dict[str, os.DirEntry], list[str]]]:
+    """Each folder with content files, in walk order: its path relative to the root (with a
+    trailing "/"), its entries by name, and its content files' names in name order."""
     keep = site.walk_underscored
-    # (folder, its path relative to the root, with a trailing "/"), the first to pop last
+    # (folder, its path relative to the root), the first to pop last
     tops = [(os.path.join(root, top), f"{top}/" if top else "") for top in walk_roots(site)]
     stack = list(reversed(tops))
     top_folders = {rel for _, rel in tops}
@@ -93,75 +87,132 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
             bundle = [name for name in names if name.startswith("index") and is_index_name(name, site)]
             if bundle:
                 names, folders = bundle, []  # a leaf bundle: the rest is its resources
-        lines: list[str] = []
-        for name in names:
-            try:
-                info = entries[name].stat()  # follows a symlinked file, as reading it will
-                size, mtime = info.st_size, info.st_mtime_ns
-                if stat.S_ISDIR(info.st_mode):
-                    continue
-            except OSError:
-                size = mtime = -1  # a dangling symlink: reading it reports the problem
-            rel = rel_folder + name
-            files[rel] = (size, mtime)
-            lines.append(f"{rel}\0{size}\0{mtime}")
-        if lines:
-            digest.update(separator + "\n".join(lines).encode("utf-8", "surrogateescape"))
-            separator = b"\n"
         # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
         folders.sort(reverse=True)
         stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in folders)
-    return Listing(root, files, digest.hexdigest())
+        if names:
+            yield rel_folder, entries, names
 
 
-def encode_listing(listing: Listing) -> bytes:
-    """A listing as a walk's child sends it: the length of what follows, the root, the digest
-    and the length of the files, then the marshalled files. Every length is known, so an
-    answer cut off (its sender killed) is told from a whole one."""
-    files = marshal.dumps(listing.files)
-    head = marshal.dumps((listing.root, listing.digest, len(files)))
-    return len(head).to_bytes(4, "big") + head + files
+def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], files: Files) -> bytes:
+    """Put the named files' sizes and mtimes in `files`; their lines for the digest."""
+    lines: list[str] = []
+    for name in names:
+        try:
+            info = entries[name].stat()  # follows a symlinked file, as reading it will
+            size, mtime = info.st_size, info.st_mtime_ns
+            if stat.S_ISDIR(info.st_mode):
+                continue
+        except OSError:
+            size = mtime = -1  # a dangling symlink: reading it reports the problem
+        rel = rel_folder + name
+        files[rel] = (size, mtime)
+        lines.append(f"{rel}\0{size}\0{mtime}")
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
-def decode_listing(data: bytes) -> Listing | None:
-    """The listing `encode_listing` made, or None for a cut-off or garbled one; the files
-    are decoded only when asked for."""
+def _digest(blocks) -> str:
+    """The digest of every line joined by newlines, fed a folder's lines at a time."""
+    digest = hashlib.blake2b(digest_size=16)
+    separator = b""
+    for block in blocks:
+        if block:
+            digest.update(separator + block)
+            separator = b"\n"
+    return digest.hexdigest()
+
+
+def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
+    """Walk the content dir once: its content files and their digest.
+
+    At 100,000 files the listing is what the app holds at its high-water mark, beside the
+    newsroom: no full paths are kept (root + relative path is one), and the digest is fed
+    folder by folder instead of from one joined copy of every line.
+    """
+    root = os.path.join(os.fspath(content_dir), "")
+    files: Files = {}
+    blocks = (_stat(rel, entries, names, files) for rel, entries, names in _content_folders(root, site or Site()))
+    digest = _digest(blocks)
+    return Listing(root, files, digest)
+
+
+def encode_part(content_dir: str | os.PathLike, site: Site | None, part: int, parts: int) -> bytes:
+    """One of `parts` walkers' share of a walk, as its process sends it: every folder is
+    listed (cheap), and the files of every parts-th folder from the part-th are stat'ed (the
+    bulk of the work). Sent: the root, a digest of the folders seen (the walkers must have
+    seen the same), then each of its folders' digest lines and its files, by folder number.
+    Every length is in the header: an answer cut off (its sender killed) is told from a whole one."""
+    root = os.path.join(os.fspath(content_dir), "")
+    seen = hashlib.blake2b(digest_size=16)
+    blocks, files = [], []
+    for number, (rel, entries, names) in enumerate(_content_folders(root, site or Site())):
+        seen.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        if number % parts == part:
+            here: Files = {}
+            blocks.append((number, _stat(rel, entries, names, here)))
+            files.append((number, here))
+    blocks_blob, files_blob = marshal.dumps(blocks), marshal.dumps(files)
+    head = marshal.dumps((root, seen.hexdigest(), len(blocks_blob), len(files_blob)))
+    return len(head).to_bytes(4, "big") + head + blocks_blob + files_blob
+
+
+def decode_parts(messages: list[bytes]) -> Listing | None:
+    """The listing the walkers' messages (`encode_part`) make together, or None for one cut
+    off or garbled, or for walkers that saw different folders (a change mid-walk)."""
+    heads, blocks, files = set(), [], []
+    root = None
+    for data in messages:
+        try:
+            size = int.from_bytes(data[:4], "big")
+            root, seen, blocks_size, files_size = marshal.loads(data[4 : 4 + size])
+            if len(data) != 4 + size + blocks_size + files_size:
+                return None
+            start = 4 + size
+            blocks.extend(marshal.loads(data[start : start + blocks_size]))
+        except (EOFError, ValueError, TypeError):
+            return None
+        heads.add((root, seen))
+        files.append(data[start + blocks_size :])
+    if len(heads) != 1 or not isinstance(root, str):
+        return None
     try:
-        size = int.from_bytes(data[:4], "big")
-        root, digest, files_size = marshal.loads(data[4 : 4 + size])
-    except (EOFError, ValueError, TypeError):
+        digest = _digest(block for _, block in sorted(blocks))
+    except TypeError:  # not (number, bytes) pairs
         return None
-    if not isinstance(root, str) or not isinstance(digest, str) or len(data) != 4 + size + files_size:
-        return None
-    return Listing(root, None, digest, encoded=data[4 + size :])
+    return Listing(root, None, digest, encoded=tuple(files))
 
 
-def _send(write_end: int, listing: Listing) -> None:
+def _send(write_end: int, message: bytes) -> None:
     with open(write_end, "wb") as out:
-        out.write(encode_listing(listing))
+        out.write(message)
 
 
 class Walk:
     """`scan`, begun now and taken with `result()` later: a lookup walks while it imports.
 
-    On Linux, in a process with no other thread, a forked child walks, on another core if
-    there is one. A thread would not do: every `stat` gives up the GIL, and the importing
-    thread keeps it for the rest of its switch interval, so the walk crawled until the imports
-    were done. Elsewhere a thread walks. None from `result()` if the walk failed (the caller
-    walks again, and meets the error itself)."""
+    On Linux, in a process with no other thread, forked children walk, a share each, on the
+    other cores: at 100,000 files the walk outlasts the imports, and most of it is a `stat`
+    per file. A thread would not do: every `stat` gives up the GIL, and the importing
+    thread keeps it for the rest of its switch interval, so the walk crawled until the
+    imports were done. Elsewhere a thread walks. None from `result()` if the walk failed (the
+    caller walks again, and meets the error itself)."""
 
-    def __init__(self, content_dir: str | os.PathLike, site: Site | None = None, fork: bool | None = None) -> None:
-        self._pid = 0
+    def __init__(
+        self, content_dir: str | os.PathLike, site: Site | None = None, fork: bool | None = None, parts: int = 0
+    ) -> None:
+        self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
         self._thread: threading.Thread | None = None
         self._done: list[Listing | None] = []
         if fork is None:  # forking a process with threads could leave the child a lock no thread will free
             fork = sys.platform.startswith("linux") and threading.active_count() == 1
         if fork:
+            parts = parts or min(2, os.cpu_count() or 1)
             try:
-                self._fork(content_dir, site)
+                for part in range(parts):
+                    self._fork(content_dir, site, part, parts)
                 return
             except OSError:  # no process to spare (RLIMIT_NPROC, a sandbox) or no descriptor: a thread
-                pass
+                self._end_children(kill=True)
         self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
         self._thread.daemon = True
         self._thread.start()
@@ -172,7 +223,7 @@ class Walk:
         except Exception:  # noqa: BLE001 - nothing found: the caller walks, and meets the error itself
             pass
 
-    def _fork(self, content_dir: str | os.PathLike, site: Site | None) -> None:
+    def _fork(self, content_dir: str | os.PathLike, site: Site | None, part: int, parts: int) -> None:
         read_end, write_end = os.pipe2(os.O_CLOEXEC)
         try:
             pid = os.fork()
@@ -180,7 +231,7 @@ class Walk:
             os.close(read_end)
             os.close(write_end)
             raise
-        if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
+        if pid == 0:  # a child: walk, send, and leave without running anything of the parent's
             status = 1
             try:
                 gc.disable()  # a collection would walk (and copy) every object of the parent's
@@ -190,12 +241,27 @@ class Walk:
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
                 os.close(read_end)
-                _send(write_end, scan(content_dir, site))
+                _send(write_end, encode_part(content_dir, site, part, parts))
                 status = 0
             finally:
                 os._exit(status)  # noqa: B012 - whatever was raised: the parent walks itself
         os.close(write_end)
-        self._pid, self._read_end = pid, read_end
+        self._children.append((pid, read_end))
+
+    def _end_children(self, kill: bool = False) -> bool:
+        """Reap the children (killed first if `kill`); True if every one exited cleanly."""
+        clean = True
+        for pid, read_end in self._children:
+            os.close(read_end)
+            if kill:
+                os.kill(pid, 9)  # SIGKILL (the fork path is Linux's; `signal` costs an import)
+            try:
+                _, status = os.waitpid(pid, 0)
+                clean = clean and os.waitstatus_to_exitcode(status) == 0
+            except ChildProcessError:  # SIGCHLD ignored: reaped already, its status lost; the lengths vouch
+                pass
+        self._children = []
+        return clean
 
     def result(self) -> Listing | None:
         """The walk's listing, once it is done."""
@@ -205,15 +271,13 @@ class Walk:
             self._thread.join()
             self._done.append(None)  # a failed walk's answer, unless the thread found one
             return self._done[0]
-        with open(self._read_end, "rb") as received:
-            data = received.read()
-        try:
-            _, status = os.waitpid(self._pid, 0)
-            clean = os.waitstatus_to_exitcode(status) == 0
-        except ChildProcessError:  # SIGCHLD ignored: reaped already, its status lost; the lengths vouch
-            clean = True
-        self._done.append(decode_listing(data) if clean else None)
+        messages = []
+        for _, read_end in self._children:
+            with open(read_end, "rb", closefd=False) as received:
+                messages.append(received.read())
+        clean = self._end_children()
+        self._done.append(decode_parts(messages) if clean else None)
         return self._done[0]
 
 
-__all__ = ["Listing", "Walk", "decode_listing", "encode_listing", "scan"]
+__all__ = ["Listing", "Walk", "decode_parts", "encode_part", "scan"]
