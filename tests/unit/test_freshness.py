@@ -238,10 +238,13 @@ def test_walkers_sharing_a_walk_find_what_scan_finds(tmp_path, parts):
     root = tree(tmp_path)
     for number in range(12):
         write_article(root, f"many/{number % 5}/{number}.md")
+    write_article(root, "news/line\nbreak.md")  # a name a line of the digest cannot be split on
+    write_article(root, "news/5\x002.md".replace("\x00", "\n"))
     walked = Walk(root, fork=True, parts=parts).result()
     scanned = scan(root)
     assert (walked.root, walked.digest) == (scanned.root, scanned.digest)
     assert list(walked.files.items()) == list(scanned.files.items())  # in walk order too
+    assert "news/line\nbreak.md" in walked.files and "news/5\n2.md" in walked.files
 
 
 def test_walkers_that_saw_different_folders_answer_none(tmp_path):
@@ -256,6 +259,28 @@ def test_walkers_that_saw_different_folders_answer_none(tmp_path):
     assert freshness.decode_parts([first, freshness.encode_part(root, None, 1, 2)]) is None
     whole = freshness.decode_parts([freshness.encode_part(root, None, 0, 2), second])
     assert whole.digest == scan(root).digest
+
+
+def test_walkers_share_the_files_of_one_folder(tmp_path):
+    """A site's posts are often one folder of thousands: each walker stats its part of them."""
+    from tui.search import freshness
+
+    for number in range(10):
+        write_article(tmp_path, f"posts/{number}.md")
+    shares = [freshness.decode_parts([freshness.encode_part(tmp_path, None, part, 2)]).files for part in (0, 1)]
+    assert [len(share) for share in shares] == [5, 5]
+    assert {**shares[0], **shares[1]} == scan(tmp_path).files
+
+
+def test_walkers_that_listed_different_files_answer_none(tmp_path):
+    """A file added to a folder between two walkers' listings would shift their shares."""
+    from tui.search import freshness
+
+    for number in range(4):
+        write_article(tmp_path, f"posts/{number}.md")
+    first = freshness.encode_part(tmp_path, None, 0, 2)
+    write_article(tmp_path, "posts/0a.md")
+    assert freshness.decode_parts([first, freshness.encode_part(tmp_path, None, 1, 2)]) is None
 
 
 def test_a_walker_that_cannot_fork_a_second_walks_in_a_thread(tmp_path, monkeypatch):

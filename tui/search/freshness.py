@@ -31,28 +31,43 @@ Files = dict[str, tuple[int, int]]
 
 
 class Listing:
-    """A walk's result: the digest, and the files it covers (decoded only when asked for,
-    when the walk came from other processes: a fresh index needs the digest alone)."""
+    """A walk's result: the digest, and the files it covers (when the walk came from other
+    processes, read from the digest's lines only when asked for: a fresh index needs the
+    digest alone)."""
 
-    __slots__ = ("_encoded", "_files", "digest", "root")
+    __slots__ = ("_files", "_lines", "digest", "root")
 
-    def __init__(self, root: str, files: Files | None, digest: str, encoded: tuple[bytes, ...] = ()):
+    def __init__(self, root: str, files: Files | None, digest: str, lines: list[bytes] | None = None):
         self.root = root  # the content dir with a trailing separator: a file's full path is this plus its relative path
         self.digest = digest
         self._files = files
-        self._encoded = encoded  # when files is None: marshalled lists of (folder number, its files)
+        self._lines = lines or []  # when files is None: the digest's lines, a block of them at a time
 
     @property
     def files(self) -> Files:
         """Relative POSIX path -> (size, mtime_ns); -1: cannot stat. In walk order."""
         if self._files is None:
-            folders = sorted(folder for part in self._encoded for folder in marshal.loads(part))
-            self._files, self._encoded = {rel: info for _, here in folders for rel, info in here.items()}, ()
+            self._files = {}
+            for block in self._lines:
+                _read_lines(block, self._files)
+            self._lines = []
         return self._files
 
     def path(self, rel: str) -> str:
         """The full path of a listed file."""
         return self.root + rel
+
+
+def _read_lines(block: bytes, files: Files) -> None:
+    """The files of a block of digest lines ("path\0size\0mtime", joined by newlines). A
+    path may hold a newline but no NUL, and a size or an mtime neither: split at the NULs,
+    each piece but the ends is an mtime, a newline, and the next path."""
+    pieces = block.decode("utf-8", "surrogateescape").split("\0")
+    rel = pieces[0]
+    for at in range(1, len(pieces) - 1, 2):
+        mtime, _, following = pieces[at + 1].partition("\n")
+        files[rel] = (int(pieces[at]), int(mtime))
+        rel = following
 
 
 def _content_folders(root: str, site: Site) -> Iterator[tuple[str, dict[str, os.DirEntry], list[str]]]:
@@ -94,8 +109,8 @@ def _content_folders(root: str, site: Site) -> Iterator[tuple[str, dict[str, os.
             yield rel_folder, entries, names
 
 
-def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], files: Files) -> bytes:
-    """Put the named files' sizes and mtimes in `files`; their lines for the digest."""
+def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], files: Files | None = None) -> bytes:
+    """The named files' lines for the digest; their sizes and mtimes put in `files` too if given."""
     lines: list[str] = []
     for name in names:
         try:
@@ -106,7 +121,8 @@ def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], fi
         except OSError:
             size = mtime = -1  # a dangling symlink: reading it reports the problem
         rel = rel_folder + name
-        files[rel] = (size, mtime)
+        if files is not None:
+            files[rel] = (size, mtime)
         lines.append(f"{rel}\0{size}\0{mtime}")
     return "\n".join(lines).encode("utf-8", "surrogateescape")
 
@@ -137,49 +153,48 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
 
 
 def encode_part(content_dir: str | os.PathLike, site: Site | None, part: int, parts: int) -> bytes:
-    """One of `parts` walkers' share of a walk, as its process sends it: every folder is
-    listed (cheap), and the files of every parts-th folder from the part-th are stat'ed (the
-    bulk of the work). Sent: the root, a digest of the folders seen (the walkers must have
-    seen the same), then each of its folders' digest lines and its files, by folder number.
-    Every length is in the header: an answer cut off (its sender killed) is told from a whole one."""
+    """One of `parts` walkers' share of a walk, as its process sends it. Every walker lists
+    every folder (the cheaper part), and stats the part-th of the content files of each (the
+    bulk of the work: a `stat` a file), so the work is shared however the files are spread.
+    Sent: the root, a digest of the folders and files listed (the walkers must have listed
+    the same), then its share's digest lines, a block per folder, each keyed by (folder, part).
+    The lengths are in the header: an answer cut off (its sender killed) is told from a whole one."""
     root = os.path.join(os.fspath(content_dir), "")
-    seen = hashlib.blake2b(digest_size=16)
-    blocks, files = [], []
+    listed = hashlib.blake2b(digest_size=16)
+    blocks = []
     for number, (rel, entries, names) in enumerate(_content_folders(root, site or Site())):
-        seen.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        if number % parts == part:
-            here: Files = {}
-            blocks.append((number, _stat(rel, entries, names, here)))
-            files.append((number, here))
-    blocks_blob, files_blob = marshal.dumps(blocks), marshal.dumps(files)
-    head = marshal.dumps((root, seen.hexdigest(), len(blocks_blob), len(files_blob)))
-    return len(head).to_bytes(4, "big") + head + blocks_blob + files_blob
+        listed.update("\0".join([rel, *names, ""]).encode("utf-8", "surrogateescape"))
+        share = names[len(names) * part // parts : len(names) * (part + 1) // parts]
+        if share:
+            blocks.append(((number, part), _stat(rel, entries, share)))
+    blob = marshal.dumps(blocks)
+    head = marshal.dumps((root, listed.hexdigest(), len(blob)))
+    return len(head).to_bytes(4, "big") + head + blob
 
 
 def decode_parts(messages: list[bytes]) -> Listing | None:
     """The listing the walkers' messages (`encode_part`) make together, or None for one cut
-    off or garbled, or for walkers that saw different folders (a change mid-walk)."""
-    heads, blocks, files = set(), [], []
-    root = None
+    off or garbled, or for walkers that listed different files (a change mid-walk)."""
+    heads, blocks = set(), []
     for data in messages:
         try:
             size = int.from_bytes(data[:4], "big")
-            root, seen, blocks_size, files_size = marshal.loads(data[4 : 4 + size])
-            if len(data) != 4 + size + blocks_size + files_size:
+            head = marshal.loads(data[4 : 4 + size])
+            root, listed, blob_size = head
+            if len(data) != 4 + size + blob_size or not isinstance(root, str):
                 return None
-            start = 4 + size
-            blocks.extend(marshal.loads(data[start : start + blocks_size]))
+            blocks.extend(marshal.loads(data[4 + size :]))
         except (EOFError, ValueError, TypeError):
             return None
-        heads.add((root, seen))
-        files.append(data[start + blocks_size :])
-    if len(heads) != 1 or not isinstance(root, str):
-        return None
+        heads.add((root, listed))
     try:
-        digest = _digest(block for _, block in sorted(blocks))
-    except TypeError:  # not (number, bytes) pairs
+        lines = [block for _, block in sorted(blocks)]
+        digest = _digest(lines)
+    except TypeError:  # not (key, bytes) pairs
         return None
-    return Listing(root, None, digest, encoded=tuple(files))
+    if len(heads) != 1:
+        return None
+    return Listing(root, None, digest, lines)
 
 
 def _send(write_end: int, message: bytes) -> None:
