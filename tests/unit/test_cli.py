@@ -315,3 +315,24 @@ def test_a_closed_standard_output_is_an_error_not_a_traceback(command):
 
     code, error = newsroom_process(command, True, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
     assert (code, error) == (2, "newsroom: error: standard output is closed: nowhere to print to\n")
+
+
+def test_a_file_name_no_utf8_decodes_is_reported_not_a_crash(tmp_path, capsys):
+    # A page saved with a GBK name: its name decodes with surrogates, which the index could not
+    # store (UnicodeEncodeError from every lookup, found by hand).
+    import os
+
+    from tests.conftest import write_article
+
+    write_article(tmp_path, "news/good.md", title="好名")
+    fd = os.open(os.fsencode(tmp_path / "news") + "/壞".encode("gbk") + b".md", os.O_WRONLY | os.O_CREAT)
+    os.write(fd, "---\ntitle: 壞名\n---\n內容\n".encode())
+    os.close(fd)
+    for _ in range(2):  # building the index, then reading it
+        assert main(["--content", str(tmp_path), "list"]) == 0
+        out, err = capsys.readouterr()
+        assert "好名" in out and "壞名" not in out and "Traceback" not in err
+    assert main(["--content", str(tmp_path), "search", "壞名"]) == 1
+    assert main(["--content", str(tmp_path), "check"]) == 1
+    out, err = capsys.readouterr()
+    assert "the file name is not UTF-8: rename the file" in out + err

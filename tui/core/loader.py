@@ -722,6 +722,11 @@ def read_article(source: Source, path: Path, strict: bool = False) -> tuple[Arti
     if not allowed and outside(content_dir, path):
         return None, [Problem(rel, 1, OUTSIDE)], ""
     try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # bytes no UTF-8 decodes (a page saved in GBK, say): no id can be made of it
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return None, [Problem(shown, 1, "the file name is not UTF-8: rename the file")], ""
+    try:
         text, parsed = read_file(path)
     except ContentError as error:
         if str(error) == "empty file" and path.stem.split(".")[0] == "_index":

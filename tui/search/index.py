@@ -533,7 +533,8 @@ class SearchIndex:
         """Read what changed into `_db`; True if anything did. `in_place`: None
         (nothing written) if so much changed that a new file is better: readers
         keep the whole old index meanwhile, and the new one is compact."""
-        on_disk = listing.files
+        # A name no UTF-8 decodes cannot be stored (the loader reports it): left out, as if absent.
+        on_disk = {rel: stamp for rel, stamp in listing.files.items() if rel.isascii() or _is_utf8(rel)}
         with self._lock:
             known = {
                 rel: (row_id, size, mtime)
@@ -1174,6 +1175,14 @@ def _match_expression(
 
 def _pinyin_expression(pattern: Pinyin) -> str:
     return pinyin.match_expression(pattern) or '""'
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _date_key(sort_stamp: float | None) -> int:
