@@ -336,3 +336,17 @@ def test_a_file_name_no_utf8_decodes_is_reported_not_a_crash(tmp_path, capsys):
     assert main(["--content", str(tmp_path), "check"]) == 1
     out, err = capsys.readouterr()
     assert "the file name is not UTF-8: rename the file" in out + err
+
+
+def test_a_content_dir_no_utf8_decodes_is_looked_up(tmp_path, capsys):
+    # A newsroom under a folder named in GBK: storing its path in the index raised
+    # UnicodeEncodeError from every lookup (found writing the head start's tests).
+    import os
+
+    from tests.conftest import write_article
+
+    root = tmp_path / os.fsdecode("報社".encode("gbk"))
+    write_article(root, "news/a.md", title="質量報導", body="獨角獸。")
+    for argv in (["list"], ["list"], ["search", "獨角獸"], ["show", "news/a"]):
+        assert main(["--content", str(root), *argv]) == 0
+        assert "質量報導" in capsys.readouterr().out

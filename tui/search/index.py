@@ -327,6 +327,11 @@ class SearchIndex:
         if old is not None:
             old.close()
 
+    def _resolved_dir(self) -> str:
+        """The content dir's resolved path as stored text: a byte no UTF-8 decodes (a folder
+        named in GBK) as a backslash escape, not a crash storing it."""
+        return os.fsencode(self.content_dir.resolve()).decode("utf-8", "backslashreplace")
+
     def _usable(self, db: sqlite3.Connection) -> bool:
         """False if the file holds another version's index (raises if it is no index at all)."""
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -337,7 +342,7 @@ class SearchIndex:
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if (
             meta.get("fold") != _fold_stamp()
-            or meta.get("content_dir") != str(self.content_dir.resolve())
+            or meta.get("content_dir") != self._resolved_dir()
             or meta.get("layout") != loader.layout_stamp(self.config)
         ):
             return False
@@ -351,7 +356,7 @@ class SearchIndex:
                 "INSERT INTO meta VALUES (?, ?)",
                 [
                     ("fold", _fold_stamp()),
-                    ("content_dir", str(self.content_dir.resolve())),
+                    ("content_dir", self._resolved_dir()),
                     ("layout", loader.layout_stamp(self.config)),
                 ],
             )
