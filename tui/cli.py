@@ -13,10 +13,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, is_output_error, output_failed, print_error
+
+if TYPE_CHECKING:
+    from tui.search.head_start import HeadStart
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -271,7 +275,7 @@ def _console():
     return Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 4096)
 
 
-def _lookup(args: argparse.Namespace) -> int:
+def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> int:
     """The commands that print an answer and exit, without starting the UI.
 
     OpenCC loads only if the script or the query needs it, the search and
@@ -287,8 +291,12 @@ def _lookup(args: argparse.Namespace) -> int:
     kept = ask_keeper(
         default_path(config.content_dir), walk_stamp(config.content_dir, config.site, config.allow_outside_links)
     )
-    # Otherwise walk beside the imports below.
-    walk = Walk(config.content_dir, config.site) if kept is None else None
+    # Otherwise walk beside the imports below: the walk begun already if it walks this content dir.
+    walk = None
+    if kept is None:
+        walk = head_start.walk(config.content_dir, config.site) if head_start else Walk(config.content_dir, config.site)
+    elif head_start:
+        head_start.cancel()
     from tui.chinese.presenter import Presenter
     from tui.chinese.script import ScriptConverter, ScriptMode, initial_mode, load_glossary
     from tui.commands import lookup
@@ -302,8 +310,11 @@ def _lookup(args: argparse.Namespace) -> int:
     index = SearchIndex.open(config)
     with index:
         if kept is None or kept != index.listing_digest():
-            index.update(listing=walk.result() if walk else None)  # None: not walked, or the walk failed
-        walk = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
+            listing = walk.result() if walk else None  # None: not walked, or the walk failed
+            if head_start and walk:
+                head_start.walked(listing)
+            index.update(listing=listing)
+        walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
         try:  # the few rows printed, from the assembled newsroom kept beside the index
             newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
         except IndexUnavailable:  # found damaged after the update: build a new one
@@ -389,7 +400,8 @@ def _serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, head_start: HeadStart | None = None) -> int:
+    """The `newsroom` command; `head_start`: a lookup's walk begun before the imports (tui/launch.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parse(argv)
@@ -407,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from tui.commands import checker as command
             return command.run(args, _console())
         if args.command:
-            return _lookup(args)
+            return _lookup(args, head_start)
         app = build_app(argv)
     except NewsroomError as error:
         return print_error(error, error.exit_status)

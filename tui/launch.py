@@ -20,21 +20,28 @@ LOOKUPS = ("search", "show", "list")
 START_WAIT = 3.0  # seconds for the warm process to take a lookup before it runs here instead
 
 
-def _command(argv: list[str]) -> str:
-    """The command word: the first word that is neither an option nor an option's value
-    ("" for none, or for --help and --version before it)."""
-    skip = False
+_VALUED = ("--config", "--content", "--script", "--open", "--state-dir")  # options that take a value
+
+
+def _words(argv: list[str]) -> tuple[str, dict[str, str]]:
+    """The command word (the first word that is neither an option nor an option's value; ""
+    for none, or for --help and --version before it) and the valued options' values, as
+    `--opt value` or `--opt=value`, wherever they are."""
+    command, values, taking = "", {}, None
     for word in argv:
-        if skip:
-            skip = False
-        elif word in ("--config", "--content", "--script", "--open", "--state-dir"):
-            skip = True
+        if taking:
+            values[taking], taking = word, None
+        elif word in _VALUED:
+            taking = word
+        elif word.startswith("--") and word.partition("=")[0] in _VALUED:
+            name, _, value = word.partition("=")
+            values[name] = value
         elif word.startswith("-"):
-            if word in ("-h", "--help", "--version"):
-                return ""
-        else:
-            return word
-    return ""
+            if word in ("-h", "--help", "--version") and not command:
+                return "", values
+        elif not command:
+            command = word
+    return command, values
 
 
 def forward(argv: list[str]) -> int | None:
@@ -106,14 +113,20 @@ def _umask() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = _command(argv) if sys.platform.startswith("linux") else ""
+    command, values = _words(argv) if sys.platform.startswith("linux") else ("", {})
     if sys.stdout is None and command not in ("watch", "serve"):  # `newsroom list >&-`
         print("newsroom: error: standard output is closed: nowhere to print to", file=sys.stderr)
         return 2
+    head_start = None
     if command in LOOKUPS:
         status = forward(argv)
         if status is not None:
             return status
+        # Not kept by a warm process: fork the walk now, from what this command line resolved
+        # to last time, and import the rest while it runs (tui/search/head_start.py).
+        from tui.search.head_start import HeadStart
+
+        head_start = HeadStart(values.get("--config"), values.get("--content"))
     elif command == "watch":
         from tui import lookup_server
 
@@ -122,12 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     from tui.core.errors import finish_output
 
     try:
-        status = run(argv)
+        status = run(argv, head_start)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting
         failed = finish_output(0)
         if failed:
             return failed
         raise
+    finally:
+        if head_start is not None:  # a lookup that ended before taking its walk
+            head_start.cancel()
     return finish_output(status)
 
 

@@ -16,16 +16,14 @@ import gc
 import os
 import sys
 
+from tui.core.cache_dir import cache_dir
+
 MAX_REQUEST = 1 << 20  # the command line and the environment: far more than any real one
 
 
 def socket_path() -> str:
-    """Where the warm process listens: the user cache dir, as platformdirs names it on Linux
-    (worked out here without it: the client side must import nothing it need not)."""
-    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if not cache or not os.path.isabs(cache):
-        cache = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "newsroom", "lookups.sock")
+    """Where the warm process listens, in the user cache dir."""
+    return os.path.join(cache_dir(), "lookups.sock")
 
 
 def start() -> int | None:

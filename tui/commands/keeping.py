@@ -12,7 +12,7 @@ import sys
 
 from tui.core.config import Config
 from tui.core.errors import EXIT_NOTHING, print_error
-from tui.core.site import CONTENT_SUFFIXES
+from tui.core.walk_rules import CONTENT_SUFFIXES
 from tui.search.freshness import scan
 from tui.search.index import IndexUnavailable, SearchIndex
 from tui.search.keeper import Keeper, KeeperError, walk_stamp

@@ -42,8 +42,9 @@ from tui.core import frontmatter
 from tui.core.config import Config
 from tui.core.languages import guess as guess_language
 from tui.core.model import Article, Newsroom, PageInfo, Problem
-from tui.core.site import CONTENT_SUFFIXES, Location, Site, is_index_name, locate, walk_roots
+from tui.core.site import Location, Site, is_index_name, locate, walk_roots
 from tui.core.text import clean, clean_line
+from tui.core.walk_rules import CONTENT_SUFFIXES
 
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
 MAX_FILE_BYTES = 32 * 1024 * 1024  # larger files are reported, not read

@@ -23,10 +23,12 @@ from typing import Any
 
 from tui.core import languages, toml
 from tui.core.frontmatter import load_yaml
+from tui.core.walk_rules import is_index_name as _is_index_name
+from tui.core.walk_rules import is_language as _is_language
+from tui.core.walk_rules import walk_roots as _walk_roots
 
 _CONFIG_NAMES = ("toml", "yaml", "yml", "json")
 DEFAULT_TAXONOMIES = ("tags", "categories", "series")
-CONTENT_SUFFIXES = (".md", ".markdown")  # a content file's name ends so, in any case
 
 
 class SiteConfigError(Exception):
@@ -54,9 +56,7 @@ class Site:
 
     def is_language(self, name: str) -> bool:
         """Whether a file-name suffix names one of the site's languages."""
-        if self.languages:
-            return languages.normalize(name) in {languages.normalize(tag) for tag in self.languages}
-        return languages.looks_like_tag(name)
+        return _is_language(name, self.languages)
 
     @property
     def walk_underscored(self) -> tuple[str, ...]:
@@ -66,14 +66,12 @@ class Site:
 
 def walk_roots(site: Site) -> list[str]:
     """The folders a walk starts from, relative to the content dir ("": all of it)."""
-    roots = sorted({folder for folder, _ in site.language_dirs})
-    return [""] if not roots or "" in roots else roots
+    return _walk_roots(site.language_dirs)
 
 
 def is_index_name(name: str, site: Site) -> bool:
     """A leaf bundle's page file: index.md, or index.LANG.md in one of the site's languages."""
-    stem = name.rsplit(".", 1)[0]
-    return stem == "index" or (stem.startswith("index.") and site.is_language(stem[6:]))
+    return _is_index_name(name, site.languages)
 
 
 @dataclass(frozen=True)

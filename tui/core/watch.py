@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from tui.core.site import CONTENT_SUFFIXES
+from tui.core.walk_rules import CONTENT_SUFFIXES
 
 log = logging.getLogger(__name__)
 

@@ -11,20 +11,30 @@ bundle only its index files.
 The digest covers every (path, size, mtime) in walk order: equal to the one
 stored at the last refresh means nothing changed, without reading the index's
 file table.
+
+A lookup may fork its walkers before importing anything else (search/head_start.py),
+so this module imports next to nothing: a walk takes `WalkRules` or a `Site` alike
+(the same attribute names), and threading and hashlib load when first needed.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import marshal
 import os
 import stat
 import sys
-import threading
-from collections.abc import Iterator
 
-from tui.core.site import CONTENT_SUFFIXES, Site, is_index_name, walk_roots
+from tui.core.walk_rules import CONTENT_SUFFIXES, DEFAULT_RULES, is_index_name, walk_roots
+
+TYPE_CHECKING = False  # (typing itself costs a lookup milliseconds)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tui.core.site import Site
+    from tui.core.walk_rules import WalkRules
+
+    Rules = Site | WalkRules
 
 _SUFFIXES = tuple(CONTENT_SUFFIXES)
 Files = dict[str, tuple[int, int]]
@@ -35,11 +45,12 @@ class Listing:
     processes, read from the digest's lines only when asked for: a fresh index needs the
     digest alone)."""
 
-    __slots__ = ("_files", "_lines", "digest", "root")
+    __slots__ = ("_files", "_lines", "count", "digest", "root")
 
-    def __init__(self, root: str, files: Files | None, digest: str, lines: list[bytes] | None = None):
+    def __init__(self, root: str, files: Files | None, digest: str, lines: list[bytes] | None = None, count: int = 0):
         self.root = root  # the content dir with a trailing separator: a file's full path is this plus its relative path
         self.digest = digest
+        self.count = len(files) if files is not None else count  # how many files
         self._files = files
         self._lines = lines or []  # when files is None: the digest's lines, a block of them at a time
 
@@ -70,12 +81,13 @@ def _read_lines(block: bytes, files: Files) -> None:
         rel = following
 
 
-def _content_folders(root: str, site: Site) -> Iterator[tuple[str, dict[str, os.DirEntry], list[str]]]:
+def _content_folders(root: str, rules: Rules) -> Iterator[tuple[str, dict[str, os.DirEntry], list[str]]]:
     """Each folder with content files, in walk order: its path relative to the root (with a
     trailing "/"), its entries by name, and its content files' names in name order."""
-    keep = site.walk_underscored
+    keep = rules.walk_underscored
+    languages = rules.languages
     # (folder, its path relative to the root), the first to pop last
-    tops = [(os.path.join(root, top), f"{top}/" if top else "") for top in walk_roots(site)]
+    tops = [(os.path.join(root, top), f"{top}/" if top else "") for top in walk_roots(rules.language_dirs)]
     stack = list(reversed(tops))
     top_folders = {rel for _, rel in tops}
     while stack:
@@ -99,7 +111,7 @@ def _content_folders(root: str, site: Site) -> Iterator[tuple[str, dict[str, os.
                 names.append(name)
         names.sort()
         if rel_folder not in top_folders:  # (`startswith` first: a call to is_index_name per file costs)
-            bundle = [name for name in names if name.startswith("index") and is_index_name(name, site)]
+            bundle = [name for name in names if name.startswith("index") and is_index_name(name, languages)]
             if bundle:
                 names, folders = bundle, []  # a leaf bundle: the rest is its resources
         # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
@@ -129,6 +141,8 @@ def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], fi
 
 def _digest(blocks) -> str:
     """The digest of every line joined by newlines, fed a folder's lines at a time."""
+    import hashlib  # (2 ms of OpenSSL: not before the walkers are forked)
+
     digest = hashlib.blake2b(digest_size=16)
     separator = b""
     for block in blocks:
@@ -138,7 +152,7 @@ def _digest(blocks) -> str:
     return digest.hexdigest()
 
 
-def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
+def scan(content_dir: str | os.PathLike, site: Rules | None = None) -> Listing:
     """Walk the content dir once: its content files and their digest.
 
     At 100,000 files the listing is what the app holds at its high-water mark, beside the
@@ -147,42 +161,49 @@ def scan(content_dir: str | os.PathLike, site: Site | None = None) -> Listing:
     """
     root = os.path.join(os.fspath(content_dir), "")
     files: Files = {}
-    blocks = (_stat(rel, entries, names, files) for rel, entries, names in _content_folders(root, site or Site()))
+    blocks = (
+        _stat(rel, entries, names, files) for rel, entries, names in _content_folders(root, site or DEFAULT_RULES)
+    )
     digest = _digest(blocks)
     return Listing(root, files, digest)
 
 
-def encode_part(content_dir: str | os.PathLike, site: Site | None, part: int, parts: int) -> bytes:
+def encode_part(content_dir: str | os.PathLike, site: Rules | None, part: int, parts: int) -> bytes:
     """One of `parts` walkers' share of a walk, as its process sends it. Every walker lists
     every folder (the cheaper part), and stats the part-th of the content files of each (the
     bulk of the work: a `stat` a file), so the work is shared however the files are spread.
     Sent: the root, a digest of the folders and files listed (the walkers must have listed
     the same), then its share's digest lines, a block per folder, each keyed by (folder, part).
     The lengths are in the header: an answer cut off (its sender killed) is told from a whole one."""
+    import hashlib
+
     root = os.path.join(os.fspath(content_dir), "")
     listed = hashlib.blake2b(digest_size=16)
     blocks = []
-    for number, (rel, entries, names) in enumerate(_content_folders(root, site or Site())):
+    count = 0
+    for number, (rel, entries, names) in enumerate(_content_folders(root, site or DEFAULT_RULES)):
         listed.update("\0".join([rel, *names, ""]).encode("utf-8", "surrogateescape"))
         share = names[len(names) * part // parts : len(names) * (part + 1) // parts]
         if share:
             blocks.append(((number, part), _stat(rel, entries, share)))
+            count += len(share)
     blob = marshal.dumps(blocks)
-    head = marshal.dumps((root, listed.hexdigest(), len(blob)))
+    head = marshal.dumps((root, listed.hexdigest(), len(blob), count))
     return len(head).to_bytes(4, "big") + head + blob
 
 
 def decode_parts(messages: list[bytes]) -> Listing | None:
     """The listing the walkers' messages (`encode_part`) make together, or None for one cut
     off or garbled, or for walkers that listed different files (a change mid-walk)."""
-    heads, blocks = set(), []
+    heads, blocks, count = set(), [], 0
     for data in messages:
         try:
             size = int.from_bytes(data[:4], "big")
             head = marshal.loads(data[4 : 4 + size])
-            root, listed, blob_size = head
-            if len(data) != 4 + size + blob_size or not isinstance(root, str):
+            root, listed, blob_size, share = head
+            if len(data) != 4 + size + blob_size or not isinstance(root, str) or type(share) is not int:
                 return None
+            count += share
             blocks.extend(marshal.loads(data[4 + size :]))
         except (EOFError, ValueError, TypeError):
             return None
@@ -194,7 +215,7 @@ def decode_parts(messages: list[bytes]) -> Listing | None:
         return None
     if len(heads) != 1:
         return None
-    return Listing(root, None, digest, lines)
+    return Listing(root, None, digest, lines, count)
 
 
 def _send(write_end: int, message: bytes) -> None:
@@ -213,13 +234,15 @@ class Walk:
     caller walks again, and meets the error itself)."""
 
     def __init__(
-        self, content_dir: str | os.PathLike, site: Site | None = None, fork: bool | None = None, parts: int = 0
+        self, content_dir: str | os.PathLike, site: Rules | None = None, fork: bool | None = None, parts: int = 0
     ) -> None:
         self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-        self._thread: threading.Thread | None = None
+        self._thread = None
         self._done: list[Listing | None] = []
         if fork is None:  # forking a process with threads could leave the child a lock no thread will free
-            fork = sys.platform.startswith("linux") and threading.active_count() == 1
+            # (threading not imported yet: no thread started but the main one)
+            threading = sys.modules.get("threading")
+            fork = sys.platform.startswith("linux") and (threading is None or threading.active_count() == 1)
         if fork:
             parts = parts or min(2, os.cpu_count() or 1)
             try:
@@ -228,17 +251,19 @@ class Walk:
                 return
             except OSError:  # no process to spare (RLIMIT_NPROC, a sandbox) or no descriptor: a thread
                 self._end_children(kill=True)
+        import threading
+
         self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
         self._thread.daemon = True
         self._thread.start()
 
-    def _walk(self, content_dir: str | os.PathLike, site: Site | None) -> None:
+    def _walk(self, content_dir: str | os.PathLike, site: Rules | None) -> None:
         try:
             self._done.append(scan(content_dir, site))
         except Exception:  # noqa: BLE001 - nothing found: the caller walks, and meets the error itself
             pass
 
-    def _fork(self, content_dir: str | os.PathLike, site: Site | None, part: int, parts: int) -> None:
+    def _fork(self, content_dir: str | os.PathLike, site: Rules | None, part: int, parts: int) -> None:
         read_end, write_end = os.pipe2(os.O_CLOEXEC)
         try:
             pid = os.fork()
@@ -277,6 +302,12 @@ class Walk:
                 pass
         self._children = []
         return clean
+
+    def cancel(self) -> None:
+        """Give the walk up: forked walkers are killed and reaped (a thread runs on, unused)."""
+        self._end_children(kill=True)
+        if not self._done:
+            self._done.append(None)
 
     def result(self) -> Listing | None:
         """The walk's listing, once it is done."""

@@ -1,0 +1,216 @@
+"""A walking lookup forks its walk before its imports, from what its command line resolved
+to last time (tui/search/head_start.py), and takes that walk only if it is still the right one."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from tests.conftest import ROOT, write_article
+from tui import launch
+from tui.core.walk_rules import WalkRules
+from tui.search import freshness, head_start
+from tui.search.head_start import HeadStart, read_plans, walkers_for
+
+
+def newsroom(tmp_path, name: str, titles: list[str]):
+    root = tmp_path / name
+    for number, title in enumerate(titles):
+        write_article(root, f"news/{number}.md", title=title, date=f"2024-01-0{number + 1}")
+    return root
+
+
+@pytest.fixture
+def walks(monkeypatch):
+    """Every walk made, and every one given up, wherever it was made."""
+    made, cancelled = [], []
+
+    class Spy(freshness.Walk):
+        def __init__(self, content_dir, site=None, fork=None, parts=0):
+            made.append((os.fspath(content_dir), parts, self))
+            super().__init__(content_dir, site, fork, parts)
+
+        def cancel(self):
+            cancelled.append(self)
+            super().cancel()
+
+    monkeypatch.setattr(freshness, "Walk", Spy)
+    monkeypatch.setattr(head_start, "Walk", Spy)
+    return made, cancelled
+
+
+def test_the_second_lookup_walks_from_the_plan_the_first_remembered(tmp_path, capsys, walks):
+    made, cancelled = walks
+    root = newsroom(tmp_path, "content", ["質量新聞", "獨角獸"])
+    assert launch.main(["--content", str(root), "list"]) == 0
+    first = capsys.readouterr().out
+    assert read_plans()[head_start.plan_key(None, str(root))] == (str(root), WalkRules((), (), ()), 1)
+    made.clear()
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert capsys.readouterr().out == first and "獨角獸" in first
+    assert [(path, parts) for path, parts, _ in made] == [(str(root), 1)]  # begun by the head start, and taken
+    assert cancelled == []
+
+
+def test_a_plan_gone_stale_is_given_up_and_the_right_folder_walked(tmp_path, capsys, walks):
+    """The config now names another content dir: the walk begun from the plan is killed, the
+    answer is the new folder's, and the plan is the new one."""
+    made, cancelled = walks
+    old, new = newsroom(tmp_path, "old", ["舊聞"]), newsroom(tmp_path, "new", ["新聞報導"])
+    config = tmp_path / "config.toml"
+    config.write_text(f'[newsroom]\ntitle = "T"\ncontent_dir = "{old.name}"\n', encoding="utf-8")
+    assert launch.main(["--config", str(config), "list"]) == 0
+    assert "舊聞" in capsys.readouterr().out
+    config.write_text(f'[newsroom]\ntitle = "T"\ncontent_dir = "{new.name}"\n', encoding="utf-8")
+    made.clear()
+    assert launch.main(["--config", str(config), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "新聞報導" in out and "舊聞" not in out
+    assert [path for path, _, _ in made] == [str(old), str(new)]
+    assert cancelled == [made[0][2]]
+    assert not made[0][2]._children  # its walkers killed and reaped
+    assert read_plans()[head_start.plan_key(str(config), None)][0] == str(new)
+
+
+def test_other_walk_rules_are_another_plan(tmp_path):
+    """The same folder under a site config that now declares languages walks differently."""
+    root = newsroom(tmp_path, "content", ["標題"])
+    plain = HeadStart(None, str(root))
+    plain.walk(root, WalkRules((), (), ())).result()
+    plain.walked(freshness.scan(root))
+    begun = HeadStart(None, str(root))
+    assert begun.plan == (str(root), WalkRules((), (), ()), 1)
+    kept = begun._walk
+    walk = begun.walk(root, WalkRules((("zh-hant", "zh-hant"),), (), ("zh-hant",)))
+    assert walk is not kept and kept._done == [None]  # given up
+    walk.result()
+
+
+def test_the_walkers_follow_the_newsroom_size(tmp_path, capsys, monkeypatch):
+    """One walker for a small newsroom (a second would only take a core from the imports);
+    the machine's share once it grows."""
+    monkeypatch.setattr(head_start, "ONE_WALKER", 4)
+    root = newsroom(tmp_path, "content", ["一", "二", "三"])
+    key = head_start.plan_key(None, str(root))
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert read_plans()[key][2] == 1
+    for number in range(3, 6):
+        write_article(root, f"news/{number}.md", title=f"第{number}篇")
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert read_plans()[key][2] == min(2, os.cpu_count())
+    assert "第5篇" in capsys.readouterr().out
+    assert walkers_for(3) == 1 and walkers_for(4) == min(2, os.cpu_count())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"\x00not marshal at all",
+        marshal.dumps({"k": ("d", ((), (), ()), 1)})[:-3],  # cut short
+        marshal.dumps([1, 2, 3]),
+        marshal.dumps({"k": ("d", ((), (), ()), 9)}),  # walkers out of range
+        marshal.dumps({"k": ("d", ((("a",),), (), ()), 1)}),  # a language folder without its tag
+        marshal.dumps({"k": (b"d", ((), (), ()), 1)}),
+        marshal.dumps({1: ("d", ((), (), ()), 1)}),
+        b"\xe3" * (head_start.MAX_BYTES + 1),  # not ours
+    ],
+)
+def test_a_damaged_plans_file_is_ignored_then_replaced(tmp_path, capsys, damage):
+    root = newsroom(tmp_path, "content", ["質量"])
+    path = os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(damage)
+    assert read_plans() == {}
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert "質量" in capsys.readouterr().out
+    assert list(read_plans()) == [head_start.plan_key(None, str(root))]
+
+
+def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):
+    root = newsroom(tmp_path, "content", ["質量"])
+    head_start.write_plan(head_start.plan_key(None, str(root)), (str(tmp_path / "gone"), WalkRules((), (), ()), 2))
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert "質量" in capsys.readouterr().out
+
+
+def test_a_lookup_that_stops_early_gives_its_walk_up(tmp_path, capsys, walks):
+    """A usage error or a bad config after the walk began: the walkers are killed, not left running."""
+    made, cancelled = walks
+    root = newsroom(tmp_path, "content", ["質量"])
+    assert launch.main(["--content", str(root), "list"]) == 0
+    made.clear()
+    with pytest.raises(SystemExit):
+        launch.main(["--content", str(root), "list", "--limit", "many"])
+    assert len(made) == 1 and cancelled == [made[0][2]] and not made[0][2]._children
+    capsys.readouterr()
+
+
+def test_the_plans_remember_names_that_are_not_utf8(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / os.fsdecode(b"\xff\xfe news")
+    newsroom(folder, "content", ["質量"])
+    monkeypatch.chdir(folder)
+    for _ in range(2):
+        assert launch.main(["--content", "content", "list"]) == 0
+        assert "質量" in capsys.readouterr().out
+    assert read_plans()[head_start.plan_key(None, "content")][0] == "content"
+
+
+def test_the_plans_keep_the_latest_command_lines(tmp_path):
+    for number in range(head_start.MAX_PLANS + 5):
+        head_start.write_plan(f"key{number}", (f"/dir{number}", WalkRules((), (), ()), 1))
+    plans = read_plans()
+    assert len(plans) == head_start.MAX_PLANS and list(plans)[-1] == f"key{head_start.MAX_PLANS + 4}"
+
+
+def test_lookups_at_once_leave_a_plans_file_that_reads(tmp_path):
+    """Every lookup may write the plans file: each writes whole, the last one wins."""
+    roots = [newsroom(tmp_path, f"room{number}", [f"報導{number}"]) for number in range(6)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    results = [None] * len(roots)
+
+    def run(number):
+        results[number] = subprocess.run(
+            [sys.executable, "-m", "tui", "--content", str(roots[number]), "list"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    for _ in range(2):
+        threads = [threading.Thread(target=run, args=(number,)) for number in range(len(roots))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for number, done in enumerate(results):
+            assert done.returncode == 0 and f"報導{number}" in done.stdout and done.stderr == ""
+    assert read_plans()  # whole: at least the last writer's
+
+
+def test_the_head_start_imports_next_to_nothing():
+    """It runs before the lookup's imports: the walk must not wait for them."""
+    code = "import sys, tui.search.head_start; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    loaded = set(done.stdout.split())
+    assert "tui.search.freshness" in loaded
+    heavy = {"typing", "dataclasses", "pathlib", "hashlib", "threading", "tomllib", "platformdirs", "json"}
+    assert heavy & loaded == set()
+    assert {name for name in loaded if name.startswith("tui.")} <= {
+        "tui.core",
+        "tui.core.cache_dir",
+        "tui.core.languages",
+        "tui.core.walk_rules",
+        "tui.search",
+        "tui.search.freshness",
+        "tui.search.head_start",
+    }
