@@ -110,7 +110,8 @@ def test_a_failed_walk_aside_answers_none_and_says_nothing(tmp_path, monkeypatch
         return forked[-1]
 
     monkeypatch.setattr(freshness, "scan", broken)
-    monkeypatch.setattr(freshness, "encode_part", broken)
+    monkeypatch.setattr(freshness, "lead", broken)
+    monkeypatch.setattr(freshness, "follow", broken)
     monkeypatch.setattr(os, "fork", counted_fork)
     walk = Walk(tree(tmp_path), fork=fork)
     assert walk.result() is None
@@ -179,7 +180,7 @@ def test_a_forked_walk_answers_when_sigchld_is_ignored(tmp_path):
     assert (walked.digest, walked.files) == (scan(root).digest, scan(root).files)
 
 
-@pytest.mark.parametrize("killed", [0, 1])
+@pytest.mark.parametrize("killed", ["lead", "follow"])
 def test_a_walk_child_killed_while_sending_answers_none(tmp_path, monkeypatch, killed):
     """Killed halfway through its answer (an OOM kill, a kill -9 of the group): the cut-off
     answer is not taken for a listing (it once failed later, decoding, with EOFError)."""
@@ -188,19 +189,64 @@ def test_a_walk_child_killed_while_sending_answers_none(tmp_path, monkeypatch, k
     from tui.search import freshness
 
     parent = os.getpid()
+    real_walk = getattr(freshness, killed)
+
+    def marked(*args):
+        freshness._killed_here = True  # (in this child only: the other walker sends whole)
+        return real_walk(*args)
 
     def half_then_killed(write_end, message):
-        if message == freshness.encode_part(root, None, killed, 2):  # (the other walker sends its share)
+        if getattr(freshness, "_killed_here", False):
             os.write(write_end, message[: len(message) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
         os.write(write_end, message)
 
+    monkeypatch.setattr(freshness, killed, marked)
     monkeypatch.setattr(freshness, "_send", half_then_killed)
     root = tree(tmp_path)
     for name in range(300):  # an answer longer than its header
         write_article(root, f"many/{name}.md")
     assert Walk(root, fork=True, parts=2).result() is None
     assert os.getpid() == parent
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_lister_that_dies_mid_walk_leaves_no_follower_waiting(tmp_path, monkeypatch, parts):
+    """The followers wait for the folders the lister passes on: if it dies, they must see
+    their feed end (every other copy of its write end closed), not wait for ever."""
+    import signal
+
+    from tui.search import freshness
+
+    real_feed = freshness._feed
+
+    def feed_then_die(feeds, batch):
+        real_feed(feeds, batch)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(freshness, "_feed", feed_then_die)
+    monkeypatch.setattr(freshness, "FEED_BATCH", 1)
+    root = tree(tmp_path)
+    for name in range(30):
+        write_article(root, f"many/{name % 3}/{name}.md")
+    assert Walk(root, fork=True, parts=parts).result() is None
+
+
+def test_a_follower_that_dies_stops_the_lister(tmp_path, monkeypatch):
+    """The lister then meets a closed feed (EPIPE) and stops too: no answer, no hang."""
+    import signal
+
+    from tui.search import freshness
+
+    def die(*_args):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(freshness, "follow", die)
+    monkeypatch.setattr(freshness, "FEED_BATCH", 1)
+    root = tree(tmp_path)
+    for name in range(3000):  # more than a pipe holds
+        write_article(root, f"many/{name % 30}/{name}.md")
+    assert Walk(root, fork=True, parts=2).result() is None
 
 
 def test_a_walk_child_that_failed_after_sending_answers_none(tmp_path, monkeypatch):
@@ -247,40 +293,54 @@ def test_walkers_sharing_a_walk_find_what_scan_finds(tmp_path, parts):
     assert "news/line\nbreak.md" in walked.files and "news/5\n2.md" in walked.files
 
 
-def test_walkers_that_saw_different_folders_answer_none(tmp_path):
-    """A folder added between two walkers' listings: their shares would not fit together."""
+def in_process(root, parts: int) -> list[bytes]:
+    """The walkers' answers, the followers fed from the lister's output in memory."""
+    import io
+
     from tui.search import freshness
 
-    root = tree(tmp_path)
-    first = freshness.encode_part(root, None, 0, 2)
-    write_article(root, "b/new/folder.md")
-    second = freshness.encode_part(root, None, 1, 2)
-    assert freshness.decode_parts([first, second]) is None
-    assert freshness.decode_parts([first, freshness.encode_part(root, None, 1, 2)]) is None
-    whole = freshness.decode_parts([freshness.encode_part(root, None, 0, 2), second])
-    assert whole.digest == scan(root).digest
+    feeds = [io.BytesIO() for _ in range(parts - 1)]
+    answers = [freshness.lead(root, None, parts, feeds)]
+    for part, feed in enumerate(feeds, start=1):
+        answers.append(freshness.follow(root, io.BytesIO(feed.getvalue()), part, parts))
+    return answers
 
 
-def test_walkers_share_the_files_of_one_folder(tmp_path):
-    """A site's posts are often one folder of thousands: each walker stats its part of them."""
+def test_the_lister_stats_one_share_and_each_follower_two(tmp_path):
+    """A site's posts are often one folder of thousands: each walker stats its part of them,
+    the lister less, as it also lists every folder."""
     from tui.search import freshness
 
     for number in range(10):
         write_article(tmp_path, f"posts/{number}.md")
-    shares = [freshness.decode_parts([freshness.encode_part(tmp_path, None, part, 2)]).files for part in (0, 1)]
-    assert [len(share) for share in shares] == [5, 5]
+    shares = [freshness.decode_parts([answer]).files for answer in in_process(tmp_path, 2)]
+    assert [len(share) for share in shares] == [3, 7]
     assert {**shares[0], **shares[1]} == scan(tmp_path).files
+    assert [len(range(100)[freshness.share_of(100, part, 3)]) for part in range(3)] == [20, 40, 40]
 
 
-def test_walkers_that_listed_different_files_answer_none(tmp_path):
-    """A file added to a folder between two walkers' listings would shift their shares."""
+def test_answers_cut_off_garbled_or_of_other_roots_answer_none(tmp_path):
     from tui.search import freshness
 
-    for number in range(4):
-        write_article(tmp_path, f"posts/{number}.md")
-    first = freshness.encode_part(tmp_path, None, 0, 2)
-    write_article(tmp_path, "posts/0a.md")
-    assert freshness.decode_parts([first, freshness.encode_part(tmp_path, None, 1, 2)]) is None
+    root = tree(tmp_path / "a")
+    first, second = in_process(root, 2)
+    assert freshness.decode_parts([first, second]).digest == scan(root).digest
+    assert freshness.decode_parts([first, second[:-1]]) is None
+    assert freshness.decode_parts([first, b"\x00\x00\x00\x01x"]) is None
+    assert freshness.decode_parts([]) is None
+    other = tree(tmp_path / "b")
+    assert freshness.decode_parts([first, in_process(other, 2)[1]]) is None
+
+
+def test_a_follower_whose_feed_is_cut_off_raises(tmp_path):
+    import io
+
+    from tui.search import freshness
+
+    feed = io.BytesIO()
+    freshness.lead(tree(tmp_path), None, 2, [feed])
+    with pytest.raises(EOFError):
+        freshness.follow(tmp_path, io.BytesIO(feed.getvalue()[:-4]), 1, 2)  # no end mark
 
 
 def test_a_walker_that_cannot_fork_a_second_walks_in_a_thread(tmp_path, monkeypatch):

@@ -281,7 +281,8 @@ def test_lookups_trust_the_keeper_and_walk_without_it(content, capsys, monkeypat
     running = Running(content)
     try:
         monkeypatch.setattr(freshness, "scan", counted(freshness.scan))  # in a thread, or in the index
-        monkeypatch.setattr(freshness, "encode_part", counted(freshness.encode_part))  # in forked walkers
+        monkeypatch.setattr(freshness, "lead", counted(freshness.lead))  # in forked walkers
+        monkeypatch.setattr(freshness, "follow", counted(freshness.follow))
         write_article(content, "news/k.md", title="新稿件")  # just before the lookup
         assert main(["--content", str(content), "show", "news/k"]) == 0
         assert "新稿件" in capsys.readouterr().out

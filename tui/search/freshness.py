@@ -121,12 +121,17 @@ def _content_folders(root: str, rules: Rules) -> Iterator[tuple[str, dict[str, o
             yield rel_folder, entries, names
 
 
-def _stat(rel_folder: str, entries: dict[str, os.DirEntry], names: list[str], files: Files | None = None) -> bytes:
-    """The named files' lines for the digest; their sizes and mtimes put in `files` too if given."""
+def _stat(
+    rel_folder: str, names: list[str], entries: dict | None = None, root: str = "", files: Files | None = None
+) -> bytes:
+    """The named files' lines for the digest; their sizes and mtimes put in `files` too if given.
+    Each is stat'ed through its directory entry if given, else by its path (root + folder + name)."""
     lines: list[str] = []
+    folder = root + rel_folder
     for name in names:
         try:
-            info = entries[name].stat()  # follows a symlinked file, as reading it will
+            # Either way a symlinked file is followed, as reading it will be.
+            info = entries[name].stat() if entries is not None else os.stat(folder + name)
             size, mtime = info.st_size, info.st_mtime_ns
             if stat.S_ISDIR(info.st_mode):
                 continue
@@ -162,60 +167,110 @@ def scan(content_dir: str | os.PathLike, site: Rules | None = None) -> Listing:
     root = os.path.join(os.fspath(content_dir), "")
     files: Files = {}
     blocks = (
-        _stat(rel, entries, names, files) for rel, entries, names in _content_folders(root, site or DEFAULT_RULES)
+        _stat(rel, names, entries, files=files) for rel, entries, names in _content_folders(root, site or DEFAULT_RULES)
     )
     digest = _digest(blocks)
     return Listing(root, files, digest)
 
 
-def encode_part(content_dir: str | os.PathLike, site: Rules | None, part: int, parts: int) -> bytes:
-    """One of `parts` walkers' share of a walk, as its process sends it. Every walker lists
-    every folder (the cheaper part), and stats the part-th of the content files of each (the
-    bulk of the work: a `stat` a file), so the work is shared however the files are spread.
-    Sent: the root, a digest of the folders and files listed (the walkers must have listed
-    the same), then its share's digest lines, a block per folder, each keyed by (folder, part).
-    The lengths are in the header: an answer cut off (its sender killed) is told from a whole one."""
-    import hashlib
+FEED_BATCH = 1024  # names the lister gathers before it passes them on
 
-    root = os.path.join(os.fspath(content_dir), "")
-    listed = hashlib.blake2b(digest_size=16)
-    blocks = []
-    count = 0
-    for number, (rel, entries, names) in enumerate(_content_folders(root, site or DEFAULT_RULES)):
-        listed.update("\0".join([rel, *names, ""]).encode("utf-8", "surrogateescape"))
-        share = names[len(names) * part // parts : len(names) * (part + 1) // parts]
-        if share:
-            blocks.append(((number, part), _stat(rel, entries, share)))
-            count += len(share)
+
+def share_of(count: int, part: int, parts: int) -> slice:
+    """Which of a folder's `count` files walker `part` of `parts` stats. The lister (part 0)
+    also lists every folder, about as long as statting a third of the files, so it stats
+    one share to each follower's two."""
+    total = 2 * parts - 1
+    start, end = (0, 1) if part == 0 else (2 * part - 1, 2 * part + 1)
+    return slice(count * start // total, count * end // total)
+
+
+def _answer(root: str, blocks: list, count: int) -> bytes:
+    """A walker's answer: its share's digest lines, a block per folder keyed by (folder
+    number, part), after a header with the root, the blocks' length and how many files. The
+    lengths are in the header: an answer cut off (its sender killed) is told from a whole one."""
     blob = marshal.dumps(blocks)
-    head = marshal.dumps((root, listed.hexdigest(), len(blob), count))
+    head = marshal.dumps((root, len(blob), count))
     return len(head).to_bytes(4, "big") + head + blob
 
 
+def lead(content_dir: str | os.PathLike, site: Rules | None, parts: int, feeds: list) -> bytes:
+    """The lister's walk: list every folder, pass each folder's content files on to the
+    followers (`feeds`, binary files), and stat its own share of them. Listing happens once:
+    the followers only stat."""
+    root = os.path.join(os.fspath(content_dir), "")
+    blocks, count, batch, batched = [], 0, [], 0
+    for number, (rel, entries, names) in enumerate(_content_folders(root, site or DEFAULT_RULES)):
+        if feeds:
+            batch.append((rel, names))
+            batched += len(names)
+            if batched >= FEED_BATCH:
+                _feed(feeds, batch)
+                batch, batched = [], 0
+        share = names[share_of(len(names), 0, parts)]
+        if share:
+            blocks.append(((number, 0), _stat(rel, share, entries)))
+            count += len(share)
+    if batch:
+        _feed(feeds, batch)
+    for feed in feeds:
+        feed.write(bytes(4))  # the end: a follower that never reads it was cut off
+        feed.flush()
+    return _answer(root, blocks, count)
+
+
+def _feed(feeds: list, batch: list) -> None:
+    data = marshal.dumps(batch)
+    for feed in feeds:
+        feed.write(len(data).to_bytes(4, "big") + data)
+        feed.flush()
+
+
+def _read_exactly(source, size: int) -> bytes:
+    data = source.read(size)
+    if len(data) != size:
+        raise EOFError("the lister stopped before the end of its walk")
+    return data
+
+
+def follow(content_dir: str | os.PathLike, source, part: int, parts: int) -> bytes:
+    """A follower's walk: stat its share of each folder's files as the lister passes them on
+    (`source`, a binary file). Raises EOFError if the lister stopped before the end."""
+    root = os.path.join(os.fspath(content_dir), "")
+    blocks, count, number = [], 0, 0
+    while size := int.from_bytes(_read_exactly(source, 4), "big"):
+        for rel, names in marshal.loads(_read_exactly(source, size)):
+            share = names[share_of(len(names), part, parts)]
+            if share:
+                blocks.append(((number, part), _stat(rel, share, root=root)))
+                count += len(share)
+            number += 1
+    return _answer(root, blocks, count)
+
+
 def decode_parts(messages: list[bytes]) -> Listing | None:
-    """The listing the walkers' messages (`encode_part`) make together, or None for one cut
-    off or garbled, or for walkers that listed different files (a change mid-walk)."""
-    heads, blocks, count = set(), [], 0
+    """The listing the walkers' answers (`lead`, `follow`) make together, or None for one
+    cut off or garbled, or for answers about different roots."""
+    roots, blocks, count = set(), [], 0
     for data in messages:
         try:
             size = int.from_bytes(data[:4], "big")
-            head = marshal.loads(data[4 : 4 + size])
-            root, listed, blob_size, share = head
+            root, blob_size, share = marshal.loads(data[4 : 4 + size])
             if len(data) != 4 + size + blob_size or not isinstance(root, str) or type(share) is not int:
                 return None
             count += share
             blocks.extend(marshal.loads(data[4 + size :]))
         except (EOFError, ValueError, TypeError):
             return None
-        heads.add((root, listed))
+        roots.add(root)
     try:
         lines = [block for _, block in sorted(blocks)]
         digest = _digest(lines)
     except TypeError:  # not (key, bytes) pairs
         return None
-    if len(heads) != 1:
+    if len(roots) != 1:
         return None
-    return Listing(root, None, digest, lines, count)
+    return Listing(roots.pop(), None, digest, lines, count)
 
 
 def _send(write_end: int, message: bytes) -> None:
@@ -228,10 +283,11 @@ class Walk:
 
     On Linux, in a process with no other thread, forked children walk, a share each, on the
     other cores: at 100,000 files the walk outlasts the imports, and most of it is a `stat`
-    per file. A thread would not do: every `stat` gives up the GIL, and the importing
-    thread keeps it for the rest of its switch interval, so the walk crawled until the
-    imports were done. Elsewhere a thread walks. None from `result()` if the walk failed (the
-    caller walks again, and meets the error itself)."""
+    per file. One child lists the folders and passes their files on to the others (`lead`,
+    `follow`); each stats its share. A thread would not do: every `stat` gives up the GIL,
+    and the importing thread keeps it for the rest of its switch interval, so the walk
+    crawled until the imports were done. Elsewhere a thread walks. None from `result()` if
+    the walk failed (the caller walks again, and meets the error itself)."""
 
     def __init__(
         self, content_dir: str | os.PathLike, site: Rules | None = None, fork: bool | None = None, parts: int = 0
@@ -245,12 +301,19 @@ class Walk:
             fork = sys.platform.startswith("linux") and (threading is None or threading.active_count() == 1)
         if fork:
             parts = parts or min(2, os.cpu_count() or 1)
+            feeds: list[tuple[int, int]] = []  # (read end, write end): the lister to each follower
             try:
+                for _ in range(parts - 1):
+                    feeds.append(os.pipe2(os.O_CLOEXEC))
                 for part in range(parts):
-                    self._fork(content_dir, site, part, parts)
+                    self._fork(content_dir, site, part, parts, feeds)
                 return
             except OSError:  # no process to spare (RLIMIT_NPROC, a sandbox) or no descriptor: a thread
                 self._end_children(kill=True)
+            finally:
+                for pipe in feeds:  # the children's now, or no one's
+                    os.close(pipe[0])
+                    os.close(pipe[1])
         import threading
 
         self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
@@ -263,7 +326,22 @@ class Walk:
         except Exception:  # noqa: BLE001 - nothing found: the caller walks, and meets the error itself
             pass
 
-    def _fork(self, content_dir: str | os.PathLike, site: Rules | None, part: int, parts: int) -> None:
+    @staticmethod
+    def _walk_part(content_dir, site: Rules | None, part: int, parts: int, feeds: list[tuple[int, int]]) -> bytes:
+        """In a child: its answer. Every end of the feeds but its own is closed first: a
+        follower must see the end of its feed if the lister dies, not wait for it forever."""
+        if part == 0:
+            for read_end, _ in feeds:
+                os.close(read_end)
+            return lead(content_dir, site, parts, [open(write_end, "wb") for _, write_end in feeds])
+        read_end = feeds[part - 1][0]
+        for end in (end for pipe in feeds for end in pipe):
+            if end != read_end:
+                os.close(end)
+        with open(read_end, "rb") as source:
+            return follow(content_dir, source, part, parts)
+
+    def _fork(self, content_dir, site: Rules | None, part: int, parts: int, feeds: list[tuple[int, int]]) -> None:
         read_end, write_end = os.pipe2(os.O_CLOEXEC)
         try:
             pid = os.fork()
@@ -281,7 +359,9 @@ class Walk:
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
                 os.close(read_end)
-                _send(write_end, encode_part(content_dir, site, part, parts))
+                for _, earlier in self._children:  # (the others' answers are the parent's to read)
+                    os.close(earlier)
+                _send(write_end, self._walk_part(content_dir, site, part, parts, feeds))
                 status = 0
             finally:
                 os._exit(status)  # noqa: B012 - whatever was raised: the parent walks itself
@@ -326,4 +406,4 @@ class Walk:
         return self._done[0]
 
 
-__all__ = ["Listing", "Walk", "decode_parts", "encode_part", "scan"]
+__all__ = ["Listing", "Walk", "decode_parts", "follow", "lead", "scan", "share_of"]
