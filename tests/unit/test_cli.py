@@ -214,6 +214,23 @@ def test_python_m_tui_is_the_same_command():
     assert done.returncode == 0 and "王岐山在質量工作座談會上指出" in done.stdout
 
 
+def test_the_command_exits_with_everything_out_of_the_collectors_sight():
+    # The interpreter's last collection at exit walked every object a lookup made, for nothing.
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        f"sys.argv = ['newsroom', '--config', {str(SAMPLE_CONFIG)!r}, 'list', 'meetings']\n"
+        "from tui.launch import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "王岐山在質量工作座談會上指出" in done.stdout
+    assert done.stdout.rstrip().endswith("frozen True")
+
+
 def test_list_unread_leaves_out_what_the_app_read(capsys):
     from tui.core.config import load
     from tui.core.reading import ReadingState, reading_dir
