@@ -45,7 +45,9 @@ def cached_table(
     path = table_path(name, stamp)
     try:
         with open(path, "rb") as handle:
-            table = marshal.load(handle)
+            # (loads of the whole file: `marshal.load` reads a file an item at a time, a
+            # read call each, 7 ms for the folding table against 1 ms)
+            table = marshal.loads(handle.read())
         if isinstance(table, kind) and (valid is None or valid(table)):
             return table
     except (OSError, EOFError, ValueError, TypeError):
