@@ -43,7 +43,7 @@ from tui.core.config import Config
 from tui.core.languages import guess as guess_language
 from tui.core.model import Article, Newsroom, PageInfo, Problem
 from tui.core.site import Location, Site, is_index_name, locate, walk_roots
-from tui.core.text import clean, clean_line
+from tui.core.text import clean, clean_line, is_utf8
 from tui.core.walk_rules import CONTENT_SUFFIXES
 
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
@@ -722,9 +722,7 @@ def read_article(source: Source, path: Path, strict: bool = False) -> tuple[Arti
     )
     if not allowed and outside(content_dir, path):
         return None, [Problem(rel, 1, OUTSIDE)], ""
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:  # bytes no UTF-8 decodes (a page saved in GBK, say): no id can be made of it
+    if not is_utf8(rel):  # no id can be made of it
         shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return None, [Problem(shown, 1, "the file name is not UTF-8: rename the file")], ""
     try:

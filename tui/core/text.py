@@ -28,6 +28,16 @@ _BREAKS = re.compile(r"[\n\t\u2028\u2029]+")
 ELLIPSIS = "\u22ef"
 
 
+def is_utf8(text: str) -> bool:
+    """Whether `text` encodes as UTF-8: a file name of bytes no UTF-8 decodes (saved in GBK,
+    say) holds lone surrogates, and can be neither an article's id nor stored in the index."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean(text: str) -> str:
     """Remove control, bidi-override and invisible characters; keep newlines and tabs."""
     return _UNSAFE.sub("", _CRLF.sub("\n", text))
@@ -113,4 +123,4 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - cells)
 
 
-__all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "fixed_cell_len", "truncate"]
+__all__ = ["ELLIPSIS", "cell_len", "clean", "clean_line", "fit", "fixed_cell_len", "is_utf8", "truncate"]

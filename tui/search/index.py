@@ -78,6 +78,7 @@ from tui.core import loader
 from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
+from tui.core.text import is_utf8
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.sharing import (
@@ -539,7 +540,7 @@ class SearchIndex:
         (nothing written) if so much changed that a new file is better: readers
         keep the whole old index meanwhile, and the new one is compact."""
         # A name no UTF-8 decodes cannot be stored (the loader reports it): left out, as if absent.
-        on_disk = {rel: stamp for rel, stamp in listing.files.items() if rel.isascii() or _is_utf8(rel)}
+        on_disk = {rel: stamp for rel, stamp in listing.files.items() if rel.isascii() or is_utf8(rel)}
         with self._lock:
             known = {
                 rel: (row_id, size, mtime)
@@ -1180,14 +1181,6 @@ def _match_expression(
 
 def _pinyin_expression(pattern: Pinyin) -> str:
     return pinyin.match_expression(pattern) or '""'
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _date_key(sort_stamp: float | None) -> int:
