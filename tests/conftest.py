@@ -12,6 +12,10 @@ SAMPLE_CONFIG = ROOT / "config.toml"
 # The scraped page the sample newsroom was built from, kept as a fixture so the
 # tests need nothing outside the repository.
 SEED_PAGE = ROOT / "tests" / "fixtures" / "seed-page.txt"
+# Bytes that crash the interpreter in marshal.loads (a segfault, not an exception): a tuple
+# that holds a dict keyed by a reference to that tuple, still unfilled. Damage to a cache
+# file can look like this.
+MARSHAL_CRASH = b"\xa9\x01{r\x00\x00\x00\x00N0"
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,9 @@ import threading
 
 import pytest
 
-from tests.conftest import ROOT, write_article
+from tests.conftest import MARSHAL_CRASH, ROOT, write_article
 from tui import launch
+from tui.core.sealed import seal
 from tui.core.walk_rules import WalkRules
 from tui.search import freshness, head_start
 from tui.search.head_start import HeadStart, read_plans, walkers_for
@@ -112,12 +113,16 @@ def test_the_walkers_follow_the_newsroom_size(tmp_path, capsys, monkeypatch):
     [
         b"",
         b"\x00not marshal at all",
-        marshal.dumps({"k": ("d", ((), (), ()), 1)})[:-3],  # cut short
-        marshal.dumps([1, 2, 3]),
-        marshal.dumps({"k": ("d", ((), (), ()), 9)}),  # walkers out of range
-        marshal.dumps({"k": ("d", ((("a",),), (), ()), 1)}),  # a language folder without its tag
-        marshal.dumps({"k": (b"d", ((), (), ()), 1)}),
-        marshal.dumps({1: ("d", ((), (), ()), 1)}),
+        marshal.dumps({"k": ("d", ((), (), ()), 1)}),  # not sealed: another version's
+        seal({"k": ("d", ((), (), ()), 1)})[:-3],  # cut short
+        seal([1, 2, 3]),
+        seal({"k": ("d", ((), (), ()), 9)}),  # walkers out of range
+        seal({"k": ("d", ((("a",),), (), ()), 1)}),  # a language folder without its tag
+        seal({"k": (b"d", ((), (), ()), 1)}),
+        seal({1: ("d", ((), (), ()), 1)}),
+        seal({"k": {"d": 1, ((), (), ()): 2, 1: 3}}),  # a dict that unpacks as a plan (found by review)
+        seal({"k": ("d", {"a": 1, "b": 2, "c": 3}, 1)}),
+        seal({"k": ["d", ((), (), ()), 1]}),
         b"\xe3" * (head_start.MAX_BYTES + 1),  # not ours
     ],
 )
@@ -131,6 +136,24 @@ def test_a_damaged_plans_file_is_ignored_then_replaced(tmp_path, capsys, damage)
     assert launch.main(["--content", str(root), "list"]) == 0
     assert "質量" in capsys.readouterr().out
     assert list(read_plans()) == [head_start.plan_key(None, str(root))]
+
+
+def test_a_plans_file_whose_damage_would_crash_marshal_is_refused(tmp_path):
+    """marshal.loads trusts its input: such bytes must never reach it, or every lookup dies."""
+    root = newsroom(tmp_path, "content", ["質量"])
+    path = os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(MARSHAL_CRASH)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--content", str(root), "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "") and "質量" in done.stdout
+    assert list(read_plans()) == [head_start.plan_key(None, str(root))]  # and replaced
 
 
 def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):
@@ -209,6 +232,7 @@ def test_the_head_start_imports_next_to_nothing():
         "tui.core",
         "tui.core.cache_dir",
         "tui.core.languages",
+        "tui.core.sealed",
         "tui.core.walk_rules",
         "tui.search",
         "tui.search.freshness",

@@ -175,7 +175,7 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     pinyin.data()  # kept in this test's cache dir
     path = table_path("pinyin-readings", pinyin._stamp())
     assert path.exists()
-    import marshal
+    from tui.core.sealed import seal, unseal
 
     damaged = (
         ("only one column",),
@@ -189,11 +189,11 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
         ("\u91cd\n\u5e86", "a\n\nb"),
     )
     for damage in damaged:
-        path.write_bytes(marshal.dumps(damage))
+        path.write_bytes(seal(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
         assert pinyin.tokens("重庆")  # indexing reads every key as one character
-        keys, values = marshal.loads(path.read_bytes())  # and the file is good again
+        keys, values = unseal(path.read_bytes())  # and the file is good again
         assert "重" in keys.split("\n") and len(keys.split("\n")) == len(values.split("\n"))
     for name, damage in (
         ("pinyin-phrases", ("\u91cd\u5e86\n\u91cd", "a b\nc")),
@@ -201,12 +201,12 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     ):
         phrases = table_path(name, pinyin._stamp())
         pinyin._phrase_table(), pinyin.data().by_syllable  # noqa: B018 - written to the cache dir
-        phrases.write_bytes(marshal.dumps(damage))
+        phrases.write_bytes(seal(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         monkeypatch.setattr(pinyin, "_phrases", None)
         assert "重" in pinyin.data().by_syllable["chong"]
         assert pinyin.explain(pinyin.parse("chongqing"), "重庆", 0, 2)[0] == "chóngqìng"  # phrases
-        keys, _ = marshal.loads(phrases.read_bytes())
+        keys, _ = unseal(phrases.read_bytes())
         assert keys != damage[0]  # worked out again and saved
     path.write_bytes(b"\x00 not marshal")
     monkeypatch.setattr(pinyin, "_data", None)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import marshal
+import os
 import random
+import subprocess
+import sys
 import threading
 
 import opencc
 import pytest
 
 import tui.chinese.script as script_module
-from tests.conftest import SEED_PAGE
+from tests.conftest import MARSHAL_CRASH, ROOT, SEED_PAGE, write_article
 from tui.chinese.cached import table_path
 from tui.chinese.script import (
     Glossary,
@@ -23,6 +25,7 @@ from tui.chinese.script import (
     mode_from_locale,
     opencc_config,
 )
+from tui.core.sealed import seal
 
 SEED = SEED_PAGE
 S, T, M, N = SourceScript.SIMPLIFIED, SourceScript.TRADITIONAL, SourceScript.MIXED, SourceScript.NONE
@@ -509,11 +512,30 @@ def test_a_cached_table_is_read_whole_not_an_item_at_a_time(monkeypatch):
     assert cached.cached_table("test-table", "v1", refuse, dict) == {1: "一"}  # read back, not built
 
 
+@pytest.mark.parametrize("name", ["fold", "regional"])
+def test_a_table_whose_damage_would_crash_marshal_is_built_again(tmp_path, name):
+    """marshal.loads trusts its input: such bytes must never reach it, or every search dies."""
+    from tui.chinese.normalize import fold_stamp
+
+    write_article(tmp_path / "content", "news/a.md", title="質量工作座談會")
+    path = table_path(name, fold_stamp())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(MARSHAL_CRASH)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--content", str(tmp_path / "content"), "search", "质量"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, "") and "質量工作座談會" in done.stdout
+
+
 def test_a_damaged_detection_table_is_built_again(constructions):
     built = script_module._cached_telling_characters(OpenCCPool())
     path = table_path("script-evidence", script_module.evidence_stamp())
     for damage in (b"\x00garbage", b""):
         path.write_bytes(damage)
         assert script_module._cached_telling_characters(OpenCCPool()) == built
-    path.write_bytes(marshal.dumps(("only one",)))  # the right type, not ours
+    path.write_bytes(seal(("only one",)))  # the right type, not ours
     assert script_module._cached_telling_characters(OpenCCPool()) == built

@@ -16,10 +16,11 @@ import pytest
 from rich.cells import cell_len
 
 from tests import site_trees
-from tests.conftest import ROOT, SAMPLE_CONFIG, write_article
+from tests.conftest import MARSHAL_CRASH, ROOT, SAMPLE_CONFIG, write_article
 from tui.chinese.presenter import Presenter
 from tui.chinese.script import ScriptConverter, ScriptMode
 from tui.core import config, loader
+from tui.core.sealed import seal
 from tui.search import stored
 from tui.search.index import SearchIndex
 from tui.search.stored import StoredNewsroom, key_for, lookup_newsroom, save, stored_path
@@ -160,15 +161,16 @@ def front_page_damaged(tmp_path, column: str, damage: bytes):
     "damage",
     [
         b"\xff\x00 not marshal",
-        marshal.dumps([("2024-01-01", "two fields")]),
-        marshal.dumps("a string"),
+        marshal.dumps([("2024-01-01", "meetings", "t", "meetings/x", 3, -1)]),  # not sealed: another format's
+        seal([("2024-01-01", "two fields")]),
+        seal("a string"),
         b"",
         # valid marshal data of rows the printer would trip on (found by review: a traceback each)
-        marshal.dumps([("2024-01-01", "meetings", "t", "meetings/x", "3", -1)]),
-        marshal.dumps([(None, "meetings", "t", "meetings/x", -1, -1)]),
-        marshal.dumps([("d", "meetings", b"bytes", "meetings/x", -1, -1)]),
-        marshal.dumps([("d", ["meetings"], "t", "meetings/x", -1, -1)]),
-        marshal.dumps([("d", "meetings", "t", "meetings/x", 10**30, -1)]),
+        seal([("2024-01-01", "meetings", "t", "meetings/x", "3", -1)]),
+        seal([(None, "meetings", "t", "meetings/x", -1, -1)]),
+        seal([("d", "meetings", b"bytes", "meetings/x", -1, -1)]),
+        seal([("d", ["meetings"], "t", "meetings/x", -1, -1)]),
+        seal([("d", "meetings", "t", "meetings/x", 10**30, -1)]),
     ],
 )
 def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path, damage):
@@ -184,11 +186,12 @@ def test_a_damaged_listing_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp
     "damage",
     [
         b"\xff\x00 not marshal",
-        marshal.dumps("a string"),
-        marshal.dumps((1, 2, 3)),
-        marshal.dumps((1, "2", 3, ("news",))),
-        marshal.dumps((1, 2, 10**30, ("news",))),
-        marshal.dumps((1, 2, 3, ("news", None))),
+        marshal.dumps((1, 2, 3, ("news",))),  # not sealed: another format's
+        seal("a string"),
+        seal((1, 2, 3)),
+        seal((1, "2", 3, ("news",))),
+        seal((1, 2, 10**30, ("news",))),
+        seal((1, 2, 3, ("news", None))),
     ],
 )
 def test_damaged_widths_fall_back_to_the_whole_newsroom(tmp_path, damage):
@@ -254,7 +257,7 @@ def test_damage_found_while_a_listing_prints_gives_the_rest_from_the_whole_newsr
     copy = stored_copy(whole, tmp_path, build=lambda: built.append(1) or whole)
     db = sqlite3.connect(tmp_path / "newsroom.assembled")
     db.execute("UPDATE listings SET rows = ? WHERE section = 'news' AND chunk = 2", (b"\xff damaged",))
-    db.execute("UPDATE listings SET rows = ? WHERE front = 1 AND chunk = 3", (marshal.dumps([("d", "news")]),))
+    db.execute("UPDATE listings SET rows = ? WHERE front = 1 AND chunk = 3", (seal([("d", "news")]),))
     db.commit()
     db.close()
     for section in ("news", whole.front_page.id):
@@ -301,7 +304,7 @@ def test_a_chunk_whose_count_is_not_its_rows_is_damage(tmp_path, monkeypatch, ch
 def test_stored_widths_no_row_has_are_damage(tmp_path, monkeypatch, widths):
     """Stored widths line the listing up before its rows are read: whatever they claim beyond
     the widest row is checked against the rows of the chunk claiming it, before printing."""
-    whole, copy, built = news_in_chunks_edited(tmp_path, monkeypatch, 2, "widths", marshal.dumps(widths))
+    whole, copy, built = news_in_chunks_edited(tmp_path, monkeypatch, 2, "widths", seal(widths))
     for limit in (None, 6):
         assert printable(copy.listing("news", limit)) == printable(whole.listing("news", limit))
     assert built == [1]
@@ -415,3 +418,31 @@ def test_processes_starting_at_once_on_a_cold_cache_all_answer_alike(tmp_path):
     assert all(process.returncode == 0 for process in running)
     assert len({out for out, _ in outputs}) == 1 and outputs[0][0]
     assert newsroom_command("--content", str(site), "list", "--json", env=env).stdout.encode() == outputs[0][0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE articles SET data = ?",
+        "UPDATE listings SET rows = ?",
+        "UPDATE listings SET widths = ?",
+        "UPDATE meta SET value = ? WHERE key = 'newsroom'",
+        "UPDATE meta SET value = ? WHERE key = 'changes_at'",
+    ],
+)
+def test_a_stored_copy_whose_damage_would_crash_marshal_is_not_read(tmp_path, damage):
+    """marshal.loads trusts its input: such bytes must never reach it, or every lookup dies."""
+    site = tmp_path / "content"
+    write_article(site, "news/a.md", title="質量工作座談會", date="2024-03-04")
+    write_article(site, "news/b.md", title="质检总局报告", date="2024-03-03")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    commands = (["list"], ["show", "news/a"])
+    first = [newsroom_command("--content", str(site), *c, env=env) for c in commands]
+    (path,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("*.assembled")
+    db = sqlite3.connect(path)
+    db.execute(damage, (MARSHAL_CRASH,))
+    db.commit()
+    db.close()
+    again = [newsroom_command("--content", str(site), *c, env=env) for c in commands]
+    for before, after in zip(first, again, strict=True):
+        assert (after.returncode, after.stderr, after.stdout) == (0, "", before.stdout)

@@ -5,9 +5,10 @@ The search folding table takes OpenCC's dictionaries and a scan of Unicode
 dictionaries (~1 s, ~60 MB). A process that needs them used to build them every time; a quick
 lookup from the shell paid that on every run. Now the first process builds
 each table and saves it, stamped with what it depends on (our version and
-the libraries'), and every later one loads it with marshal in about a
-millisecond. A missing, stale or unreadable file is simply built again; an
-unusable cache dir means building every time, never an error.
+the libraries'), and every later one checks its checksum (core/sealed.py)
+and loads it with marshal in about a millisecond. A missing, stale or
+damaged file is simply built again; an unusable cache dir means building
+every time, never an error.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from typing import TypeVar
 import platformdirs
 
 from tui.core.config import APP_NAME
+from tui.core.sealed import seal, unseal
 
 T = TypeVar("T")
 
 
 def table_path(name: str, stamp: str) -> Path:
     """Where a table built for `stamp` is kept (marshal's format goes with the Python version)."""
-    key = f"{stamp}/{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}"
+    key = f"{stamp}/{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}/sealed"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "tables" / f"{name}-{digest}.marshal"
 
@@ -45,9 +47,9 @@ def cached_table(
     path = table_path(name, stamp)
     try:
         with open(path, "rb") as handle:
-            # (loads of the whole file: `marshal.load` reads a file an item at a time, a
-            # read call each, 7 ms for the folding table against 1 ms)
-            table = marshal.loads(handle.read())
+            # (the whole file at once: `marshal.load` reads a file an item at a time, a read
+            # call each, 7 ms for the folding table against 1 ms)
+            table = unseal(handle.read())
         if isinstance(table, kind) and (valid is None or valid(table)):
             return table
     except (OSError, EOFError, ValueError, TypeError):
@@ -58,7 +60,7 @@ def cached_table(
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump(table, handle)
+                handle.write(seal(table))
             os.replace(temporary, path)  # whole or not at all, whoever else is writing it
         except BaseException:
             with contextlib.suppress(OSError):

@@ -11,14 +11,14 @@ and a new one begins, so a stale or damaged plan costs time, never a wrong answe
 
 from __future__ import annotations
 
-import marshal
 import os
 
 from tui.core.cache_dir import cache_dir
+from tui.core.sealed import seal, unseal
 from tui.core.walk_rules import WalkRules
 from tui.search.freshness import Listing, Walk
 
-PLANS_NAME = "walk-plans.marshal"
+PLANS_NAME = "walk-plans.sealed"
 MAX_PLANS = 32  # command lines remembered, the latest kept
 MAX_BYTES = 1 << 20  # a plans file past this is not ours: ignored, then replaced
 # Below this many files one walker is done before the imports are (10,000: ~40 ms), and a
@@ -50,10 +50,9 @@ def _is_strings(value, size: int | None = None) -> bool:
 
 def _valid(plan) -> bool:
     """(content dir, (language dirs, underscored folders, languages), walkers), as stored."""
-    try:
-        content_dir, (language_dirs, underscored, languages), walkers = plan
-    except (TypeError, ValueError):
+    if type(plan) is not tuple or len(plan) != 3 or type(plan[1]) is not tuple or len(plan[1]) != 3:
         return False
+    content_dir, (language_dirs, underscored, languages), walkers = plan
     return (
         type(content_dir) is str
         and isinstance(language_dirs, tuple)
@@ -70,7 +69,7 @@ def read_plans() -> dict[str, Plan]:
     try:
         with open(_plans_path(), "rb") as file:
             data = file.read(MAX_BYTES + 1)
-        plans = marshal.loads(data) if len(data) <= MAX_BYTES else None
+        plans = unseal(data) if len(data) <= MAX_BYTES else None
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     if not isinstance(plans, dict):
@@ -91,7 +90,7 @@ def write_plan(key: str, plan: Plan) -> None:
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         with open(temporary, "wb") as file:
-            file.write(marshal.dumps(plans))
+            file.write(seal(plans))
         os.replace(temporary, path)  # whole or not at all, whoever writes last
     except (OSError, ValueError):
         try:

@@ -4,7 +4,7 @@ few articles they print instead of building the whole newsroom in every process.
 Building the newsroom from the index means an `Article` for every file, then `loader.assemble`
 (drafts, scheduled pages, translations, aliases, ids): about 0.25 s at 10,000 articles and
 2 s at 100,000, most of a lookup. What assemble decided is stored once per index state beside
-the index, in a small SQLite file: each article as `marshal` data, in front-page order and in
+the index, in a small SQLite file: each article as sealed `marshal` data, in front-page order and in
 its section's order, with the aliases and the sections; and each section's `list` rows (what
 `list` prints of an article, a thousand rows to a chunk, each chunk with its widest columns),
 so that `list` decodes no whole article, and lines up every row before it reads one: it then
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
 import os
 import sqlite3
 import tempfile
@@ -35,10 +34,11 @@ from pathlib import Path
 from tui import __version__
 from tui.core.config import Config
 from tui.core.model import Article, ListingRows, ListRow, Newsroom, PageInfo, Section, list_row, row_widths, shown_as
+from tui.core.sealed import seal, unseal
 from tui.core.text import fixed_cell_len
 from tui.search.index import SCHEMA_VERSION
 
-FORMAT = 4
+FORMAT = 5  # 5: values sealed with a checksum (core/sealed.py)
 ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one chunk
 MAX_WIDTH = 1 << 16  # cells: a sanity bound on a stored width; what lines rows up is checked against them
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
@@ -56,7 +56,7 @@ def key_for(config: Config, listing_digest: str) -> str:
     return hashlib.blake2b(made_of.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-# -- encoding: marshal data only (a damaged file can be wrong, never run code) ----------------
+# -- encoding: sealed marshal data (a damaged file can be wrong, never run code or crash) -----
 
 
 def _pack_date(value: dt.date | None) -> tuple | None:
@@ -115,11 +115,11 @@ def _unpack(kind: type, packed: tuple):
 
 
 def _encode_article(article: Article) -> bytes:
-    return marshal.dumps(_pack(article))
+    return seal(_pack(article))
 
 
 def _decode_article(blob: bytes) -> Article:
-    return _unpack(Article, marshal.loads(blob))
+    return _unpack(Article, unseal(blob))
 
 
 def _stored_row(article: Article) -> ListRow:
@@ -170,8 +170,8 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
             changes_at = newsroom.changes_at.timestamp() if newsroom.changes_at is not None else None
             meta = {
                 "key": key,
-                "changes_at": marshal.dumps(changes_at),
-                "newsroom": marshal.dumps(
+                "changes_at": seal(changes_at),
+                "newsroom": seal(
                     (
                         newsroom.title,
                         str(newsroom.content_dir),
@@ -221,7 +221,7 @@ def _is_row(row: object) -> bool:
 
 def _listings(newsroom: Newsroom):
     """(front, section, chunk, count, widths, rows) of each listing: the front page's (front 1),
-    and each other section's, its `list` rows marshalled a chunk at a time. A chunk's widths
+    and each other section's, its `list` rows sealed a chunk at a time. A chunk's widths
     (`_widths`) line a whole listing up before a row of it is read."""
     others = {article.section for article in newsroom.articles} - {newsroom.front_page.id}  # (its id lists it all)
     listings = [(1, "", newsroom.articles)] + [(0, section, newsroom.articles_in(section)) for section in others]
@@ -229,7 +229,7 @@ def _listings(newsroom: Newsroom):
         rows = [_stored_row(article) for article in articles]
         for chunk, start in enumerate(range(0, len(rows), ROWS_A_CHUNK)):
             part = rows[start : start + ROWS_A_CHUNK]
-            yield is_front, section, chunk, len(part), marshal.dumps(_widths(part)), marshal.dumps(part)
+            yield is_front, section, chunk, len(part), seal(_widths(part)), seal(part)
 
 
 def _widths(rows: list[ListRow]) -> tuple[int, int, int, tuple[str, ...]]:
@@ -270,13 +270,13 @@ class StoredNewsroom(Newsroom):
             return None
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
-            changes_at = marshal.loads(meta["changes_at"])
+            changes_at = unseal(meta["changes_at"])
             if meta["key"] != key or (
                 changes_at is not None and dt.datetime.now(dt.timezone.utc).timestamp() >= changes_at
             ):
                 db.close()
                 return None
-            title, content_dir, sections, languages = marshal.loads(meta["newsroom"])
+            title, content_dir, sections, languages = unseal(meta["newsroom"])
             names = [f.name for f in fields(Section)]
             sections = [Section(**dict(zip(names, values, strict=True))) for values in sections]
         except _DAMAGE:
@@ -330,7 +330,7 @@ class StoredNewsroom(Newsroom):
             for number, (chunk, size, packed) in enumerate(heads):
                 if limit is not None and count >= limit:
                     break
-                claim = marshal.loads(packed)
+                claim = unseal(packed)
                 if chunk != number or type(size) is not int or not 0 < size <= ROWS_A_CHUNK or not _is_widths(claim):
                     raise ValueError("stored newsroom: a listing of another format")
                 if sizes and sizes[-1] != ROWS_A_CHUNK:  # only the last chunk is not full
@@ -368,7 +368,7 @@ class StoredNewsroom(Newsroom):
         (blob,) = self._db.execute(
             "SELECT rows FROM listings WHERE front = ? AND section = ? AND chunk = ?", (*key, chunk)
         ).fetchone()
-        rows = marshal.loads(blob)
+        rows = unseal(blob)
         # (damage the printer would trip on, or that would drop rows or print some twice)
         if type(rows) is not list or len(rows) != size or not all(map(_is_row, rows)):
             raise ValueError("stored newsroom: a listing of another format")
