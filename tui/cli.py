@@ -297,72 +297,86 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
         walk = head_start.walk(config.content_dir, config.site) if head_start else Walk(config.content_dir, config.site)
     elif head_start:
         head_start.cancel()
-    from tui.chinese.presenter import Presenter
-    from tui.chinese.script import ScriptConverter, ScriptMode, initial_mode, load_glossary
+    try:
+        # (imported here, not in `_answer`, so that they load while the walk runs)
+        import tui.commands.lookup  # noqa: F401
+        import tui.core.loader  # noqa: F401
+        from tui.chinese.presenter import Presenter
+        from tui.chinese.script import ScriptConverter, initial_mode, load_glossary
+        from tui.search.index import IndexUnavailable, SearchIndex
+        from tui.search.stored import lookup_newsroom
+
+        script = initial_mode(args.script, None, config.script, os.environ)
+        present = Presenter(ScriptConverter(load_glossary(config)), script)
+        index = SearchIndex.open(config)
+        with index:
+            if kept is None or kept != index.listing_digest():
+                listing = walk.result() if walk else None  # None: not walked, or the walk failed
+                if head_start and walk:
+                    head_start.walked(listing)
+                index.update(listing=listing)
+            walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
+            try:  # the few rows printed, from the assembled newsroom kept beside the index
+                newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
+            except IndexUnavailable:  # found damaged after the update: build a new one
+                index.update()
+                newsroom = index.newsroom()
+            newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
+            for note in index.notes:  # the shell's user is the operator: paths and errors included
+                print(f"newsroom: {note.full}", file=sys.stderr)
+            return _answer(args, config, index, newsroom, present)
+    finally:
+        if walk is not None:  # stopped before it took the walk: its walkers are killed, not left walking
+            walk.cancel()
+
+
+def _answer(args: argparse.Namespace, config, index, newsroom, present) -> int:
+    """The lookup's answer, printed, from the up-to-date index and the newsroom it holds."""
+    from tui.chinese.script import ScriptMode
     from tui.commands import lookup
     from tui.core.loader import ContentError, load_body
     from tui.core.model import ListingRows
-    from tui.search.index import IndexUnavailable, SearchIndex
-    from tui.search.stored import lookup_newsroom
 
-    script = initial_mode(args.script, None, config.script, os.environ)
-    present = Presenter(ScriptConverter(load_glossary(config)), script)
-    index = SearchIndex.open(config)
-    with index:
-        if kept is None or kept != index.listing_digest():
-            listing = walk.result() if walk else None  # None: not walked, or the walk failed
-            if head_start and walk:
-                head_start.walked(listing)
-            index.update(listing=listing)
-        walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
-        try:  # the few rows printed, from the assembled newsroom kept beside the index
-            newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
-        except IndexUnavailable:  # found damaged after the update: build a new one
-            index.update()
-            newsroom = index.newsroom()
-        newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
-        for note in index.notes:  # the shell's user is the operator: paths and errors included
-            print(f"newsroom: {note.full}", file=sys.stderr)
-        if args.command == "search":
-            return _search(args, index, newsroom, present)
-        console = _printer()
-        if args.command == "list":
-            section = args.section if args.section is not None else newsroom.front_page.id
-            if newsroom.section(section) is None:
-                known = ", ".join(s.id or '""' for s in newsroom.sections)
-                return print_error(f"no section {section!r} (sections: {known})")
-            filtered = args.unread or args.saved
-            if args.json or filtered or present.mode is not ScriptMode.ORIGINAL:  # whole articles
-                articles = newsroom.articles_in(section, limit=None if filtered else args.limit)
-                articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
-                if args.json:
-                    lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
-                    return 0 if articles else 1
-                listing = ListingRows.of(lookup.listing_rows(articles, present))
-            else:  # what is printed of them, as written, and no more
-                listing = newsroom.listing(section, args.limit)
-            if not listing.count:
-                what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
-                print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
-                return EXIT_NOTHING
-            lookup.print_articles(console, listing, newsroom, present)
-            return 0
-        article = newsroom.article(args.id)
-        if article is None:
-            print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
+    if args.command == "search":
+        return _search(args, index, newsroom, present)
+    console = _printer()
+    if args.command == "list":
+        section = args.section if args.section is not None else newsroom.front_page.id
+        if newsroom.section(section) is None:
+            known = ", ".join(s.id or '""' for s in newsroom.sections)
+            return print_error(f"no section {section!r} (sections: {known})")
+        filtered = args.unread or args.saved
+        if args.json or filtered or present.mode is not ScriptMode.ORIGINAL:  # whole articles
+            articles = newsroom.articles_in(section, limit=None if filtered else args.limit)
+            articles = lookup.read_filter(articles, config, args.unread, args.saved, args.state_dir)[: args.limit]
+            if args.json:
+                lookup.print_json(console, [lookup.article_record(a, newsroom, present) for a in articles])
+                return 0 if articles else 1
+            listing = ListingRows.of(lookup.listing_rows(articles, present))
+        else:  # what is printed of them, as written, and no more
+            listing = newsroom.listing(section, args.limit)
+        if not listing.count:
+            what = " ".join(["unread"] * args.unread + ["saved"] * args.saved + ["articles"])
+            print(f"newsroom: no {what} in section {section!r}", file=sys.stderr)
             return EXIT_NOTHING
-        try:
-            body = load_body(article, config)
-        except (ContentError, OSError) as error:
-            print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
-            return EXIT_NOTHING
-        if args.json:
-            record = lookup.article_record(article, newsroom, present)
-            record["body"] = present(body, article)
-            lookup.print_json(console, record)
-        else:
-            lookup.print_article(console, article, body, newsroom, present)
+        lookup.print_articles(console, listing, newsroom, present)
         return 0
+    article = newsroom.article(args.id)
+    if article is None:
+        print(f"newsroom: no article with id {args.id!r} (try `newsroom list`)", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        body = load_body(article, config)
+    except (ContentError, OSError) as error:
+        print(f"newsroom: {args.id}: cannot read: {error}", file=sys.stderr)
+        return EXIT_NOTHING
+    if args.json:
+        record = lookup.article_record(article, newsroom, present)
+        record["body"] = present(body, article)
+        lookup.print_json(console, record)
+    else:
+        lookup.print_article(console, article, body, newsroom, present)
+    return 0
 
 
 def _search(args: argparse.Namespace, index, newsroom, present) -> int:

@@ -175,6 +175,27 @@ def test_a_lookup_that_stops_early_gives_its_walk_up(tmp_path, capsys, walks):
     capsys.readouterr()
 
 
+def test_a_lookup_that_fails_after_taking_its_walk_gives_it_up(tmp_path, capsys, walks):
+    """A glossary file that is gone is found after the walk was taken (found by review): the
+    walkers are killed and reaped, not left walking after the error is printed."""
+    made, cancelled = walks
+    root = newsroom(tmp_path, "content", ["質量"])
+    config = tmp_path / "config.toml"
+    config.write_text(f'[newsroom]\ntitle = "T"\ncontent_dir = "{root.name}"\n', encoding="utf-8")
+    assert launch.main(["--config", str(config), "list"]) == 0  # a plan for the next one
+    with open(config, "a", encoding="utf-8") as file:
+        file.write('[script]\nglossary_file = "gone.txt"\n')
+    for _ in range(2):  # from the plan, then with none (the walk made after the config)
+        made.clear()
+        cancelled.clear()
+        assert launch.main(["--config", str(config), "list"]) == 2
+        assert "glossary" in capsys.readouterr().err
+        assert len(made) == 1 and cancelled == [made[0][2]] and not made[0][2]._children
+        if read_plans():
+            os.unlink(os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME))
+    assert read_plans() == {}
+
+
 def test_the_plans_remember_names_that_are_not_utf8(tmp_path, monkeypatch, capsys):
     folder = tmp_path / os.fsdecode(b"\xff\xfe news")
     newsroom(folder, "content", ["質量"])
