@@ -49,7 +49,13 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a failed write of --help or --version to standard output is the output's
-    error (argparse drops it: `newsroom --help >/dev/full` said nothing and exited 0)."""
+    error (argparse drops it: `newsroom --help >/dev/full` said nothing and exited 0), and no
+    option is taken by a prefix of its name: the walk a lookup begins before argparse is even
+    imported reads --config and --content by their whole names (tui/launch.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # (the commands' parsers are made by this class too)
+        super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file=None) -> None:
         if message and file is not None and file is sys.stdout:

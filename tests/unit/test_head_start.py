@@ -156,6 +156,38 @@ def test_a_plans_file_whose_damage_would_crash_marshal_is_refused(tmp_path):
     assert list(read_plans()) == [head_start.plan_key(None, str(root))]  # and replaced
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--content", "c", "list"],
+        ["--content=c", "list"],
+        ["list", "--content", "c", "news"],
+        ["--config", "a.toml", "search", "--content=b", "質量"],
+        ["--script", "simplified", "show", "x"],
+        ["--cont", "c", "list"],  # abbreviations (found by review: argparse took them, the key did not)
+        ["--conf=a.toml", "list"],
+        ["list", "--conte", "c"],
+        ["search", "--con", "c", "x"],
+    ],
+)
+def test_the_plans_key_sees_the_options_the_command_line_is_parsed_with(argv, capsys):
+    """The key is read from the command line before argparse is imported: whatever argparse
+    takes as --config and --content, the key must take too, or two command lines would share a plan."""
+    from tui.cli import make_parser
+
+    command, values = launch._words(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit:  # refused: no lookup runs
+        assert "error" in capsys.readouterr().err
+        return
+    assert (command, values.get("--config"), values.get("--content")) == (
+        args.command,
+        getattr(args, "config", None),
+        getattr(args, "content", None),
+    )
+
+
 def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):
     root = newsroom(tmp_path, "content", ["質量"])
     head_start.write_plan(head_start.plan_key(None, str(root)), (str(tmp_path / "gone"), WalkRules((), (), ()), 2))
