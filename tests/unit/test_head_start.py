@@ -188,6 +188,22 @@ def test_the_plans_key_sees_the_options_the_command_line_is_parsed_with(argv, ca
     )
 
 
+def test_the_plans_are_written_to_a_name_no_one_else_has(tmp_path):
+    """Not `<path>.<pid>.tmp` (found by review): another process, in another pid namespace
+    sharing the cache dir, can have our pid, or a link can wait at that name."""
+    path = os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME)
+    os.makedirs(os.path.dirname(path))
+    victim = tmp_path / "victim"
+    victim.write_text("untouched", encoding="utf-8")
+    os.symlink(victim, f"{path}.{os.getpid()}.tmp")
+    head_start.write_plan("key", ("/content", WalkRules((), (), ()), 1))
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    assert read_plans() == {"key": ("/content", WalkRules((), (), ()), 1)}
+    assert sorted(os.listdir(os.path.dirname(path))) == sorted(
+        [head_start.PLANS_NAME, f"{head_start.PLANS_NAME}.{os.getpid()}.tmp"]
+    )
+
+
 def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):
     root = newsroom(tmp_path, "content", ["質量"])
     head_start.write_plan(head_start.plan_key(None, str(root)), (str(tmp_path / "gone"), WalkRules((), (), ()), 2))

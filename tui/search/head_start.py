@@ -85,18 +85,22 @@ def write_plan(key: str, plan: Plan) -> None:
     content_dir, rules, walkers = plan
     plans[key] = (content_dir, tuple(rules), walkers)
     plans = dict(list(plans.items())[-MAX_PLANS:])
+    import tempfile  # (a lookup has it by now: the stored newsroom's writer imports it)
+
     path = _plans_path()
-    temporary = f"{path}.{os.getpid()}.tmp"
+    temporary = None
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as file:
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{PLANS_NAME}-")  # a name of its own
+        with open(fd, "wb") as file:
             file.write(seal(plans))
         os.replace(temporary, path)  # whole or not at all, whoever writes last
     except (OSError, ValueError):
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 class HeadStart:
