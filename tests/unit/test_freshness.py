@@ -95,6 +95,22 @@ def test_a_walk_aside_finds_what_scan_finds(tmp_path, fork):
     assert walked.files["news/2010/質量.md"] == scanned.files["news/2010/質量.md"]
 
 
+def test_a_walk_that_may_not_take_a_thread_walks_only_if_it_can_fork(tmp_path, monkeypatch):
+    """The head start's walk: a thread could not be stopped, so with no process to spare
+    there is no walk at all, and `result()` says so at once."""
+    root = tree(tmp_path)
+    walk = Walk(root, fork=True, thread=False)
+    assert not walk.given_up and walk.result().files == scan(root).files
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    for fork in (True, False):
+        walk = Walk(root, fork=fork, thread=False)
+        assert walk.given_up and walk._thread is None and walk.result() is None
+
+
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_failed_walk_aside_answers_none_and_says_nothing(tmp_path, monkeypatch, capfd, fork):
     """The caller then walks itself and meets the error in its own way; the child leaves no zombie."""

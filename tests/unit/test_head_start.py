@@ -32,9 +32,9 @@ def walks(monkeypatch):
     made, cancelled = [], []
 
     class Spy(freshness.Walk):
-        def __init__(self, content_dir, site=None, fork=None, parts=0):
+        def __init__(self, content_dir, site=None, fork=None, parts=0, thread=True):
             made.append((os.fspath(content_dir), parts, self))
-            super().__init__(content_dir, site, fork, parts)
+            super().__init__(content_dir, site, fork, parts, thread)
 
         def cancel(self):
             cancelled.append(self)
@@ -202,6 +202,27 @@ def test_the_plans_are_written_to_a_name_no_one_else_has(tmp_path):
     assert sorted(os.listdir(os.path.dirname(path))) == sorted(
         [head_start.PLANS_NAME, f"{head_start.PLANS_NAME}.{os.getpid()}.tmp"]
     )
+
+
+def test_with_no_process_to_spare_the_head_start_walks_nothing(tmp_path, capsys, walks, monkeypatch):
+    """A walk falls back to a thread when it cannot fork, but a thread cannot be killed: a
+    stale plan's walk would walk the old folder to its end beside the lookup (found by review).
+    The head start gives up instead, and the lookup walks as it would without one."""
+    made, cancelled = walks
+    root = newsroom(tmp_path, "content", ["質量"])
+    assert launch.main(["--content", str(root), "list"]) == 0  # a plan for the next one
+    first = capsys.readouterr().out
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    made.clear()
+    assert launch.main(["--content", str(root), "list"]) == 0
+    assert capsys.readouterr().out == first
+    (_, _, begun), (_, _, taken) = made
+    assert begun._thread is None and begun._done == [None]  # nothing walking
+    assert taken._thread is not None  # the lookup's own walk, in a thread as before
 
 
 def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):

@@ -286,11 +286,17 @@ class Walk:
     per file. One child lists the folders and passes their files on to the others (`lead`,
     `follow`); each stats its share. A thread would not do: every `stat` gives up the GIL,
     and the importing thread keeps it for the rest of its switch interval, so the walk
-    crawled until the imports were done. Elsewhere a thread walks. None from `result()` if
-    the walk failed (the caller walks again, and meets the error itself)."""
+    crawled until the imports were done. Elsewhere a thread walks, unless `thread` is false:
+    then nothing does (a thread cannot be cancelled). None from `result()` if the walk failed
+    or never began (the caller walks again, and meets the error itself)."""
 
     def __init__(
-        self, content_dir: str | os.PathLike, site: Rules | None = None, fork: bool | None = None, parts: int = 0
+        self,
+        content_dir: str | os.PathLike,
+        site: Rules | None = None,
+        fork: bool | None = None,
+        parts: int = 0,
+        thread: bool = True,
     ) -> None:
         self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
         self._thread = None
@@ -314,6 +320,9 @@ class Walk:
                 for pipe in feeds:  # the children's now, or no one's
                     os.close(pipe[0])
                     os.close(pipe[1])
+        if not thread:
+            self._done.append(None)
+            return
         import threading
 
         self._thread = threading.Thread(target=self._walk, args=(content_dir, site), name="newsroom-walk")
@@ -382,6 +391,11 @@ class Walk:
                 pass
         self._children = []
         return clean
+
+    @property
+    def given_up(self) -> bool:
+        """True once `result()` is None without waiting: cancelled, or never begun."""
+        return self._done[:1] == [None]
 
     def cancel(self) -> None:
         """Give the walk up: forked walkers are killed and reaped (a thread runs on, unused)."""

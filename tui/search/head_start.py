@@ -112,14 +112,15 @@ class HeadStart:
         except OSError:  # no working directory: the lookup meets that itself
             self.key = None
         self.plan: Plan | None = read_plans().get(self.key) if self.key else None
-        self._walk = Walk(self.plan[0], self.plan[1], parts=self.plan[2]) if self.plan else None
+        # (forked or not at all: a thread could not be stopped, were the plan stale)
+        self._walk = Walk(self.plan[0], self.plan[1], parts=self.plan[2], thread=False) if self.plan else None
         self._taken: Plan | None = None
 
     def walk(self, content_dir: str | os.PathLike, site) -> Walk:
         """The walk of `content_dir` by `site`'s rules: the one begun if it is that walk,
         otherwise a new one (and the one begun is given up)."""
         content_dir, rules = os.fspath(content_dir), WalkRules.of(site)
-        if self.plan is not None and self.plan[:2] == (content_dir, rules):
+        if self._walk is not None and self.plan[:2] == (content_dir, rules) and not self._walk.given_up:
             walk, self._walk = self._walk, None
         else:
             self.cancel()
