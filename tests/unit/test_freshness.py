@@ -346,6 +346,18 @@ def test_answers_cut_off_garbled_or_of_other_roots_answer_none(tmp_path):
     assert freshness.decode_parts([]) is None
     other = tree(tmp_path / "b")
     assert freshness.decode_parts([first, in_process(other, 2)[1]]) is None
+    root = os.path.join(str(root), "")
+    garbled = (  # (found by review: the first raised ValueError out of the lookup)
+        ["abc"],
+        [((0, 1), "lines as str")],
+        [((0,), b"x")],
+        [(("0", 1), b"x")],
+        [((0, 1), b"x"), ((0, 1), b"x")],  # one folder's part twice
+        [((0, 1), b"x", b"y")],
+        {(0, 1): b"x"},
+    )
+    for blocks in garbled:
+        assert freshness.decode_parts([first, freshness._answer(root, blocks, 1)]) is None, blocks
 
 
 def test_a_follower_whose_feed_is_cut_off_raises(tmp_path):

@@ -259,18 +259,30 @@ def decode_parts(messages: list[bytes]) -> Listing | None:
             if len(data) != 4 + size + blob_size or not isinstance(root, str) or type(share) is not int:
                 return None
             count += share
-            blocks.extend(marshal.loads(data[4 + size :]))
+            received = marshal.loads(data[4 + size :])
         except (EOFError, ValueError, TypeError):
             return None
+        if type(received) is not list or not all(map(_is_block, received)):
+            return None
+        blocks.extend(received)
         roots.add(root)
-    try:
-        lines = [block for _, block in sorted(blocks)]
-        digest = _digest(lines)
-    except TypeError:  # not (key, bytes) pairs
+    if len(roots) != 1 or len({key for key, _ in blocks}) != len(blocks):  # (a folder's part twice)
         return None
-    if len(roots) != 1:
-        return None
-    return Listing(roots.pop(), None, digest, lines, count)
+    lines = [block for _, block in sorted(blocks)]
+    return Listing(roots.pop(), None, _digest(lines), lines, count)
+
+
+def _is_block(block) -> bool:
+    """((folder number, part), the lines of that part of the folder), as the walkers send them."""
+    return (
+        type(block) is tuple
+        and len(block) == 2
+        and type(block[0]) is tuple
+        and len(block[0]) == 2
+        and type(block[0][0]) is int
+        and type(block[0][1]) is int
+        and type(block[1]) is bytes
+    )
 
 
 def _send(write_end: int, message: bytes) -> None:
