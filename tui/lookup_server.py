@@ -83,12 +83,11 @@ def _preload() -> None:
     import tui.search.keeper
     import tui.search.query
     import tui.search.stored  # noqa: F401 - imported for the children
-    from tui.chinese import cjk, normalize, pinyin
+    from tui.chinese import normalize, pinyin
 
     try:
         normalize.fold_text("質量")  # the folding table, from the cache dir
         normalize.regional_triggers()
-        cjk.has_ideograph("質")  # its character class compiles on first use
         pinyin.syllables()
         pinyin.data().by_syllable  # noqa: B018 - read from the cache dir now, not in every child
         pinyin._phrase_table()

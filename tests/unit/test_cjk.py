@@ -21,6 +21,17 @@ def test_punctuation_kana_hangul_and_latin_are_not():
         assert not has_ideograph(text), text
 
 
+def test_the_check_and_the_regex_agree_at_every_edge():
+    edges = [
+        code + step
+        for low, high in IDEOGRAPH_RANGES + PUNCTUATION_RANGES
+        for code in (low, high)
+        for step in (-1, 0, 1)
+    ]
+    for code in edges:
+        assert has_ideograph(f"a{chr(code)}b") == bool(IDEOGRAPH_RE.search(chr(code))), hex(code)
+
+
 def test_the_list_and_the_regex_agree():
     chars = ideographs()
     assert len(chars) == sum(high - low + 1 for low, high in IDEOGRAPH_RANGES)
