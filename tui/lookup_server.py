@@ -16,7 +16,7 @@ import gc
 import os
 import sys
 
-from tui.core.cache_dir import cache_dir
+from tui.core.user_dirs import cache_dir
 
 MAX_REQUEST = 1 << 20  # the command line and the environment: far more than any real one
 

@@ -320,7 +320,7 @@ def test_the_head_start_imports_next_to_nothing():
     assert heavy & loaded == set()
     assert {name for name in loaded if name.startswith("tui.")} <= {
         "tui.core",
-        "tui.core.cache_dir",
+        "tui.core.user_dirs",
         "tui.core.languages",
         "tui.core.sealed",
         "tui.core.walk_rules",

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -382,7 +383,7 @@ def test_a_read_only_cache_dir_answers_without_the_copy(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(stored.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     assert lookup_newsroom(config.load(SAMPLE_CONFIG), tmp_path / "index", "digest", lambda: whole) is whole
 
 

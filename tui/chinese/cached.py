@@ -18,15 +18,12 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import platformdirs
-
-from tui.core.config import APP_NAME
 from tui.core.sealed import seal, unseal
+from tui.core.user_dirs import cache_dir
 
 T = TypeVar("T")
 
@@ -35,7 +32,7 @@ def table_path(name: str, stamp: str) -> Path:
     """Where a table built for `stamp` is kept (marshal's format goes with the Python version)."""
     key = f"{stamp}/{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}/sealed"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / "tables" / f"{name}-{digest}.marshal"
+    return Path(cache_dir()) / "tables" / f"{name}-{digest}.marshal"
 
 
 def cached_table(
@@ -57,6 +54,8 @@ def cached_table(
     table = build()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # (building only: a process that reads the table never loads it)
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from tui.core import toml
 from tui.core.errors import ConfigError
 from tui.core.keys import BINDING_IDS
 from tui.core.site import Site, SiteConfigError, describe
+from tui.core.user_dirs import config_dir
 
-APP_NAME = "newsroom"
 SCRIPT_MODES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # tui/, where the wheel puts sample/
 
@@ -83,7 +81,7 @@ _TYPE_NAMES = {str: "a string", bool: "true or false", dict: "a table", (int, fl
 
 
 def user_config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+    return Path(config_dir()) / "config.toml"
 
 
 def bundled_config_path() -> Path:

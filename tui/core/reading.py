@@ -37,10 +37,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-import platformdirs
-
-from tui.core.config import APP_NAME
 from tui.core.durable import replace_file
+from tui.core.user_dirs import state_dir as user_state_dir
 
 try:
     import fcntl
@@ -61,7 +59,7 @@ READ, UNREAD, SAVED, UNSAVED = "r", "u", "s", "x"
 def reading_dir(content_dir: Path, state_dir: Path | None = None) -> Path:
     """The folder of one content dir's reading state: one per resolved path."""
     digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    base = Path(state_dir) if state_dir is not None else Path(platformdirs.user_state_dir(APP_NAME))
+    base = Path(state_dir) if state_dir is not None else Path(user_state_dir())
     return base / f"reading-{digest}"
 
 

@@ -14,10 +14,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from tui.core.config import APP_NAME
 from tui.core.durable import replace_file
+from tui.core.user_dirs import state_dir as user_state_dir
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +24,7 @@ MAX_STATE_BYTES = 1024 * 1024  # anything bigger is not ours
 
 def state_path(state_dir: Path | None = None) -> Path:
     """The state file: in `state_dir` (`--state-dir`) if given, else the user state dir."""
-    return Path(state_dir or platformdirs.user_state_dir(APP_NAME)) / "state.json"
+    return Path(state_dir or user_state_dir()) / "state.json"
 
 
 def load_state(path: Path | None = None) -> dict[str, Any]:

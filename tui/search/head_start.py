@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 
-from tui.core.cache_dir import cache_dir
 from tui.core.sealed import seal, unseal
+from tui.core.user_dirs import cache_dir
 from tui.core.walk_rules import WalkRules
 from tui.search.freshness import Listing, Walk
 
@@ -85,7 +85,7 @@ def write_plan(key: str, plan: Plan) -> None:
     content_dir, rules, walkers = plan
     plans[key] = (content_dir, tuple(rules), walkers)
     plans = dict(list(plans.items())[-MAX_PLANS:])
-    import tempfile  # (a lookup has it by now: the stored newsroom's writer imports it)
+    import tempfile  # (only when the plan changes: most lookups never load it)
 
     path = _plans_path()
     temporary = None

@@ -32,13 +32,10 @@ import fcntl
 import hashlib
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import platformdirs
-
-from tui.core.config import APP_NAME
+from tui.core.user_dirs import cache_dir
 
 
 class LockBusy(Exception):
@@ -57,7 +54,7 @@ _UNVERSIONED = re.compile(r"index-([0-9a-f]{16})\.sqlite3")  # before version 11
 def default_path(content_dir: Path) -> Path:
     """The cache file for a content dir: one per resolved path and index version."""
     digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest}-v{SCHEMA_VERSION}.sqlite3"
+    return Path(cache_dir()) / f"index-{digest}-v{SCHEMA_VERSION}.sqlite3"
 
 
 def _open_lock(path: Path) -> int:
@@ -113,7 +110,7 @@ class SwapLock:
 
 def build_path(index_path: Path) -> Path:
     """A fresh name beside the index for a build that will be renamed into place."""
-    return index_path.with_name(f"{index_path.name}.build-{os.getpid()}-{secrets.token_hex(4)}")
+    return index_path.with_name(f"{index_path.name}.build-{os.getpid()}-{os.urandom(4).hex()}")
 
 
 def remove_abandoned_builds(index_path: Path) -> None:

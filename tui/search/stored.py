@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import fields, replace
 from functools import cache
@@ -155,6 +154,8 @@ def save(newsroom: Newsroom, path: Path, key: str) -> None:
         if not section.front_page:
             for position, article in enumerate(newsroom.articles_in(section.id)):
                 in_section[article.id] = position
+    import tempfile  # (writing only: a lookup that reads the copy never loads it)
+
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:

@@ -27,11 +27,10 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import platformdirs
-
 from tui.chinese.script import load_glossary
 from tui.core.config import locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, print_error
+from tui.core.user_dirs import cache_dir
 
 log = logging.getLogger("newsroom.serve")
 
@@ -187,7 +186,7 @@ def _remove_own_homes(folder: Path, pid: int) -> None:
 
 def shared_cache_home() -> Path:
     """The server user's cache dir: every session reads the one search index built there."""
-    return Path(platformdirs.user_cache_dir())
+    return Path(cache_dir()).parent
 
 
 def prepare_index(args: argparse.Namespace) -> None:

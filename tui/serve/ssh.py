@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
-import platformdirs
 
-from tui.core.config import APP_NAME
+from tui.core.user_dirs import data_dir, state_dir
 from tui.serve.common import (
     BUSY,
     RateLimiter,
@@ -271,7 +270,7 @@ class SSHOptions:
 
 
 def default_host_key_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "ssh_host_ed25519_key"
+    return Path(data_dir()) / "ssh_host_ed25519_key"
 
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
@@ -523,9 +522,7 @@ class NewsroomSession(asyncssh.SSHServerSession):
 
 def visitor_state_dir(fingerprint: str) -> Path:
     """A key's own state dir, in the server's (anonymous visitors have none: theirs lasts the session)."""
-    folder = (
-        Path(platformdirs.user_state_dir(APP_NAME)) / "visitors" / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    )
+    folder = Path(state_dir()) / "visitors" / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
