@@ -3,7 +3,6 @@ loading it on Linux, where a lookup from the shell would pay 4 ms for its import
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -51,13 +50,3 @@ def test_finding_them_imports_next_to_nothing():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert set(done.stdout.split()) <= {"__future__", "tui", "tui.core", "tui.core.user_dirs"}
-
-
-def test_the_sample_config_and_the_index_are_found_without_platformdirs(tmp_path):
-    """A lookup from the shell never loads it (nor tempfile, which it loads)."""
-    code = "import sys; from tui.launch import main; main(['list', '--limit', '1']); print(*sorted(sys.modules))"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for _ in range(2):  # building the index, then reading it
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
-        assert done.returncode == 0, done.stderr
-    assert "platformdirs" not in done.stdout.split()

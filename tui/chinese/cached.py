@@ -14,7 +14,6 @@ every time, never an error.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -22,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from tui.core.digests import sha256
 from tui.core.sealed import seal, unseal
 from tui.core.user_dirs import cache_dir
 
@@ -31,7 +31,7 @@ T = TypeVar("T")
 def table_path(name: str, stamp: str) -> Path:
     """Where a table built for `stamp` is kept (marshal's format goes with the Python version)."""
     key = f"{stamp}/{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}/sealed"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    digest = sha256(key.encode("utf-8")).hexdigest()[:16]
     return Path(cache_dir()) / "tables" / f"{name}-{digest}.marshal"
 
 

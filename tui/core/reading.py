@@ -29,7 +29,6 @@ Not thread-safe for the sets: change them on one thread (the UI's); only
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import threading
@@ -37,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from tui.core.digests import sha256
 from tui.core.durable import replace_file
 from tui.core.user_dirs import state_dir as user_state_dir
 
@@ -58,7 +58,7 @@ READ, UNREAD, SAVED, UNSAVED = "r", "u", "s", "x"
 
 def reading_dir(content_dir: Path, state_dir: Path | None = None) -> Path:
     """The folder of one content dir's reading state: one per resolved path."""
-    digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     base = Path(state_dir) if state_dir is not None else Path(user_state_dir())
     return base / f"reading-{digest}"
 

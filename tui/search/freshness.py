@@ -14,7 +14,7 @@ file table.
 
 A lookup may fork its walkers before importing anything else (search/head_start.py),
 so this module imports next to nothing: a walk takes `WalkRules` or a `Site` alike
-(the same attribute names), and threading and hashlib load when first needed.
+(the same attribute names), and threading and the digest load when first needed.
 """
 
 from __future__ import annotations
@@ -146,9 +146,9 @@ def _stat(
 
 def _digest(blocks) -> str:
     """The digest of every line joined by newlines, fed a folder's lines at a time."""
-    import hashlib  # (2 ms of OpenSSL: not before the walkers are forked)
+    from tui.core.digests import blake2b  # (not before the walkers are forked)
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     separator = b""
     for block in blocks:
         if block:

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import os
 import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from tui.core.digests import sha256
 
 ANSWER_WAIT = 5.0  # seconds a lookup waits for the keeper before walking itself
 STALE_ANSWER = 60.0  # answers nobody collected (their lookup gave up) are removed after this
@@ -69,7 +70,7 @@ def walk_stamp(content_dir: Path, site: object, allow_outside_links: bool) -> st
     """What the keeper's listing depends on besides the files: lookups under another
     config (other language folders, say) must not trust it."""
     text = repr((str(Path(content_dir).resolve()), repr(site), allow_outside_links))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 # -- the lookup's side ---------------------------------------------------------

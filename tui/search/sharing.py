@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tui.core.digests import sha256
 from tui.core.user_dirs import cache_dir
 
 
@@ -53,7 +53,7 @@ _UNVERSIONED = re.compile(r"index-([0-9a-f]{16})\.sqlite3")  # before version 11
 
 def default_path(content_dir: Path) -> Path:
     """The cache file for a content dir: one per resolved path and index version."""
-    digest = hashlib.sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = sha256(str(Path(content_dir).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return Path(cache_dir()) / f"index-{digest}-v{SCHEMA_VERSION}.sqlite3"
 
 

@@ -22,7 +22,6 @@ it into place, so readers see one whole file or the other.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from tui import __version__
 from tui.core.config import Config
+from tui.core.digests import blake2b
 from tui.core.model import Article, ListingRows, ListRow, Newsroom, PageInfo, Section, list_row, row_widths, shown_as
 from tui.core.sealed import seal, unseal
 from tui.core.text import fixed_cell_len
@@ -52,7 +52,7 @@ def stored_path(index_path: Path) -> Path:
 def key_for(config: Config, listing_digest: str) -> str:
     """What a stored newsroom must have been built from to be used."""
     made_of = f"{FORMAT}\n{SCHEMA_VERSION}\n{__version__}\n{config!r}\n{listing_digest}"
-    return hashlib.blake2b(made_of.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return blake2b(made_of.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 # -- encoding: sealed marshal data (a damaged file can be wrong, never run code or crash) -----
