@@ -95,6 +95,36 @@ def test_a_walk_aside_finds_what_scan_finds(tmp_path, fork):
     assert walked.files["news/2010/質量.md"] == scanned.files["news/2010/質量.md"]
 
 
+def test_a_walk_given_up_after_the_kernel_reaped_its_walkers(tmp_path):
+    """With SIGCHLD ignored (a supervisor may leave it so, and exec keeps it) the kernel reaps
+    finished walkers itself: giving the walk up then must neither raise nor close a
+    descriptor twice (found by review: ProcessLookupError, then EBADF)."""
+    import signal
+    import time
+
+    root = tree(tmp_path)
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        walk = Walk(root, fork=True)
+        pids = [pid for pid, _ in walk._children]
+
+        def alive(pid: int) -> bool:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return False
+            return True
+
+        deadline = time.monotonic() + 60
+        while any(map(alive, pids)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        walk.cancel()
+        walk.cancel()
+        assert walk.result() is None and walk._children == []
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+
+
 def test_a_walk_that_may_not_take_a_thread_walks_only_if_it_can_fork(tmp_path, monkeypatch):
     """The head start's walk: a thread could not be stopped, so with no process to spare
     there is no walk at all, and `result()` says so at once."""

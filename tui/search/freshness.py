@@ -392,16 +392,19 @@ class Walk:
     def _end_children(self, kill: bool = False) -> bool:
         """Reap the children (killed first if `kill`); True if every one exited cleanly."""
         clean = True
-        for pid, read_end in self._children:
+        while self._children:  # (each taken off first: whatever is raised, none is closed twice)
+            pid, read_end = self._children.pop()
             os.close(read_end)
             if kill:
-                os.kill(pid, 9)  # SIGKILL (the fork path is Linux's; `signal` costs an import)
+                try:
+                    os.kill(pid, 9)  # SIGKILL (the fork path is Linux's; `signal` costs an import)
+                except ProcessLookupError:  # SIGCHLD ignored: the kernel reaped it when it ended
+                    pass
             try:
                 _, status = os.waitpid(pid, 0)
                 clean = clean and os.waitstatus_to_exitcode(status) == 0
             except ChildProcessError:  # SIGCHLD ignored: reaped already, its status lost; the lengths vouch
                 pass
-        self._children = []
         return clean
 
     @property
