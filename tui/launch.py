@@ -26,9 +26,11 @@ _VALUED = ("--config", "--content", "--script", "--open", "--state-dir")  # opti
 def _words(argv: list[str]) -> tuple[str, dict[str, str]]:
     """The command word (the first word that is neither an option nor an option's value; ""
     for none, or for --help and --version before it) and the valued options' values, as
-    `--opt value` or `--opt=value`, wherever they are."""
+    `--opt value` or `--opt=value`, wherever they are before a `--`."""
     command, values, taking = "", {}, None
     for word in argv:
+        if word == "--" and not taking:  # the rest are words (a search's), not options
+            break
         if taking:
             values[taking], taking = word, None
         elif word in _VALUED:
@@ -131,10 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui import lookup_server
 
         lookup_server.start()
-    from tui.cli import main as run
-    from tui.core.errors import finish_output
-
     try:
+        from tui.cli import main as run  # (in the try: a ctrl+c while importing still ends the walk)
+        from tui.core.errors import finish_output
+
         status = run(argv, head_start)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting
         failed = finish_output(0)

@@ -168,16 +168,18 @@ def test_a_plans_file_whose_damage_would_crash_marshal_is_refused(tmp_path):
         ["--conf=a.toml", "list"],
         ["list", "--conte", "c"],
         ["search", "--con", "c", "x"],
+        ["search", "--", "--content", "c", "x"],  # words after `--` are the query's (found by review)
+        ["--content", "c", "search", "-質量", "安全"],  # an exclusion is a query word too
     ],
 )
 def test_the_plans_key_sees_the_options_the_command_line_is_parsed_with(argv, capsys):
     """The key is read from the command line before argparse is imported: whatever argparse
     takes as --config and --content, the key must take too, or two command lines would share a plan."""
-    from tui.cli import make_parser
+    from tui.cli import _parse
 
     command, values = launch._words(argv)
     try:
-        args = make_parser().parse_args(argv)
+        args = _parse(argv)
     except SystemExit:  # refused: no lookup runs
         assert "error" in capsys.readouterr().err
         return
@@ -263,6 +265,20 @@ def test_a_lookup_that_fails_after_taking_its_walk_gives_it_up(tmp_path, capsys,
         if read_plans():
             os.unlink(os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME))
     assert read_plans() == {}
+
+
+def test_a_lookup_whose_imports_fail_gives_its_walk_up(tmp_path, capsys, walks, monkeypatch):
+    """A ctrl+c or a broken install while the lookup imports, after the walk began (found by
+    review): the walkers are killed and reaped, not left walking."""
+    made, cancelled = walks
+    root = newsroom(tmp_path, "content", ["質量"])
+    assert launch.main(["--content", str(root), "list"]) == 0  # a plan for the next one
+    capsys.readouterr()
+    made.clear()
+    monkeypatch.setitem(sys.modules, "tui.cli", None)  # importing it raises ImportError
+    with pytest.raises(ImportError):
+        launch.main(["--content", str(root), "list"])
+    assert len(made) == 1 and cancelled == [made[0][2]] and not made[0][2]._children
 
 
 def test_the_plans_remember_names_that_are_not_utf8(tmp_path, monkeypatch, capsys):
