@@ -227,6 +227,22 @@ def test_with_no_process_to_spare_the_head_start_walks_nothing(tmp_path, capsys,
     assert taken._thread is not None  # the lookup's own walk, in a thread as before
 
 
+def test_a_fifo_in_place_of_the_plans_file_costs_nothing(tmp_path):
+    """A lookup opening it would wait for a writer that never comes (found by review)."""
+    root = newsroom(tmp_path, "content", ["質量"])
+    path = os.path.join(os.environ["XDG_CACHE_HOME"], "newsroom", head_start.PLANS_NAME)
+    os.makedirs(os.path.dirname(path))
+    os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--content", str(root), "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "") and "質量" in done.stdout
+
+
 def test_a_plan_for_a_folder_that_is_gone_costs_nothing(tmp_path, capsys):
     root = newsroom(tmp_path, "content", ["質量"])
     head_start.write_plan(head_start.plan_key(None, str(root)), (str(tmp_path / "gone"), WalkRules((), (), ()), 2))

@@ -512,15 +512,19 @@ def test_a_cached_table_is_read_whole_not_an_item_at_a_time(monkeypatch):
     assert cached.cached_table("test-table", "v1", refuse, dict) == {1: "一"}  # read back, not built
 
 
-@pytest.mark.parametrize("name", ["fold", "regional"])
-def test_a_table_whose_damage_would_crash_marshal_is_built_again(tmp_path, name):
-    """marshal.loads trusts its input: such bytes must never reach it, or every search dies."""
+@pytest.mark.parametrize(("name", "damage"), [("fold", "crash"), ("regional", "crash"), ("fold", "fifo")])
+def test_a_table_whose_damage_would_crash_marshal_is_built_again(tmp_path, name, damage):
+    """marshal.loads trusts its input: such bytes must never reach it, or every search dies;
+    nor may a FIFO in a table's place make every search wait for a writer (found by review)."""
     from tui.chinese.normalize import fold_stamp
 
     write_article(tmp_path / "content", "news/a.md", title="質量工作座談會")
     path = table_path(name, fold_stamp())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(MARSHAL_CRASH)
+    if damage == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_bytes(MARSHAL_CRASH)
     done = subprocess.run(
         [sys.executable, "-m", "tui", "--content", str(tmp_path / "content"), "search", "质量"],
         capture_output=True,

@@ -4,6 +4,7 @@ marshal reads it, since marshal.loads can crash the interpreter on damaged bytes
 from __future__ import annotations
 
 import marshal
+import os
 import random
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import sys
 import pytest
 
 from tests.conftest import MARSHAL_CRASH, ROOT
-from tui.core.sealed import seal, unseal
+from tui.core.sealed import read_sealed, seal, unseal
 
 VALUES = [None, 0, -(10**30), 1.5, "", "質量工作座談會", b"\xff", ("a", ("b", 2)), ["x", None], {"k": (1, "一")}]
 
@@ -60,3 +61,24 @@ def test_sealing_imports_next_to_nothing():
     code = "import sys; before = set(sys.modules); import tui.core.sealed; print(*sorted(set(sys.modules) - before))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert set(done.stdout.split()) <= {"__future__", "binascii", "tui", "tui.core", "tui.core.sealed"}
+
+
+def test_a_sealed_file_is_read_whole_if_it_is_a_regular_file_of_at_most_its_size(tmp_path):
+    path = tmp_path / "table"
+    path.write_bytes(seal(("質量", 1)))
+    assert read_sealed(path, 100) == ("質量", 1)
+    with pytest.raises(ValueError):
+        read_sealed(path, len(seal(("質量", 1))) - 1)  # larger than a file of ours can be
+    with pytest.raises(FileNotFoundError):
+        read_sealed(tmp_path / "missing", 100)
+    with pytest.raises(ValueError):
+        read_sealed(tmp_path, 100)  # a folder
+
+
+def test_a_fifo_in_place_of_a_sealed_file_is_refused_at_once(tmp_path):
+    """Not waited on: no writer ever comes, and every lookup would hang (found by review)."""
+    fifo = tmp_path / "walk-plans.sealed"
+    os.mkfifo(fifo)
+    code = f"from tui.core.sealed import read_sealed\ntry:\n    read_sealed({str(fifo)!r}, 100)\nexcept ValueError:\n    print('refused')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert done.stdout == "refused\n", done.stderr

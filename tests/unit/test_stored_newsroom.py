@@ -131,6 +131,28 @@ def test_another_key_a_missing_file_or_a_damaged_one_is_not_used(tmp_path):
     assert StoredNewsroom.open(path, "k", must_not_build) is None
 
 
+@pytest.mark.parametrize(
+    "newsroom",
+    [
+        ("T", 2, (), ("zh",)),  # (found by review: a TypeError out of every lookup)
+        (None, "/c", (), ()),
+        ("T", "/c", (), ["zh"]),
+        ("T", "/c", (), ("zh", 3)),
+        ("T", "/c", ((1, 2),), ()),
+        ("T", "/c", ()),
+    ],
+)
+def test_a_stored_newsroom_of_another_shape_is_not_used(tmp_path, newsroom):
+    whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
+    path = tmp_path / "newsroom.assembled"
+    save(whole, path, "k")
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'newsroom'", (seal(newsroom),))
+    db.commit()
+    db.close()
+    assert StoredNewsroom.open(path, "k", must_not_build) is None
+
+
 def test_a_damaged_article_found_mid_lookup_falls_back_to_the_whole_newsroom(tmp_path):
     whole = loader.load_newsroom(config.load(SAMPLE_CONFIG))
     built = []

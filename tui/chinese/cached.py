@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from tui.core.digests import sha256
-from tui.core.sealed import seal, unseal
+from tui.core.sealed import read_sealed, seal
 from tui.core.user_dirs import cache_dir
 
 T = TypeVar("T")
+MAX_BYTES = 16 << 20  # 40 times the largest table (pinyin readings, 0.4 MB): past it, not ours
 
 
 def table_path(name: str, stamp: str) -> Path:
@@ -43,13 +44,10 @@ def cached_table(
     replaced by a good one."""
     path = table_path(name, stamp)
     try:
-        with open(path, "rb") as handle:
-            # (the whole file at once: `marshal.load` reads a file an item at a time, a read
-            # call each, 7 ms for the folding table against 1 ms)
-            table = unseal(handle.read())
+        table = read_sealed(path, MAX_BYTES)
         if isinstance(table, kind) and (valid is None or valid(table)):
             return table
-    except (OSError, EOFError, ValueError, TypeError):
+    except (OSError, EOFError, ValueError, TypeError, MemoryError):
         pass
     table = build()
     with contextlib.suppress(OSError):

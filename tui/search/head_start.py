@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from tui.core.sealed import seal, unseal
+from tui.core.sealed import read_sealed, seal
 from tui.core.user_dirs import cache_dir
 from tui.core.walk_rules import WalkRules
 from tui.search.freshness import Listing, Walk
@@ -67,10 +67,8 @@ def _valid(plan) -> bool:
 def read_plans() -> dict[str, Plan]:
     """The plans remembered, the latest last; none if the file is missing, damaged or not ours."""
     try:
-        with open(_plans_path(), "rb") as file:
-            data = file.read(MAX_BYTES + 1)
-        plans = unseal(data) if len(data) <= MAX_BYTES else None
-    except (OSError, EOFError, ValueError, TypeError):
+        plans = read_sealed(_plans_path(), MAX_BYTES)
+    except (OSError, EOFError, ValueError, TypeError, MemoryError):
         return {}
     if not isinstance(plans, dict):
         return {}

@@ -42,7 +42,7 @@ ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one 
 MAX_WIDTH = 1 << 16  # cells: a sanity bound on a stored width; what lines rows up is checked against them
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
 # Everything a damaged or foreign file can raise while it is read.
-_DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError)
+_DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError, MemoryError)
 
 
 def stored_path(index_path: Path) -> Path:
@@ -55,7 +55,7 @@ def key_for(config: Config, listing_digest: str) -> str:
     return blake2b(made_of.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-# -- encoding: sealed marshal data (a damaged file can be wrong, never run code or crash) -----
+# -- encoding: sealed marshal data (damage is found before marshal reads it; data is never code) -----
 
 
 def _pack_date(value: dt.date | None) -> tuple | None:
@@ -278,12 +278,14 @@ class StoredNewsroom(Newsroom):
                 db.close()
                 return None
             title, content_dir, sections, languages = unseal(meta["newsroom"])
+            if not all(type(text) is str for text in (title, content_dir, *languages)) or type(languages) is not tuple:
+                raise ValueError("stored newsroom: another format")
             names = [f.name for f in fields(Section)]
             sections = [Section(**dict(zip(names, values, strict=True))) for values in sections]
+            stored = cls(title=title, content_dir=Path(content_dir), sections=sections, languages=languages)
         except _DAMAGE:
             db.close()
             return None
-        stored = cls(title=title, content_dir=Path(content_dir), sections=sections, languages=tuple(languages))
         stored._attach(db, build, None, None)
         return stored
 
