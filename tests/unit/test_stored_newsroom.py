@@ -469,3 +469,21 @@ def test_a_stored_copy_whose_damage_would_crash_marshal_is_not_read(tmp_path, da
     again = [newsroom_command("--content", str(site), *c, env=env) for c in commands]
     for before, after in zip(first, again, strict=True):
         assert (after.returncode, after.stderr, after.stdout) == (0, "", before.stdout)
+
+
+@pytest.mark.parametrize("suffix", ["", ".assembled"])
+def test_a_fifo_in_place_of_the_index_or_its_copy_is_replaced_not_waited_on(tmp_path, suffix):
+    """SQLite would wait for a writer that never comes, at every lookup (found by review for
+    the other cache files): the index is rebuilt over it, the copy written anew."""
+    site = tmp_path / "content"
+    write_article(site, "news/a.md", title="質量工作座談會", date="2024-03-04")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = newsroom_command("--content", str(site), "list", env=env)
+    (index,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("index-*.sqlite3")
+    path = index.with_name(index.name + suffix)
+    path.unlink()
+    os.mkfifo(path)
+    again = newsroom_command("--content", str(site), "list", env=env)
+    assert (again.returncode, again.stdout) == (0, first.stdout)
+    assert path.is_file()  # replaced
+    assert newsroom_command("--content", str(site), "list", env=env).stderr == ""

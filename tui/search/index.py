@@ -87,6 +87,7 @@ from tui.search.sharing import (
     build_path,
     default_path,
     file_identity,
+    is_regular_file,
     remove_abandoned_builds,
     remove_other_versions,
     writer_lock,
@@ -281,6 +282,8 @@ class SearchIndex:
         return db
 
     def _open_file(self, path: Path) -> sqlite3.Connection:
+        if not is_regular_file(path):  # a FIFO there would have SQLite wait for a writer
+            raise sqlite3.DatabaseError("not a regular file")
         # mode=rw: a missing file is an error, never an empty database made at the path.
         uri = "file:" + urllib.parse.quote(str(path)) + "?mode=rw"
         db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)

@@ -31,6 +31,7 @@ import contextlib
 import fcntl
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,12 +167,21 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def is_regular_file(path: Path) -> bool:
+    """Whether the file at path is a regular file (not a FIFO, a folder or a device)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 __all__ = [
     "LockBusy",
     "SwapLock",
     "build_path",
     "default_path",
     "file_identity",
+    "is_regular_file",
     "remove_abandoned_builds",
     "remove_other_versions",
     "writer_lock",

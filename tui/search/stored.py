@@ -36,6 +36,7 @@ from tui.core.model import Article, ListingRows, ListRow, Newsroom, PageInfo, Se
 from tui.core.sealed import seal, unseal
 from tui.core.text import fixed_cell_len
 from tui.search.index import SCHEMA_VERSION
+from tui.search.sharing import is_regular_file
 
 FORMAT = 5  # 5: values sealed with a checksum (core/sealed.py)
 ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one chunk
@@ -265,6 +266,8 @@ class StoredNewsroom(Newsroom):
     def open(cls, path: Path, key: str, build: Callable[[], Newsroom]) -> StoredNewsroom | None:
         """The stored newsroom if it was stored under `key` and is still true now, else None.
         `build` makes the whole newsroom, should the file turn out damaged later on."""
+        if not is_regular_file(path):  # missing, or a FIFO SQLite would wait on for a writer
+            return None
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         except sqlite3.Error:
