@@ -47,6 +47,16 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None
     )
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, its width found without importing shutil (every lookup makes its formatters)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width=None) -> None:
+        from tui.commands.styled import terminal_columns
+
+        width = terminal_columns() - 2 if width is None else width  # (as argparse sets it)
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a failed write of --help or --version to standard output is the output's
     error (argparse drops it: `newsroom --help >/dev/full` said nothing and exited 0), and no
@@ -55,6 +65,7 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("allow_abbrev", False)  # (the commands' parsers are made by this class too)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file=None) -> None:

@@ -122,12 +122,13 @@ def test_lookups_print_without_richs_console():
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
 
 
-def test_lookups_load_neither_platformdirs_nor_hashlib_nor_tempfile():
+def test_lookups_load_neither_platformdirs_nor_hashlib_nor_tempfile_nor_shutil():
     """platformdirs loads tempfile, shutil and random (4 ms), hashlib OpenSSL (2 ms): a lookup
-    finds the user dirs itself, makes its digests with CPython's own, and writes nothing."""
+    finds the user dirs and the terminal's width itself, makes its digests with CPython's
+    own, and writes nothing."""
     lookup("list")  # the first process builds the index and the stored newsroom, and writes
     lookup("search", "質量")  # and the first search the tables it needs
-    heavy = ("platformdirs", "tempfile", "hashlib", "_hashlib")
+    heavy = ("platformdirs", "tempfile", "hashlib", "_hashlib", "shutil")
     assert lookup("list", "--limit", "2", heavy=heavy) == (0, [])
     assert lookup("search", "質量", heavy=heavy) == (0, [])
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
