@@ -59,6 +59,8 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Reading:
+    """One reading of a character: its syllable, tone, and the syllable as printed."""
+
     syllable: str  # toneless, ü written v: "lv"
     tone: int  # 1-4, 5 for the neutral tone
     marked: str  # as printed: "lǜ"

@@ -25,6 +25,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # tui/, where the wheel p
 
 @dataclass(frozen=True)
 class SectionConfig:
+    """A section as config.toml declares it."""
+
     id: str
     label: str
     front_page: bool = False
@@ -32,6 +34,8 @@ class SectionConfig:
 
 @dataclass(frozen=True)
 class KioskConfig:
+    """The `[kiosk]` table: the locked demo mode."""
+
     enabled: bool = False
     idle_seconds: float = 120.0
     rotate_seconds: float = 0.0  # 0 turns attract mode off
@@ -40,6 +44,8 @@ class KioskConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """Everything config.toml (or a bare content dir) says about the newsroom."""
+
     path: Path | None  # None when opened with --content alone
     title: str
     content_dir: Path

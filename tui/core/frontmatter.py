@@ -32,6 +32,8 @@ class FrontMatterError(Exception):
 
 @dataclass(frozen=True)
 class FrontMatter:
+    """A content file split into its front matter, read, and its body."""
+
     data: dict
     format: str  # "TOML", "YAML", "JSON", or "" when the file has no front matter
     body: str

@@ -84,6 +84,8 @@ class ContentError(Exception):
 
 @dataclass(frozen=True)
 class ParsedFile:
+    """A content file's front matter and body, before they make an article."""
+
     front: dict
     body: str
     body_line: int

@@ -246,6 +246,8 @@ def date_text(date: Date | None) -> str:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the newsroom: a menu entry and the articles filed under it."""
+
     id: str
     label: str
     front_page: bool = False

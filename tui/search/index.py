@@ -1237,6 +1237,8 @@ def _found(term: Term, folded_title: str, body: LazyFold) -> tuple[bool, bool]:
 
 @dataclass(frozen=True)
 class _PinyinMatch:
+    """Where a pinyin query matched an article, and the match in toned pinyin."""
+
     in_title: bool
     start: int  # in the folded title or body
     end: int

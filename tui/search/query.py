@@ -61,6 +61,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Filters:
+    """The `section:`, `tag:`, `by:`, `since:` and `until:` parts of a query."""
+
     sections: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # folded
     bylines: tuple[str, ...] = ()  # folded
@@ -73,6 +75,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Query:
+    """A parsed query: the terms that must match, the phrases, the exclusions and filters."""
+
     text: str = ""
     terms: tuple[Term, ...] = ()  # all must match
     phrases: tuple[Term, ...] = ()  # all must match; quoted, kept whole
