@@ -17,13 +17,13 @@ HEAVY = ("opencc", "pypinyin")
 
 RUN = """
 import json, sys
-from tui.chinese import normalize, pinyin
 def refuse(*args):
     raise AssertionError("refused: a table built again, or a whole article decoded")
 if {forbid_decoding}:
     from tui.search import stored
     stored._decode_article = refuse  # a stored article in full
 if {forbid_builds}:
+    from tui.chinese import normalize, pinyin
     normalize._build_table = refuse  # the folding table: kept in the cache dir
     if {forbid_readings}:
         pinyin._readings_in_use = pinyin._phrases_in_use = refuse  # pypinyin's, kept in the cache dir too
@@ -132,3 +132,14 @@ def test_lookups_load_neither_platformdirs_nor_hashlib_nor_tempfile_nor_shutil()
     assert lookup("list", "--limit", "2", heavy=heavy) == (0, [])
     assert lookup("search", "質量", heavy=heavy) == (0, [])
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
+
+
+def test_only_a_query_that_may_be_pinyin_loads_the_pinyin_reader():
+    """tui/chinese/pinyin.py takes 2 ms to load: list, show and a Chinese search never need it."""
+    lookup("list")  # the first process builds the index, which reads pinyin
+    lookup("search", "質量")
+    heavy = ("tui.chinese.pinyin",)
+    assert lookup("list", "--limit", "2", heavy=heavy) == (0, [])
+    assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=heavy) == (0, [])
+    assert lookup("search", "質量", "安全", heavy=heavy) == (0, [])
+    assert lookup("search", "zhiliang", heavy=heavy) == (0, ["tui.chinese.pinyin"])

@@ -11,7 +11,7 @@ Regional vocabulary (软件 / 軟體) cannot be folded per character; it is hand
 on the query side instead: `variants()` adds the Taiwan phrase forms of a term
 (OpenCC s2twp / tw2sp), and a term matches if any of its forms does.
 
-A form may also be a pinyin pattern (`pinyin.MARK` + the Latin input, as
+A form may also be a pinyin pattern (`PINYIN_MARK` + the Latin input, as
 `Query.highlight_terms()` gives for Latin terms): `find_spans` then marks the
 characters the pinyin spells, so 質量 lights up for `zhiliang` or `zl`.
 """
@@ -22,9 +22,9 @@ import threading
 import unicodedata
 from typing import TYPE_CHECKING
 
-from tui.chinese import pinyin
 from tui.chinese.cached import cached_table
 from tui.chinese.cjk import has_ideograph, ideographs
+from tui.chinese.pinyin_format import MARK as PINYIN_MARK
 from tui.chinese.regional import Triggers, build_triggers
 from tui.chinese.script import SHARED_POOL
 from tui.core.versions import package_version
@@ -174,6 +174,8 @@ def prepare(with_pinyin: bool = True) -> None:
     fold_table()
     variants("質")
     if with_pinyin:
+        from tui.chinese import pinyin
+
         pinyin.prepare()
 
 
@@ -225,7 +227,7 @@ def find_spans(display_text: str, query_terms) -> list[tuple[int, int]]:
     """Character ranges of display_text matching any term, merged and sorted.
 
     `query_terms` are strings (folded here) or tuples of already-folded forms
-    such as `variants()` returns, where a form starting with `pinyin.MARK` is a
+    such as `variants()` returns, where a form starting with `PINYIN_MARK` is a
     pinyin pattern. The ranges cover the display text's own characters,
     punctuation inside a match included.
     """
@@ -241,8 +243,10 @@ def find_spans(display_text: str, query_terms) -> list[tuple[int, int]]:
     folded, origins = fold(display_text)
     spans: list[tuple[int, int]] = []
     for needle in needles:
-        if needle.startswith(pinyin.MARK):
-            pattern = pinyin.parse(needle[len(pinyin.MARK) :])
+        if needle.startswith(PINYIN_MARK):
+            from tui.chinese import pinyin  # (loaded already: the query read the pattern)
+
+            pattern = pinyin.parse(needle[len(PINYIN_MARK) :])
             found = [match.span() for match in pattern.finditer(folded)] if pattern else []
         else:
             found = [(start, start + len(needle)) for start in find_all(folded, needle)]

@@ -30,15 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.chinese.cached import cached_table
+from tui.chinese.pinyin_format import MARK, PINYIN_VERSION
 from tui.core.versions import package_version
-
-# Bump when readings, tokens or segmentation change: stored index tokens depend on them.
-PINYIN_VERSION = 1
-
-# Marks a highlight form as a pinyin pattern rather than folded text. Folding
-# drops control characters, so no folded text ever contains this prefix: code
-# that looks for forms as plain substrings simply finds nothing.
-MARK = "\x00py:"
 
 _TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 # Letters that begin some reading (no reading begins with i, u or v).

@@ -71,9 +71,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.chinese import pinyin
 from tui.chinese.normalize import LazyFold, find_all, fold, fold_stamp, fold_text, tokens
-from tui.chinese.pinyin import PINYIN_VERSION, Pinyin
+from tui.chinese.pinyin_format import PINYIN_VERSION
 from tui.core import loader
 from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
@@ -94,6 +93,7 @@ from tui.search.sharing import (
 )
 
 if TYPE_CHECKING:
+    from tui.chinese.pinyin import Pinyin
     from tui.search.query import Query, Term
 
 BUSY_TIMEOUT = 60.0  # seconds a reader or writer waits for another process's lock before giving up
@@ -1135,6 +1135,8 @@ def _phrase(form: str) -> str | None:
 def _fts_values(title: str, body: str) -> tuple[str, str, str]:
     """The title, body and py columns of an article's FTS row (stored and
     deleted with exactly these tokens: the table is contentless)."""
+    from tui.chinese import pinyin  # (building only)
+
     folded_title, folded_body = fold_text(title), fold_text(body)
     return tokens(folded_title), tokens(folded_body), pinyin.tokens(folded_title + "\n" + folded_body[:PINYIN_LEAD])
 
@@ -1183,6 +1185,8 @@ def _match_expression(
 
 
 def _pinyin_expression(pattern: Pinyin) -> str:
+    from tui.chinese import pinyin  # (loaded already: the query read the pattern)
+
     return pinyin.match_expression(pattern) or '""'
 
 
@@ -1249,6 +1253,8 @@ class _PinyinMatch:
 def _pinyin_match(pattern: Pinyin, folded_title: str, folded_lead: str) -> _PinyinMatch | None:
     """Where a pinyin term matches the title or the lead, preferring a match in
     the reading the context gives (a few tried, title first)."""
+    from tui.chinese import pinyin  # (loaded already: the query read the pattern)
+
     first = None
     tries = 0
     for in_title, text in ((True, folded_title), (False, folded_lead)):

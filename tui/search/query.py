@@ -27,10 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tui.chinese import pinyin as pinyin_reading
+from tui.chinese.cjk import has_ideograph
 from tui.chinese.normalize import fold_text, variants
-from tui.chinese.pinyin import Pinyin
+
+if TYPE_CHECKING:
+    from tui.chinese.pinyin import Pinyin
 
 FILTER_KEYS = ("section", "tag", "by", "since", "until")
 MAX_QUERY_CHARS = 256
@@ -108,7 +111,14 @@ def _term(text: str, read_pinyin: bool = True) -> Term | None:
     forms = variants(text)
     if not forms:
         return None
-    return Term(text, forms, pinyin_reading.parse(text) if read_pinyin else None)
+    # (text with an ideograph is never pinyin: a Chinese query leaves pinyin.py unloaded, 2 ms)
+    return Term(text, forms, _read_pinyin(text) if read_pinyin and not has_ideograph(text) else None)
+
+
+def _read_pinyin(text: str) -> Pinyin | None:
+    from tui.chinese import pinyin
+
+    return pinyin.parse(text)
 
 
 def _whole_syllables(term: Term) -> bool:
@@ -121,7 +131,7 @@ def _grouped(words: list[Term]) -> Term:
         return words[0]
     text = " ".join(word.text for word in words)
     forms = tuple(dict.fromkeys(form for word in words for form in word.forms))
-    return Term(text, forms, pinyin_reading.parse(text), tuple(word.forms for word in words))
+    return Term(text, forms, _read_pinyin(text), tuple(word.forms for word in words))
 
 
 def _date(key: str, value: str, warnings: list[str]) -> dt.date | None:
