@@ -3,6 +3,7 @@ loading it on Linux, where a lookup from the shell would pay 4 ms for its import
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -32,6 +33,22 @@ def test_each_dir_is_where_platformdirs_puts_it(variable, tmp_path, monkeypatch)
         else:
             monkeypatch.setenv(variable, unset)
         assert ours() == theirs("newsroom") == str(tmp_path / "home" / default / "newsroom")
+
+
+@pytest.mark.parametrize("home", ["", "relative/home", None])
+def test_a_home_that_is_unset_empty_or_relative_is_the_password_databases(home, tmp_path, monkeypatch):
+    """As platformdirs has it (found by review: the dirs moved to /.config, or under the
+    working folder): never a folder relative to wherever the command runs."""
+    import pwd
+
+    monkeypatch.chdir(tmp_path)
+    if home is None:
+        monkeypatch.delenv("HOME")
+    else:
+        monkeypatch.setenv("HOME", home)
+    for variable, (ours, theirs, default) in DIRS.items():
+        monkeypatch.delenv(variable)
+        assert ours() == theirs("newsroom") == os.path.join(pwd.getpwuid(os.getuid()).pw_dir, default, "newsroom")
 
 
 @pytest.mark.parametrize("variable", sorted(DIRS))

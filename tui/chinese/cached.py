@@ -26,7 +26,7 @@ from tui.core.sealed import read_sealed, seal
 from tui.core.user_dirs import cache_dir
 
 T = TypeVar("T")
-MAX_BYTES = 16 << 20  # 40 times the largest table (pinyin readings, 0.4 MB): past it, not ours
+MAX_BYTES = 16 << 20  # 13 times the largest table (pinyin phrases, 1.2 MB): past it, not ours
 
 
 def table_path(name: str, stamp: str) -> Path:

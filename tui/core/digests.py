@@ -13,7 +13,7 @@ try:
     from _sha2 import sha256  # Python 3.12 on
 except ImportError:
     try:
-        from _sha256 import sha256  # Python 3.11
+        from _sha256 import sha256  # Python 3.10 and 3.11
     except ImportError:  # pragma: no cover
         from hashlib import sha256
 

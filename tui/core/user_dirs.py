@@ -4,7 +4,7 @@ needs none of them. Elsewhere platformdirs names them.
 
 On Linux these are the XDG base directories, as platformdirs names them: $XDG_CACHE_HOME and
 the others if set to an absolute path (the spec: a relative one is ignored), else their
-defaults under the home folder.
+defaults under the home folder ($HOME if absolute, else the password database's).
 """
 
 from __future__ import annotations
@@ -16,10 +16,24 @@ APP_NAME = "newsroom"
 _XDG = sys.platform == "linux" and not hasattr(sys, "getandroidapilevel")
 
 
+def _home() -> str:
+    """$HOME if it is an absolute path; else (unset, empty or relative) the home folder the
+    password database gives, as platformdirs has it: never a folder under the working one."""
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return home
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):
+        return os.path.expanduser("~")
+
+
 def _xdg(variable: str, default: str) -> str:
     path = os.environ.get(variable, "")
     if not os.path.isabs(path):
-        path = os.path.join(os.path.expanduser("~"), default)
+        path = os.path.join(_home(), default)
     return os.path.join(path, APP_NAME)
 
 
