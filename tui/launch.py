@@ -133,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui import lookup_server
 
         lookup_server.start()
+    from tui.core.errors import finish_output
+
     try:
         from tui.cli import main as run  # (in the try: a ctrl+c while importing still ends the walk)
-        from tui.core.errors import finish_output
 
         status = run(argv, head_start)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import types
 
 import pytest
 
@@ -295,6 +296,17 @@ def test_a_lookup_whose_imports_fail_gives_its_walk_up(tmp_path, capsys, walks, 
     with pytest.raises(ImportError):
         launch.main(["--content", str(root), "list"])
     assert len(made) == 1 and cancelled == [made[0][2]] and not made[0][2]._children
+
+    class Exiting(types.ModuleType):
+        def __getattr__(self, name):
+            if name == "main":
+                raise SystemExit(3)
+            raise AttributeError(name)
+
+    monkeypatch.setitem(sys.modules, "tui.cli", Exiting("tui.cli"))  # an exit while importing
+    with pytest.raises(SystemExit) as exited:
+        launch.main(["--content", str(root), "list"])
+    assert exited.value.code == 3 and made[-1][2] in cancelled
 
 
 def test_the_plans_remember_names_that_are_not_utf8(tmp_path, monkeypatch, capsys):

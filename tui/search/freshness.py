@@ -396,10 +396,11 @@ class Walk:
             pid, read_end = self._children.pop()
             os.close(read_end)
             if kill:
-                try:
-                    os.kill(pid, 9)  # SIGKILL (the fork path is Linux's; `signal` costs an import)
-                except ProcessLookupError:  # SIGCHLD ignored: the kernel reaped it when it ended
-                    pass
+                try:  # killed only while it is still ours: reaped, its pid may be another's by now
+                    if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                        os.kill(pid, 9)  # SIGKILL (the fork path is Linux's; `signal` costs an import)
+                except ChildProcessError:  # SIGCHLD ignored: the kernel reaped it when it ended
+                    continue
             try:
                 _, status = os.waitpid(pid, 0)
                 clean = clean and os.waitstatus_to_exitcode(status) == 0
