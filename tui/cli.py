@@ -237,9 +237,29 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _refuse_shortened_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """An option shortened to a prefix of its name (`--cont`) is refused with the name meant:
+    argparse alone would take it for an unknown word and complain about the next one."""
+    parsers, names = [parser], set()
+    while parsers:
+        current = parsers.pop()
+        names.update(current._option_string_actions)
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    for word in argv:
+        name = word.partition("=")[0]
+        if word == "--":
+            return
+        meant = sorted(known for known in names if known.startswith(name)) if name.startswith("--") else []
+        if name not in names and meant:
+            parser.error(f"unrecognized option {name}: did you mean {' or '.join(meant)}? (spell options out)")
+
+
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse the command line; a search's `-term` exclusions are query words, not options."""
     parser = make_parser()
+    _refuse_shortened_options(parser, argv)
     args, unknown = parser.parse_known_args(list(argv))
     if (
         unknown
@@ -257,7 +277,9 @@ def build_app(argv: Sequence[str] = ()):
     from tui.chinese.script import initial_mode, load_glossary
     from tui.ui.app import NewsroomApp  # the UI loads only when the app is wanted
 
-    args = make_parser().parse_args(list(argv))
+    parser = make_parser()
+    _refuse_shortened_options(parser, argv)
+    args = parser.parse_args(list(argv))
     config = resolve_config(args.config, args.content)
     kiosk = replace(config.kiosk, enabled=True) if args.kiosk else config.kiosk
     if kiosk.enabled:

@@ -116,6 +116,29 @@ def test_version_and_help(flag, capsys):
     assert exit_info.value.code == 0 and "newsroom" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["--cont", "content", "list"], "--content"),  # argparse alone: "invalid choice: 'content'"
+        (["list", "--lim", "3"], "--limit"),
+        (["--con=x", "search", "質量"], "--config or --content"),
+        (["--kio"], "--kiosk"),  # the app's options too
+        (["serve", "ssh", "--po", "2222"], "--port"),
+    ],
+)
+def test_a_shortened_option_is_refused_with_the_name_meant(argv, meant, capsys):
+    """Options are spelled out (the walk a lookup begins first reads them by their whole names)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--config", str(SAMPLE_CONFIG), *argv])
+    assert exit_info.value.code == 2
+    assert f"did you mean {meant}?" in capsys.readouterr().err
+
+
+def test_words_after_a_double_dash_are_a_searchs_even_if_they_look_like_options(capsys):
+    assert main(["--config", str(SAMPLE_CONFIG), "search", "--", "--cont"]) in (0, 1)
+    assert "did you mean" not in capsys.readouterr().err
+
+
 def test_check_through_the_cli(tmp_path: Path, capsys):
     assert main(["--config", str(SAMPLE_CONFIG), "check"]) == 0
     (tmp_path / "a").mkdir()
