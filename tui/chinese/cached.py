@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from tui.core.digests import sha256
-from tui.core.sealed import read_sealed, seal
+from tui.core.sealed import read_sealed, write_sealed
 from tui.core.user_dirs import cache_dir
 
 T = TypeVar("T")
@@ -47,22 +46,12 @@ def cached_table(
         table = read_sealed(path, MAX_BYTES)
         if isinstance(table, kind) and (valid is None or valid(table)):
             return table
-    except (OSError, EOFError, ValueError, TypeError, MemoryError):
+    except (OSError, ValueError):
         pass
     table = build()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # (building only: a process that reads the table never loads it)
-
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(seal(table))
-            os.replace(temporary, path)  # whole or not at all, whoever else is writing it
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
-            raise
+        write_sealed(path, table)  # whole or not at all, whoever else is writing it
     return table
 
 

@@ -26,7 +26,7 @@ def seal(value) -> bytes:
 
 
 def unseal(sealed: bytes):
-    """The value `seal` gave these bytes; ValueError if they are damaged or not sealed."""
+    """The value `seal` gave these bytes; ValueError (and only that) if they are damaged or not sealed."""
     data = memoryview(sealed)[_HEAD:]
     if (
         sealed[: len(_TAG)] != _TAG
@@ -34,13 +34,16 @@ def unseal(sealed: bytes):
         or crc32(data) != int.from_bytes(sealed[len(_TAG) : _HEAD], "little")
     ):
         raise ValueError("sealed data: damaged, or not sealed")
-    return marshal.loads(data)
+    try:
+        return marshal.loads(data)
+    except (EOFError, TypeError, MemoryError) as error:  # (sealed so by hand: a tampered file)
+        raise ValueError(f"sealed data: {error}") from None
 
 
 def read_sealed(path: str | os.PathLike, max_bytes: int):
-    """The value sealed in the file at `path`. OSError if it cannot be read; ValueError if it
-    is damaged, not sealed, larger than `max_bytes`, or not a regular file (a FIFO there would
-    make every reader wait for a writer that never comes)."""
+    """The value sealed in the file at `path` (`write_sealed`). OSError if it cannot be read;
+    ValueError if it is damaged, not sealed, larger than `max_bytes`, or not a regular file (a
+    FIFO there would make every reader wait for a writer that never comes)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         info = os.fstat(fd)
@@ -54,4 +57,23 @@ def read_sealed(path: str | os.PathLike, max_bytes: int):
     return unseal(data)
 
 
-__all__ = ["read_sealed", "seal", "unseal"]
+def write_sealed(path: str | os.PathLike, value) -> None:
+    """Seal `value` into the file at `path`, whole or not at all: through a temporary file of
+    its own beside it, renamed over it (raises OSError; no temporary file is left)."""
+    import tempfile  # (writing only: a process that reads what is kept never loads it)
+
+    folder, name = os.path.split(os.fspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}-")
+    try:
+        with open(fd, "wb") as file:
+            file.write(seal(value))
+        os.replace(temporary, path)  # whoever writes last wins, and no reader sees half a file
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+__all__ = ["read_sealed", "seal", "unseal", "write_sealed"]

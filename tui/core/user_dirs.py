@@ -30,7 +30,13 @@ def _home() -> str:
         return os.path.expanduser("~")
 
 
-def _xdg(variable: str, default: str) -> str:
+def _user_dir(variable: str, default: str, kind: str) -> str:
+    """Newsroom's folder in $`variable` (the XDG rule: only an absolute path counts), else in
+    `default` under the home folder; elsewhere than Linux, platformdirs' user `kind` dir."""
+    if not _XDG:
+        import platformdirs
+
+        return getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
     path = os.environ.get(variable, "")
     if not os.path.isabs(path):
         path = os.path.join(_home(), default)
@@ -38,35 +44,19 @@ def _xdg(variable: str, default: str) -> str:
 
 
 def cache_dir() -> str:
-    if _XDG:
-        return _xdg("XDG_CACHE_HOME", ".cache")
-    import platformdirs
-
-    return platformdirs.user_cache_dir(APP_NAME)
+    return _user_dir("XDG_CACHE_HOME", ".cache", "cache")
 
 
 def config_dir() -> str:
-    if _XDG:
-        return _xdg("XDG_CONFIG_HOME", ".config")
-    import platformdirs
-
-    return platformdirs.user_config_dir(APP_NAME)
+    return _user_dir("XDG_CONFIG_HOME", ".config", "config")
 
 
 def data_dir() -> str:
-    if _XDG:
-        return _xdg("XDG_DATA_HOME", os.path.join(".local", "share"))
-    import platformdirs
-
-    return platformdirs.user_data_dir(APP_NAME)
+    return _user_dir("XDG_DATA_HOME", os.path.join(".local", "share"), "data")
 
 
 def state_dir() -> str:
-    if _XDG:
-        return _xdg("XDG_STATE_HOME", os.path.join(".local", "state"))
-    import platformdirs
-
-    return platformdirs.user_state_dir(APP_NAME)
+    return _user_dir("XDG_STATE_HOME", os.path.join(".local", "state"), "state")
 
 
 __all__ = ["APP_NAME", "cache_dir", "config_dir", "data_dir", "state_dir"]

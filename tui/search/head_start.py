@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from tui.core.sealed import read_sealed, seal
+from tui.core.sealed import read_sealed, write_sealed
 from tui.core.user_dirs import cache_dir
 from tui.core.walk_rules import WalkRules
 from tui.search.freshness import Listing, Walk
@@ -68,7 +68,7 @@ def read_plans() -> dict[str, Plan]:
     """The plans remembered, the latest last; none if the file is missing, damaged or not ours."""
     try:
         plans = read_sealed(_plans_path(), MAX_BYTES)
-    except (OSError, EOFError, ValueError, TypeError, MemoryError):
+    except (OSError, ValueError):
         return {}
     if not isinstance(plans, dict):
         return {}
@@ -83,22 +83,12 @@ def write_plan(key: str, plan: Plan) -> None:
     content_dir, rules, walkers = plan
     plans[key] = (content_dir, tuple(rules), walkers)
     plans = dict(list(plans.items())[-MAX_PLANS:])
-    import tempfile  # (only when the plan changes: most lookups never load it)
-
     path = _plans_path()
-    temporary = None
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{PLANS_NAME}-")  # a name of its own
-        with open(fd, "wb") as file:
-            file.write(seal(plans))
-        os.replace(temporary, path)  # whole or not at all, whoever writes last
+        write_sealed(path, plans)
     except (OSError, ValueError):
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        pass
 
 
 class HeadStart:

@@ -43,7 +43,7 @@ ROWS_A_CHUNK = 1000  # `list` rows stored together: `list --limit 20` reads one 
 MAX_WIDTH = 1 << 16  # cells: a sanity bound on a stored width; what lines rows up is checked against them
 _DATES = frozenset({"date", "updated", "publish", "expiry"})
 # Everything a damaged or foreign file can raise while it is read.
-_DAMAGE = (sqlite3.Error, ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError, MemoryError)
+_DAMAGE = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 def stored_path(index_path: Path) -> Path:
