@@ -1,4 +1,4 @@
-"""Writing a file whole or not at all, durably: the state files' one way to save."""
+"""Writing a file whole or not at all, and durably unless it is a cache's: the one way to save."""
 
 from __future__ import annotations
 
@@ -8,22 +8,25 @@ import tempfile
 from pathlib import Path
 
 
-def replace_file(path: Path, text: str, prefix: str) -> None:
-    """Write `text` to `path` (mode 0600) through a temp file in its folder, fsync'd and
-    renamed over it, so a crash or a second writer never leaves half a file; raises OSError."""
+def replace_file(path: Path, data: str | bytes, prefix: str, sync: bool = True) -> None:
+    """Write `data` (text as UTF-8) to `path` (mode 0600) through a temp file in its folder,
+    renamed over it, so a crash or a second writer never leaves half a file; fsync'd unless
+    `sync` is false (a cache, rebuilt if lost). Raises OSError."""
     # mkstemp makes the file 0600, in the same folder so os.replace is atomic.
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
+        with os.fdopen(fd, "wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    fsync_dir(path.parent)
+    if sync:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:

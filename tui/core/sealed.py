@@ -58,22 +58,13 @@ def read_sealed(path: str | os.PathLike, max_bytes: int):
 
 
 def write_sealed(path: str | os.PathLike, value) -> None:
-    """Seal `value` into the file at `path`, whole or not at all: through a temporary file of
-    its own beside it, renamed over it (raises OSError; no temporary file is left)."""
-    import tempfile  # (writing only: a process that reads what is kept never loads it)
+    """Seal `value` into the file at `path`, whole or not at all (raises OSError)."""
+    from pathlib import Path
 
-    folder, name = os.path.split(os.fspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}-")
-    try:
-        with open(fd, "wb") as file:
-            file.write(seal(value))
-        os.replace(temporary, path)  # whoever writes last wins, and no reader sees half a file
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    from tui.core.durable import replace_file  # (writing only: it loads tempfile)
+
+    path = Path(path)
+    replace_file(path, seal(value), f".{path.name}-", sync=False)  # a cache: rebuilt if lost
 
 
 __all__ = ["read_sealed", "seal", "unseal", "write_sealed"]
