@@ -26,7 +26,7 @@ if {forbid_builds}:
     from tui.chinese import normalize, pinyin
     normalize._build_table = refuse  # the folding table: kept in the cache dir
     if {forbid_readings}:
-        pinyin._readings_in_use = pinyin._phrases_in_use = refuse  # pypinyin's, kept in the cache dir too
+        pinyin._readings_in_use = pinyin._phrase_groups = refuse  # pypinyin's, kept in the cache dir too
 from tui.cli import main
 code = main({argv!r})
 print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules)]))

@@ -84,6 +84,21 @@ def test_readings_come_from_pypinyin_with_tones():
     assert pinyin.readings("a") == ()
 
 
+def test_the_cached_readings_are_every_character_in_use_and_nothing_else(monkeypatch):
+    monkeypatch.setattr(pinyin, "_data", None)
+    pinyin.data()  # written to this test's cache dir
+    monkeypatch.setattr(pinyin, "_data", None)  # and read back from it
+    in_use = pinyin._readings_in_use()
+    table = pinyin.data().readings
+    assert list(table) == sorted(in_use)
+    assert max(map(ord, in_use)) > 0xFFFF  # characters past the BMP (CJK Extension B) too
+    for char, text in in_use.items():
+        assert char in table and [r.marked for r in table[char]] == text.split(",")
+    for other in ("", "a", "重庆", "\u3400\u3400", "\u91ff", "\U0002ffff", "\U0010ffff", "\x00"):
+        if other not in in_use:
+            assert other not in table and table.get(other, ()) == () and pinyin.readings(other) == ()
+
+
 def test_full_syllables_in_either_script():
     assert matches("zhiliang", "質量與质量") == ["质量", "质量"]
     assert matches("zhi liang", "王岐山在質量工作座談會上指出") == ["质量"]
@@ -173,41 +188,44 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
 
     monkeypatch.setattr(pinyin, "_data", None)
     pinyin.data()  # kept in this test's cache dir
-    path = table_path("pinyin-readings", pinyin._stamp())
+    path = table_path("pinyin-reading-blocks", pinyin._stamp())
     assert path.exists()
     from tui.core.sealed import seal, unseal
 
+    block = "\n" * 255  # 256 code points without readings
     damaged = (
         ("only one column",),
-        ("a\nb", "one value"),
-        ("\u91cd", 3),
-        ("", ""),
-        ("ab", "x"),
-        ("\u91cd\nab\n\u5e86", "a\nb\nc"),  # one key of two characters among single ones
-        ("\u91cd\n\n\u5e86", "a\nb\nc"),  # an empty key
-        ("\u91cd\n\u5e86", "a\n"),  # an empty value
-        ("\u91cd\n\u5e86", "a\n\nb"),
+        {},
+        {"\u91cd": block},  # keyed by a character, not a block number
+        {0x91: 3},
+        {0x91: "zhòng"},  # not a line per code point
+        {0x91: block + "\n"},
+        {0x1100: block},  # past the last code point
+        {-1: block},
     )
     for damage in damaged:
         path.write_bytes(seal(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
         assert pinyin.tokens("重庆")  # indexing reads every key as one character
-        keys, values = unseal(path.read_bytes())  # and the file is good again
-        assert "重" in keys.split("\n") and len(keys.split("\n")) == len(values.split("\n"))
+        blocks = unseal(path.read_bytes())  # and the file is good again
+        assert blocks[0x91].split("\n")[0xCD] == "zhòng,chóng"  # 重 is U+91CD
     for name, damage in (
-        ("pinyin-phrases", ("\u91cd\u5e86\n\u91cd", "a b\nc")),
-        ("pinyin-by-syllable", ("zhong\n1", "a\nb")),
+        ("pinyin-phrase-groups", {"\u91cd\u5e86": "\u91cd\u5e86\tchóng qìng"}),  # keyed by two characters
+        ("pinyin-phrase-groups", {"\u91cd": 3}),
+        ("pinyin-phrase-groups", ("\u91cd\u5e86", "chóng qìng")),  # the columns of an older format
+        ("pinyin-syllable-chars", {"zhong1": "\u91cd"}),
+        ("pinyin-syllable-chars", {"zhong": ""}),
+        ("pinyin-syllable-chars", ("zhong", "\u91cd")),
     ):
-        phrases = table_path(name, pinyin._stamp())
+        table = table_path(name, pinyin._stamp())
         pinyin._phrase_table(), pinyin.data().by_syllable  # noqa: B018 - written to the cache dir
-        phrases.write_bytes(seal(damage))
+        table.write_bytes(seal(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         monkeypatch.setattr(pinyin, "_phrases", None)
         assert "重" in pinyin.data().by_syllable["chong"]
         assert pinyin.explain(pinyin.parse("chongqing"), "重庆", 0, 2)[0] == "chóngqìng"  # phrases
-        keys, _ = unseal(phrases.read_bytes())
-        assert keys != damage[0]  # worked out again and saved
+        assert unseal(table.read_bytes()) != damage  # worked out again and saved
     path.write_bytes(b"\x00 not marshal")
     monkeypatch.setattr(pinyin, "_data", None)
     assert matches("chongqing", "重慶") == ["重庆"]

@@ -26,7 +26,6 @@ import functools
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.chinese.cached import cached_table
@@ -113,38 +112,80 @@ def _readings_in_use() -> dict[str, str]:
     return kept
 
 
+def _reading_blocks() -> dict[int, str]:
+    """`_readings_in_use` as the cache dir keeps it: by blocks of 256 code points, each block
+    its characters' readings one per line (an empty line for a code point with none)."""
+    blocks: dict[int, list[str]] = {}
+    for char, text in _readings_in_use().items():
+        code = ord(char)
+        blocks.setdefault(code >> 8, [""] * 256)[code & 255] = text
+    return {block: "\n".join(lines) for block, lines in blocks.items()}
+
+
+def _blocks_fit(blocks: dict) -> bool:
+    return bool(blocks) and all(
+        isinstance(block, int) and 0 <= block <= 0x10FF and isinstance(text, str) and text.count("\n") == 255
+        for block, text in blocks.items()
+    )
+
+
+class _Kept:
+    """hanzi -> its readings, marked and comma-separated, the main one first ("" for anything
+    else). A block is split when one of its characters is first asked for: a search asks for a
+    few dozen, and making a dict of all 42,000 cost it ~9 ms."""
+
+    def __init__(self, blocks: dict[int, str]) -> None:
+        self._blocks = blocks
+        self._split: dict[int, list[str]] = {}
+
+    def get(self, char: str) -> str:
+        if len(char) != 1:
+            return ""
+        block, offset = divmod(ord(char), 256)
+        lines = self._split.get(block)
+        if lines is None:
+            lines = self._split[block] = self._blocks.get(block, "").split("\n")
+        return lines[offset] if offset < len(lines) else ""
+
+    def __iter__(self):
+        """Every hanzi with a reading, in code point order (indexing needs them all)."""
+        for block in sorted(self._blocks):
+            for offset, text in enumerate(self._blocks[block].split("\n")):
+                if text:
+                    yield chr(block * 256 + offset)
+
+
 class _Readings(dict):
     """hanzi -> its readings, each parsed when first asked for: a search shows a few
     characters' readings, and parsing all 42,000 would cost it ~60 ms."""
 
-    def __init__(self, kept: dict[str, str]) -> None:
+    def __init__(self, kept: _Kept) -> None:
         super().__init__()
         self._kept = kept
 
     def __missing__(self, char: str) -> tuple[Reading, ...]:
-        text = self._kept[char]  # KeyError for anything but a hanzi, as a dict would
+        text = self._kept.get(char)
+        if not text:
+            raise KeyError(char)  # anything but a hanzi, as a dict would
         parsed = self[char] = tuple(map(_parse_reading, text.split(",")))
         return parsed
 
     def get(self, char: str, default=None):
-        return self[char] if char in self._kept else default
+        return self[char] if char in self else default
 
     def __contains__(self, char: object) -> bool:
-        return char in self._kept
+        return isinstance(char, str) and bool(self._kept.get(char))
 
     def __iter__(self):
         return iter(self._kept)
-
-    def __len__(self) -> int:
-        return len(self._kept)
 
 
 class _Data:
     """The readings in use, rearranged for matching; each part is worked out when first used
     (a search needs `by_syllable` and the readings of what it shows, indexing `syllable_words`)."""
 
-    def __init__(self, kept: dict[str, str]) -> None:
-        self._kept = kept  # hanzi -> its readings, marked and comma-separated, the main one first
+    def __init__(self, kept: _Kept) -> None:
+        self._kept = kept
 
     @functools.cached_property
     def readings(self) -> _Readings:
@@ -162,7 +203,7 @@ class _Data:
                     found.setdefault(syllable, []).append(char)
             return {syllable: "".join(chars) for syllable, chars in found.items()}
 
-        return _cached_strings("pinyin-by-syllable", build, _syllable_keys)
+        return cached_table("pinyin-syllable-chars", _stamp(), build, dict, _syllable_chars_fit)
 
     @functools.cached_property
     def syllables(self) -> frozenset[str]:
@@ -188,47 +229,11 @@ class _Data:
         return table
 
 
-def _one_per_line(column: str) -> bool:
-    """No line of the column is empty."""
-    return bool(column) and "\n\n" not in column and not column.startswith("\n") and not column.endswith("\n")
-
-
-def _one_char_keys(keys: str) -> bool:
-    return len(keys) == 2 * keys.count("\n") + 1  # n keys of one character and n - 1 breaks
-
-
-def _phrase_keys(keys: str) -> bool:
-    return _SHORT_LINE.search(keys) is None
-
-
-_SHORT_LINE = re.compile(r"(?:^|\n)[^\n](?:\n|$)")
-
-
-def _syllable_keys(keys: str) -> bool:
-    return keys.replace("\n", "").isalpha()
-
-
-def _cached_strings(name: str, build: Callable[[], dict[str, str]], keys_fit: Callable[[str], bool]) -> dict[str, str]:
-    """A str -> str table from the cache dir. It is kept as two newline-joined columns:
-    marshal loads those about four times faster than the dict itself (one string
-    each, not one per key and value). A file of another shape is built and saved again;
-    the shape is checked column by column (`keys_fit` sees the whole key column), since
-    checking 47,000 keys one by one would cost a pinyin search 80 ms."""
-
-    def as_columns() -> tuple[str, str]:
-        table = build()
-        return "\n".join(table), "\n".join(table.values())
-
-    def valid(columns: tuple) -> bool:
-        if len(columns) != 2 or not all(isinstance(column, str) for column in columns):
-            return False
-        keys, values = columns
-        return (
-            _one_per_line(keys) and _one_per_line(values) and keys.count("\n") == values.count("\n") and keys_fit(keys)
-        )
-
-    keys, values = cached_table(name, _stamp(), as_columns, tuple, valid)
-    return dict(zip(keys.split("\n"), values.split("\n")))
+def _syllable_chars_fit(table: dict) -> bool:
+    return bool(table) and all(
+        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars
+        for syllable, chars in table.items()
+    )
 
 
 _data: _Data | None = None
@@ -259,10 +264,10 @@ def _stamp() -> str:
 
 def data() -> _Data:
     """The readings table: pypinyin's dictionaries are read once per version into the cache dir
-    (a marshalled dict), so a pinyin search or an index refresh does not load them again."""
+    (see `_reading_blocks`), so a pinyin search or an index refresh does not load them again."""
     global _data
     if _data is None:
-        built = _Data(_cached_strings("pinyin-readings", _readings_in_use, _one_char_keys))
+        built = _Data(_Kept(cached_table("pinyin-reading-blocks", _stamp(), _reading_blocks, dict, _blocks_fit)))
         with _lock:
             if _data is None:
                 _data = built
@@ -417,26 +422,53 @@ def _char_class(unit: Unit) -> str:
 # -- readings in context, for ranking and showing --------------------------------
 
 
-def _phrases_in_use() -> dict[str, str]:
-    """pypinyin's phrase dictionary: each phrase's readings in context, space-separated
-    (重庆: chóng qìng). Kept in the cache dir beside the readings (see `_phrase_table`)."""
+def _phrase_groups() -> dict[str, str]:
+    """pypinyin's phrase dictionary, each phrase with its readings in context (重庆: chóng
+    qìng), grouped by first character: "重庆\tchóng qìng\n重要\tzhòng yào" under 重. Kept
+    in the cache dir beside the readings (see `_phrase_table`)."""
     from pypinyin.phrases_dict import phrases_dict
 
-    return {phrase: " ".join(options[0] for options in readings) for phrase, readings in phrases_dict.items()}
+    groups: dict[str, list[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        groups.setdefault(phrase[0], []).append(phrase + "\t" + " ".join(options[0] for options in readings))
+    return {first: "\n".join(lines) for first, lines in groups.items()}
 
 
-_phrases: tuple[dict[str, str], int] | None = None
+def _groups_fit(groups: dict) -> bool:
+    return all(isinstance(first, str) and len(first) == 1 and isinstance(group, str) for first, group in groups.items())
 
 
-def _phrase_table() -> tuple[dict[str, str], int]:
-    """The phrases and the longest one's length. Importing pypinyin to read them costs ~0.4 s
-    and ~60 MB per process; the marshalled copy loads in a few milliseconds."""
+class _Phrases:
+    """The phrases starting with each character, that group parsed when first asked for: a
+    search reads a few dozen characters in context, and making a dict of all 47,000 phrases
+    cost it ~20 ms (~3,900 groups load in ~2)."""
+
+    def __init__(self, groups: dict[str, str]) -> None:
+        self._groups = groups
+        self._parsed: dict[str, tuple[dict[str, str], int]] = {}
+
+    def starting(self, char: str) -> tuple[dict[str, str], int]:
+        """The phrases starting with `char` (phrase -> readings) and the longest one's length."""
+        parsed = self._parsed.get(char)
+        if parsed is None:
+            lines = (line.partition("\t") for line in self._groups.get(char, "").split("\n"))
+            phrases = {phrase: readings for phrase, _, readings in lines if readings}
+            parsed = self._parsed[char] = (phrases, max(map(len, phrases), default=0))
+        return parsed
+
+
+_phrases: _Phrases | None = None
+
+
+def _phrase_table() -> _Phrases:
+    """The phrases, by first character. Importing pypinyin to read them costs ~0.4 s and ~60 MB
+    per process; the marshalled copy loads in a few milliseconds."""
     global _phrases
     if _phrases is None:
-        table = _cached_strings("pinyin-phrases", _phrases_in_use, _phrase_keys)
+        table = _Phrases(cached_table("pinyin-phrase-groups", _stamp(), _phrase_groups, dict, _groups_fit))
         with _lock:
             if _phrases is None:
-                _phrases = (table, max(map(len, table), default=1))
+                _phrases = table
     return _phrases
 
 
@@ -446,13 +478,14 @@ def _context_readings(text: str) -> list[str]:
     main reading. That is what pypinyin's `pinyin(text, Style.TONE)` gives for running text (a
     test holds them equal), except where the text ends partway into a longer phrase: pypinyin
     then reads the tail its own way (下不了: le where we keep 不了's liǎo; 疙疙瘩: dā, we da)."""
-    phrases, longest = _phrase_table()
+    phrases = _phrase_table()
     table = data().readings
     shown: list[str] = []
     at = 0
     while at < len(text):
+        starting, longest = phrases.starting(text[at])
         for size in range(min(longest, len(text) - at), 1, -1):
-            reading = phrases.get(text[at : at + size])
+            reading = starting.get(text[at : at + size])
             if reading is not None:
                 shown += reading.split(" ")
                 at += size
