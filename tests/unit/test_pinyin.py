@@ -82,6 +82,7 @@ def test_readings_come_from_pypinyin_with_tones():
     assert {(r.syllable, r.tone) for r in pinyin.readings("質")} == {("zhi", 4)}
     assert pinyin.readings("绿")[0].syllable == "lv"  # ü kept apart from u
     assert pinyin.readings("a") == ()
+    assert pinyin._parse_reading("\u0308a").syllable == "a"  # a diaeresis with no letter before it: ignored
 
 
 def test_the_cached_readings_are_every_character_in_use_and_nothing_else(monkeypatch):
@@ -90,13 +91,17 @@ def test_the_cached_readings_are_every_character_in_use_and_nothing_else(monkeyp
     monkeypatch.setattr(pinyin, "_data", None)  # and read back from it
     in_use = pinyin._readings_in_use()
     table = pinyin.data().readings
-    assert list(table) == sorted(in_use)
+    assert list(table) == sorted(in_use) and len(table) == len(in_use)
     assert max(map(ord, in_use)) > 0xFFFF  # characters past the BMP (CJK Extension B) too
     for char, text in in_use.items():
         assert char in table and [r.marked for r in table[char]] == text.split(",")
     for other in ("", "a", "重庆", "\u3400\u3400", "\u91ff", "\U0002ffff", "\U0010ffff", "\x00"):
         if other not in in_use:
             assert other not in table and table.get(other, ()) == () and pinyin.readings(other) == ()
+    for other in (None, 5, b"\xe9\x87\x8d"):
+        assert other not in table and table.get(other, ()) == ()
+        with pytest.raises(KeyError):
+            table[other]
 
 
 def test_full_syllables_in_either_script():
@@ -202,6 +207,7 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
         {0x91: block + "\n"},
         {0x1100: block},  # past the last code point
         {-1: block},
+        {0x4E: block},  # the right shape, and not one reading in it
     )
     for damage in damaged:
         path.write_bytes(seal(damage))
@@ -214,8 +220,10 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
         ("pinyin-phrase-groups", {"\u91cd\u5e86": "\u91cd\u5e86\tchóng qìng"}),  # keyed by two characters
         ("pinyin-phrase-groups", {"\u91cd": 3}),
         ("pinyin-phrase-groups", ("\u91cd\u5e86", "chóng qìng")),  # the columns of an older format
+        ("pinyin-phrase-groups", {}),  # no phrases: every character would read alone
         ("pinyin-syllable-chars", {"zhong1": "\u91cd"}),
         ("pinyin-syllable-chars", {"zhong": ""}),
+        ("pinyin-syllable-chars", {"zhong": "\\"}),  # not a hanzi: it would break the regex class
         ("pinyin-syllable-chars", ("zhong", "\u91cd")),
     ):
         table = table_path(name, pinyin._stamp())
@@ -223,8 +231,11 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
         table.write_bytes(seal(damage))
         monkeypatch.setattr(pinyin, "_data", None)
         monkeypatch.setattr(pinyin, "_phrases", None)
+        pinyin._char_class.cache_clear()
+        pinyin._compile.cache_clear()
         assert "重" in pinyin.data().by_syllable["chong"]
-        assert pinyin.explain(pinyin.parse("chongqing"), "重庆", 0, 2)[0] == "chóngqìng"  # phrases
+        assert pinyin.explain(pinyin.parse("chongqing"), "重庆", 0, 2) == ("chóngqìng", True)  # phrases
+        assert matches("zhong4", "重要") == ["重"]
         assert unseal(table.read_bytes()) != damage  # worked out again and saved
     path.write_bytes(b"\x00 not marshal")
     monkeypatch.setattr(pinyin, "_data", None)

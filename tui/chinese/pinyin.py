@@ -79,7 +79,7 @@ def _parse_reading(marked: str) -> Reading:
     for char in decomposed:
         if char in _TONES:
             tone = _TONES[char]
-        elif char == "\u0308":  # the diaeresis of ü
+        elif char == "\u0308" and letters:  # the diaeresis of ü
             letters[-1] = "v"
         elif not unicodedata.combining(char):
             letters.append(char)
@@ -123,10 +123,10 @@ def _reading_blocks() -> dict[int, str]:
 
 
 def _blocks_fit(blocks: dict) -> bool:
-    return bool(blocks) and all(
+    return all(
         isinstance(block, int) and 0 <= block <= 0x10FF and isinstance(text, str) and text.count("\n") == 255
         for block, text in blocks.items()
-    )
+    ) and any(text.strip("\n") for text in blocks.values())  # some character has a reading
 
 
 class _Kept:
@@ -138,8 +138,8 @@ class _Kept:
         self._blocks = blocks
         self._split: dict[int, list[str]] = {}
 
-    def get(self, char: str) -> str:
-        if len(char) != 1:
+    def get(self, char: object) -> str:
+        if not isinstance(char, str) or len(char) != 1:
             return ""
         block, offset = divmod(ord(char), 256)
         lines = self._split.get(block)
@@ -174,10 +174,13 @@ class _Readings(dict):
         return self[char] if char in self else default
 
     def __contains__(self, char: object) -> bool:
-        return isinstance(char, str) and bool(self._kept.get(char))
+        return bool(self._kept.get(char))
 
     def __iter__(self):
         return iter(self._kept)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._kept)
 
 
 class _Data:
@@ -231,8 +234,8 @@ class _Data:
 
 def _syllable_chars_fit(table: dict) -> bool:
     return bool(table) and all(
-        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars
-        for syllable, chars in table.items()
+        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars.isalpha()
+        for syllable, chars in table.items()  # (hanzi are letters; a regex class takes them unescaped)
     )
 
 
@@ -413,7 +416,7 @@ def _char_class(unit: Unit) -> str:
     else:
         chars = table.by_syllable.get(unit.text, "")
         if unit.tone:
-            chars = [char for char in chars if any(unit.accepts(reading) for reading in table.readings[char])]
+            chars = [char for char in chars if any(unit.accepts(reading) for reading in table.readings.get(char, ()))]
     if not chars:
         return "(?!)"
     return "[" + "".join(sorted(set(chars))) + "]"  # hanzi need no escaping in a class
@@ -435,7 +438,9 @@ def _phrase_groups() -> dict[str, str]:
 
 
 def _groups_fit(groups: dict) -> bool:
-    return all(isinstance(first, str) and len(first) == 1 and isinstance(group, str) for first, group in groups.items())
+    return bool(groups) and all(
+        isinstance(first, str) and len(first) == 1 and isinstance(group, str) for first, group in groups.items()
+    )
 
 
 class _Phrases:
