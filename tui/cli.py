@@ -340,6 +340,9 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
         # (imported here, not in `_answer`, so that they load while the walk runs)
         import tui.commands.lookup  # noqa: F401
         import tui.core.loader  # noqa: F401
+
+        if args.command == "show" and not args.json:
+            import tui.core.document  # noqa: F401 - markdown-it, to lay the body out: ~20 ms
         from tui.chinese.presenter import Presenter
         from tui.chinese.script import ScriptConverter, initial_mode, load_glossary
         from tui.search.index import IndexUnavailable, SearchIndex

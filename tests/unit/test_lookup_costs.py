@@ -109,6 +109,7 @@ def test_only_printing_a_body_loads_markdown_it():
     assert lookup("list", "--limit", "2", heavy=("markdown_it",)) == (0, [])
     assert lookup("list", "meetings", "--json", heavy=("markdown_it",)) == (0, [])
     assert lookup("show", "meetings/wang-qishan-quality-forum", heavy=("markdown_it",)) == (0, ["markdown_it"])
+    assert lookup("show", "meetings/wang-qishan-quality-forum", "--json", heavy=("markdown_it",)) == (0, [])
     # Nor a search whose snippets have no Markdown in them (the sample's, for 質量).
     assert lookup("search", "質量", heavy=("markdown_it",)) == (0, [])
 
