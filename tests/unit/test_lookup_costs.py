@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT, SAMPLE_CONFIG
 
@@ -102,6 +103,22 @@ def test_only_the_first_pinyin_search_reads_pypinyins_dictionaries():
     assert code == 0 and "pypinyin" in imported  # guards against a check that cannot fail
     assert lookup("search", "zhiliang", forbid_builds=True) == (0, [])
     assert lookup("search", "zl", forbid_builds=True) == (0, [])
+
+
+def test_a_second_pinyin_search_writes_no_table_again():
+    """Each table the first search kept is taken as it is: one its own check refused would
+    be built and written again by every search (it was: 〇 is no letter, ~60 ms a search)."""
+    lookup("search", "zhiliang")
+    tables = Path(os.environ["XDG_CACHE_HOME"]) / "newsroom" / "tables"
+
+    def written() -> dict[str, tuple[int, int]]:
+        return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in tables.iterdir()}
+
+    first = written()
+    assert any(name.startswith("pinyin-syllable-chars") for name in first)  # guards against an empty check
+    assert lookup("search", "zhiliang") == (0, [])
+    assert lookup("search", "zhi4", "--limit", "1") == (0, [])  # a toned unit reads the readings too
+    assert written() == first
 
 
 def test_only_printing_a_body_loads_markdown_it():

@@ -188,6 +188,13 @@ def test_prepare_works_out_what_a_search_needs_before_a_warm_parent_forks(monkey
     assert "syllable_words" not in worked_out  # indexing only: the process that indexes builds it
 
 
+def test_each_kept_table_passes_its_own_check():
+    # One that did not was built again by every search (〇 and private-use forms are no letters).
+    assert pinyin._blocks_fit(pinyin._reading_blocks())
+    assert pinyin._groups_fit(pinyin._phrase_groups())
+    assert pinyin._syllable_chars_fit(pinyin.data().by_syllable)
+
+
 def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
     from tui.chinese.cached import table_path
 

@@ -234,8 +234,8 @@ class _Data:
 
 def _syllable_chars_fit(table: dict) -> bool:
     return bool(table) and all(
-        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars.isalpha()
-        for syllable, chars in table.items()  # (hanzi are letters; a regex class takes them unescaped)
+        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars and min(chars) > "\u2fff"
+        for syllable, chars in table.items()  # (hanzi, 〇 and private-use forms: a regex class takes them unescaped)
     )
 
 
