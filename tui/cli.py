@@ -321,6 +321,21 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
     pinyin tables come from the cache dir, and the freshness walk runs while
     the modules import (issue 12, "Quick lookups").
     """
+    # `show` parses the body in a child that loads markdown-it meanwhile (on the core the walk
+    # leaves idle), unless it is loaded already (`newsroom watch`'s warm process).
+    parse_ahead = None
+    if args.command == "show" and not args.json and "tui.core.document" not in sys.modules:
+        from tui.commands.parse_ahead import ParseAhead
+
+        parse_ahead = ParseAhead.begin()
+    try:
+        return _lookup_with(args, head_start, parse_ahead)
+    finally:
+        if parse_ahead is not None:
+            parse_ahead.cancel()
+
+
+def _lookup_with(args: argparse.Namespace, head_start: HeadStart | None, parse_ahead) -> int:
     from tui.search.freshness import Walk
     from tui.search.keeper import ask_keeper, walk_stamp
     from tui.search.sharing import default_path
@@ -341,7 +356,7 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
         import tui.commands.lookup  # noqa: F401
         import tui.core.loader  # noqa: F401
 
-        if args.command == "show" and not args.json:
+        if args.command == "show" and not args.json and parse_ahead is None:
             import tui.core.document  # noqa: F401 - markdown-it, to lay the body out: ~20 ms
         from tui.chinese.presenter import Presenter
         from tui.chinese.script import ScriptConverter, initial_mode, load_glossary
@@ -366,13 +381,13 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
             newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
             for note in index.notes:  # the shell's user is the operator: paths and errors included
                 print(f"newsroom: {note.full}", file=sys.stderr)
-            return _answer(args, config, index, newsroom, present)
+            return _answer(args, config, index, newsroom, present, parse_ahead)
     finally:
         if walk is not None:  # stopped before it took the walk: its walkers are killed, not left walking
             walk.cancel()
 
 
-def _answer(args: argparse.Namespace, config, index, newsroom, present) -> int:
+def _answer(args: argparse.Namespace, config, index, newsroom, present, parse_ahead=None) -> int:
     """The lookup's answer, printed, from the up-to-date index and the newsroom it holds."""
     from tui.chinese.script import ScriptMode
     from tui.commands import lookup
@@ -417,7 +432,9 @@ def _answer(args: argparse.Namespace, config, index, newsroom, present) -> int:
         record["body"] = present(body, article)
         lookup.print_json(console, record)
     else:
-        lookup.print_article(console, article, body, newsroom, present)
+        from tui.commands.parse_ahead import parse_body
+
+        lookup.print_article(console, article, parse_body(body, parse_ahead), newsroom, present)
     return 0
 
 

@@ -76,6 +76,7 @@ def _preload() -> None:
     import tui.chinese.presenter
     import tui.cli
     import tui.commands.lookup
+    import tui.commands.parse_ahead  # (`show` parses here: the parser is loaded already)
     import tui.core.document
     import tui.core.markup_hint  # what a lookup imports only when it needs it
     import tui.core.reading

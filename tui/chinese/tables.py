@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 
 from tui.chinese.layout import char_widths, wrap
-from tui.core.document import Cell, Run
+from tui.core.blocks import Cell, Run
 
 SEPARATOR = " | "
 FRAME = "frame"  # the run style of separators and the rule under the header

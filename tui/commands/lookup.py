@@ -23,7 +23,7 @@ from tui.core.text import cell_len
 from tui.search.index import Hit
 
 if TYPE_CHECKING:
-    from tui.core.document import Block
+    from tui.core.blocks import Block
 
 Present = Callable[[str, "Article | None"], str]
 
@@ -181,10 +181,10 @@ def _padded(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
 
 
-def print_article(console: Printer, article: Article, body: str, newsroom: Newsroom, present: Present) -> None:
-    """One article: header, then the body set with the reader's Chinese line breaking."""
-    from tui.core.document import parse_markdown  # markdown-it: only when a body is printed
-
+def print_article(
+    console: Printer, article: Article, blocks: list[Block], newsroom: Newsroom, present: Present
+) -> None:
+    """One article: header, then its body's blocks set with the reader's Chinese line breaking."""
     width = console.width if console.is_terminal else 0  # 0: one line a paragraph, for pipes
 
     def paragraph(text: str, style: str = "", indent: str = "") -> None:
@@ -208,7 +208,7 @@ def print_article(console: Printer, article: Article, body: str, newsroom: Newsr
     if article.caption:
         paragraph(present("[圖] " + article.caption, article), "italic dim")
     paragraph(f"{present(section.label) if section else article.section}  {article.id}", "dim")
-    for block in parse_markdown(body):
+    for block in blocks:
         console.print()
         if block.kind == "table":
             _print_table(console, block, width, lambda text: present(text, article))
@@ -233,7 +233,7 @@ def print_article(console: Printer, article: Article, body: str, newsroom: Newsr
 def _print_table(console: Printer, block: Block, width: int, present: Callable[[str], str]) -> None:
     """A table laid out to fit the terminal (as wide as it needs in a pipe), CJK by cells."""
     from tui.chinese.tables import FRAME, lay_out_table
-    from tui.core.document import Run
+    from tui.core.blocks import Run
 
     styles = {FRAME: "dim", "bold": "bold", "italic": "italic", "code": "bold", "strike": "strike"}
     rows = tuple(tuple(tuple(Run(present(run.text), run.style) for run in cell) for cell in row) for row in block.rows)

@@ -26,6 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
+from tui.core.blocks import Block, Cell, Run
 from tui.core.html_text import BREAK, HIDE, IMAGE, Hidden, html_blocks, inline_tag
 from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
@@ -53,36 +54,6 @@ MAX_BRACKETS = 5_000
 # Hugo's summary divider: the text before it is the article's summary.
 _MORE = re.compile(r"[ \t]*<!--\s*more\s*-->[ \t]*", re.IGNORECASE)
 ALERT_LABELS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"}
-
-
-@dataclass(frozen=True)
-class Run:
-    """A piece of text in one style."""
-
-    text: str
-    style: str = ""  # space-separated names from _STYLE_ORDER; "" is plain
-
-
-Cell = tuple[Run, ...]
-
-
-@dataclass(frozen=True)
-class Block:
-    """One display block: a heading, paragraph, list item, quote, code block, math
-    block, rule, image, table or footnote ("note")."""
-
-    kind: str
-    runs: tuple[Run, ...]
-    level: int = 0  # heading level; nesting depth of an item or a quote
-    marker: str = ""  # list marker of an item, e.g. "- " or "3. "; a note's number, "[1] "
-    rows: tuple[tuple[Cell, ...], ...] = ()  # a table's rows of cells, the header row first
-    aligns: tuple[str, ...] = ()  # a table's column alignments: "left", "right" or "center"
-
-    @property
-    def text(self) -> str:
-        if self.rows:
-            return "\n".join(" | ".join("".join(run.text for run in cell) for cell in row) for row in self.rows)
-        return "".join(run.text for run in self.runs)
 
 
 def _make_parser(max_nesting: int) -> MarkdownIt:

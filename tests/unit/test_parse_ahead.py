@@ -1,0 +1,180 @@
+"""`show` parses its body in a forked child (tui/commands/parse_ahead.py): the same blocks as
+parsing here, or parsing here whenever the child cannot give them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_CONFIG
+from tui.commands.parse_ahead import ParseAhead, parse_body
+from tui.core.blocks import Block, Run, as_tuples, from_tuples
+from tui.core.document import parse_markdown
+
+BODIES = [
+    "",
+    "王岐山在質量工作座談會上指出，质量是企业的生命。\n\n## 小標題\n\n**加強**監管，*提升*水平。",
+    "| 項目 | 數量 |\n|:---|---:|\n| 蘋果 | 3 |\n| **梨** | 10 |\n",
+    "1. 一\n   - 二\n     > 三\n\n[^1]: 註釋\n\n正文[^1]\n\n---\n\n```py\nprint('質量')\n```\n",
+    '{{< figure src="a.png" caption="圖說" >}}\n\n$$x^2$$\n\n<div>raw <b>html</b></div>\n\n[連結](https://example.com)',
+    "lone surrogate \udcff and a bidi override \u202e here\x00",
+    "段落。" * 200_000,  # 1.2 MB: more than a pipe holds, either way
+]
+
+
+def sample_bodies() -> list[str]:
+    return [path.read_text("utf-8") for path in sorted((ROOT / "content").rglob("*.md"))]
+
+
+def reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("body", BODIES + sample_bodies())
+def test_the_child_gives_the_blocks_parsing_here_gives(body):
+    ahead = ParseAhead.begin()
+    assert ahead is not None
+    pid = ahead._pid
+    assert ahead.parse(body) == parse_markdown(body)
+    assert reaped(pid)
+
+
+def test_blocks_survive_the_trip_as_tuples_and_nothing_else_passes_for_them():
+    blocks = [block for body in BODIES + sample_bodies() for block in parse_markdown(body)]
+    assert any(block.rows for block in blocks) and any(block.marker for block in blocks)
+    assert from_tuples(as_tuples(blocks)) == blocks
+    for junk in (
+        (("paragraph", (("text", 1),), 0, "", (), ()),),  # a style that is no str
+        (("paragraph", (("text", ""),), "0", "", (), ()),),
+        ((1, (), 0, "", (), ()),),
+        (("table", (), 0, "", (((("a", None),),),), ()),),  # a cell's run
+        (("table", (), 0, "", (), (None,)),),
+        (("paragraph", (), 0, ""),),  # too short
+        (("paragraph", "ab", 0, "", (), ()),),
+        5,
+    ):
+        with pytest.raises((TypeError, ValueError)):
+            from_tuples(junk)
+
+
+def test_without_a_child_the_body_is_parsed_here(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert ParseAhead.begin() is None
+    assert parse_body(BODIES[1], None) == parse_markdown(BODIES[1])
+
+
+def test_no_child_beside_another_thread():
+    """A fork beside a running thread could copy a lock that thread holds."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert ParseAhead.begin() is None
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_a_child_that_died_leaves_the_parsing_here_and_no_zombie():
+    ahead = ParseAhead.begin()
+    pid = ahead._pid
+    os.kill(pid, signal.SIGKILL)
+    assert parse_body(BODIES[2], ahead) == parse_markdown(BODIES[2])
+    assert reaped(pid)
+    ahead.cancel()  # after parse: nothing left to end, and no descriptor closed twice
+
+
+def test_a_child_given_up_is_killed_and_reaped():
+    ahead = ParseAhead.begin()
+    pid = ahead._pid
+    ahead.cancel()
+    ahead.cancel()
+    assert reaped(pid)
+    assert ahead.parse(BODIES[1]) is None
+    assert parse_body(BODIES[1], ahead) == parse_markdown(BODIES[1])
+
+
+def test_with_sigchld_ignored_the_body_is_still_parsed():
+    """The kernel reaps the child itself then: its status is lost, so its answer is not trusted."""
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        ahead = ParseAhead.begin()
+        assert parse_body(BODIES[1], ahead) == parse_markdown(BODIES[1])
+        ahead.cancel()
+        other = ParseAhead.begin()
+        other.cancel()
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+
+
+SHOW = """
+import json, sys
+from tui.commands import parse_ahead
+if {no_child}:
+    parse_ahead.ParseAhead.begin = classmethod(lambda cls: None)
+if {loaded}:
+    import tui.core.document  # as in `newsroom watch`'s warm process
+begun = []
+real_begin = parse_ahead.ParseAhead.begin.__func__
+def begin(cls):
+    ahead = real_begin(cls)
+    begun.append(ahead is not None)
+    return ahead
+parse_ahead.ParseAhead.begin = classmethod(begin)
+from tui.cli import main
+code = main({argv!r})
+sys.stdout.flush()
+print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
+"""
+
+
+def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str, list]:
+    argv = ["--config", str(SAMPLE_CONFIG), *argv]
+    done = subprocess.run(
+        [sys.executable, "-c", SHOW.format(argv=argv, no_child=no_child, loaded=loaded)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "60"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    output, _, last = done.stdout.rstrip("\n").rpartition("\n")
+    return output, json.loads(last)
+
+
+def test_show_prints_the_same_with_the_child_and_without_it():
+    show("list")  # the first process builds the index
+    for article in (
+        "meetings/wang-qishan-quality-forum",
+        "activities/aqsiq-quality-mechanism-plan",
+        "statements/wei-chuanzhong-quality-mechanism",
+    ):
+        with_child, (code, begun, loaded_here) = show("show", article)
+        assert code == 0 and begun == [True] and not loaded_here  # markdown-it: in the child only
+        without, (code, begun, loaded_here) = show("show", article, no_child=True)
+        assert code == 0 and begun == [False] and loaded_here
+        assert with_child == without and "\n" in with_child
+        warm, (code, begun, _) = show("show", article, loaded=True)
+        assert code == 0 and begun == [] and warm == without  # the parser is here already: no child
+    _, (code, begun, _) = show("show", "meetings/wang-qishan-quality-forum", "--json")
+    assert code == 0 and begun == []  # a record's body is as written: no child
+    _, (code, begun, loaded_here) = show("list", "--limit", "1")
+    assert begun == [] and not loaded_here
+
+
+def test_blocks_are_a_plain_model():
+    # What lays blocks out imports this, not the parser.
+    assert Block("paragraph", (Run("質量"),)).text == "質量"

@@ -1,0 +1,83 @@
+"""What a Markdown body is shown as: display blocks of styled runs (`tui.core.document` makes them).
+
+Apart from the parser so that what lays blocks out need not load markdown-it (~20 ms), and
+so that blocks parsed in another process can be sent back (`as_tuples`, `from_tuples`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in one style."""
+
+    text: str
+    style: str = ""  # space-separated style names (see document._STYLE_ORDER); "" is plain
+
+
+Cell = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One display block: a heading, paragraph, list item, quote, code block, math
+    block, rule, image, table or footnote ("note")."""
+
+    kind: str
+    runs: tuple[Run, ...]
+    level: int = 0  # heading level; nesting depth of an item or a quote
+    marker: str = ""  # list marker of an item, e.g. "- " or "3. "; a note's number, "[1] "
+    rows: tuple[tuple[Cell, ...], ...] = ()  # a table's rows of cells, the header row first
+    aligns: tuple[str, ...] = ()  # a table's column alignments: "left", "right" or "center"
+
+    @property
+    def text(self) -> str:
+        if self.rows:
+            return "\n".join(" | ".join("".join(run.text for run in cell) for cell in row) for row in self.rows)
+        return "".join(run.text for run in self.runs)
+
+
+def _runs(runs: tuple[Run, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((run.text, run.style) for run in runs)
+
+
+def as_tuples(blocks: list[Block]) -> tuple:
+    """The blocks as nested tuples of str and int, which marshal can carry."""
+    return tuple(
+        (
+            block.kind,
+            _runs(block.runs),
+            block.level,
+            block.marker,
+            tuple(tuple(map(_runs, row)) for row in block.rows),
+            block.aligns,
+        )
+        for block in blocks
+    )
+
+
+def _as_runs(pairs) -> tuple[Run, ...]:
+    return tuple(Run(text, style) for text, style in pairs)
+
+
+def from_tuples(data: tuple) -> list[Block]:
+    """`as_tuples`' blocks again. Raises ValueError or TypeError for anything it did not make."""
+    blocks = []
+    for kind, runs, level, marker, rows, aligns in data:
+        if not (type(kind) is str and type(level) is int and type(marker) is str):
+            raise TypeError("not a block")
+        if not all(type(align) is str for align in aligns):
+            raise TypeError("not an alignment")
+        blocks.append(
+            Block(kind, _as_runs(runs), level, marker, tuple(tuple(map(_as_runs, row)) for row in rows), tuple(aligns))
+        )
+    for block in blocks:  # every run's text and style a str
+        for runs in (block.runs, *(cell for row in block.rows for cell in row)):
+            if not all(type(run.text) is str and type(run.style) is str for run in runs):
+                raise TypeError("not a run")
+    return blocks
+
+
+__all__ = ["Block", "Cell", "Run", "as_tuples", "from_tuples"]
