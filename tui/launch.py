@@ -133,13 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         from tui import lookup_server
 
         lookup_server.start()
-    from tui.core.errors import finish_output
-
-    try:
-        from tui.cli import main as run  # (in the try: a ctrl+c while importing still ends the walk)
+    try:  # (imports in the try too: a ctrl+c while importing still ends the walk)
+        from tui.cli import main as run
+        from tui.core.errors import finish_output
 
         status = run(argv, head_start)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting
+        from tui.core.errors import finish_output  # (an exit may come before the import above)
+
         failed = finish_output(0)
         if failed:
             return failed

@@ -125,6 +125,50 @@ def test_a_walk_given_up_after_the_kernel_reaped_its_walkers(tmp_path):
         signal.signal(signal.SIGCHLD, old)
 
 
+@pytest.mark.parametrize("fds", [(0,), (2,), (0, 2)])
+def test_walkers_of_a_process_started_with_standard_descriptors_closed_still_answer(tmp_path, fds):
+    """Each walker puts /dev/null on 0-2: a pipe end there was overwritten (found by review), so
+    the walkers failed and the lookup walked again itself."""
+    root = tree(tmp_path)
+    saved = {fd: os.dup(fd) for fd in fds}
+    try:
+        for fd in fds:
+            os.close(fd)
+        walk = Walk(root, fork=True, parts=2)
+        listing = walk.result()
+    finally:
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+    assert listing is not None and listing.files == scan(root).files
+
+
+def test_pipes_for_children_are_made_above_the_standard_descriptors():
+    from tui.search.freshness import pipe_above_stdio
+
+    def free(fd: int) -> bool:
+        try:
+            os.fstat(fd)
+        except OSError:
+            return True
+        return False
+
+    saved = os.dup(0)
+    try:
+        os.close(0)
+        ends = pipe_above_stdio()
+        zero_left_free = free(0)
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+    assert min(ends) > 2 and zero_left_free
+    assert not os.get_inheritable(ends[0]) and not os.get_inheritable(ends[1])  # close-on-exec
+    os.write(ends[1], b"x")
+    assert os.read(ends[0], 1) == b"x"
+    for end in ends:
+        os.close(end)
+
+
 def test_a_walk_that_may_not_take_a_thread_walks_only_if_it_can_fork(tmp_path, monkeypatch):
     """The head start's walk: a thread could not be stopped, so with no process to spare
     there is no walk at all, and `result()` says so at once."""

@@ -285,6 +285,11 @@ def test_a_lookup_whose_imports_fail_gives_its_walk_up(tmp_path, capsys, walks, 
     with pytest.raises(ImportError):
         launch.main(["--content", str(root), "list"])
     assert len(made) == 1 and cancelled == [made[0][2]] and not made[0][2]._children
+    monkeypatch.setitem(sys.modules, "tui.core.errors", None)  # the first import after the fork
+    with pytest.raises(ImportError):
+        launch.main(["--content", str(root), "list"])
+    assert len(made) == 2 and cancelled[-1] is made[1][2] and not made[1][2]._children
+    monkeypatch.delitem(sys.modules, "tui.core.errors")
 
     class Exiting(types.ModuleType):
         def __getattr__(self, name):

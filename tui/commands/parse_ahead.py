@@ -16,6 +16,7 @@ import os
 import sys
 
 from tui.core.blocks import Block, as_tuples, from_tuples
+from tui.search.freshness import pipe_above_stdio
 
 
 def _read_all(fd: int) -> bytes:
@@ -48,9 +49,9 @@ class ParseAhead:
             return None
         pipes: list[int] = []
         try:
-            request = os.pipe2(os.O_CLOEXEC)
+            request = pipe_above_stdio()
             pipes += request
-            answer = os.pipe2(os.O_CLOEXEC)
+            answer = pipe_above_stdio()
             pipes += answer
             pid = os.fork()
         except OSError:
@@ -74,12 +75,18 @@ class ParseAhead:
                 status = 0
             finally:
                 os._exit(status)  # noqa: B012 - whatever was raised: the parent parses itself
-        os.close(request[0])
-        os.close(answer[1])
-        return cls(pid, request[1], answer[0])
+        ahead = cls(pid, request[1], answer[0])  # (first: a ctrl+c from here on still ends the child)
+        try:
+            os.close(request[0])
+            os.close(answer[1])
+        except BaseException:
+            ahead.cancel()
+            raise
+        return ahead
 
     def parse(self, body: str) -> list[Block] | None:
-        """The child's blocks for `body`, or None if it has none to give."""
+        """The child's blocks for `body`, or None if it has none to give. (With SIGCHLD ignored
+        its exit status is lost: a whole answer still reads, and a cut one does not.)"""
         if self._pid is None:
             return None
         try:
@@ -92,7 +99,7 @@ class ParseAhead:
         except OSError:  # the child died first (EPIPE): no answer
             self._end(kill=True)
             return None
-        if not self._end(kill=False):
+        if self._end(kill=False) is False:
             return None
         try:
             return from_tuples(marshal.loads(data))
@@ -103,21 +110,27 @@ class ParseAhead:
         """End the child unused (killed if still running)."""
         self._end(kill=True)
 
-    def _end(self, kill: bool) -> bool:
-        """Close our ends and reap the child; True if it exited cleanly."""
-        for fd in (self._to_child, self._from_child):
+    def _end(self, kill: bool) -> bool | None:
+        """Close our ends and reap the child (killed first if `kill` and still running); whether
+        it exited cleanly, None if its status is lost (SIGCHLD ignored)."""
+        ends = (self._to_child, self._from_child)
+        self._to_child = self._from_child = -1  # (first: whatever is raised, none is closed twice)
+        for fd in ends:
             if fd >= 0:
                 os.close(fd)
-        self._to_child = self._from_child = -1
-        pid, self._pid = self._pid, None
+        pid = self._pid
         if pid is None:
             return False
         try:
-            if kill and os.waitpid(pid, os.WNOHANG) == (0, 0):  # still ours: not reaped yet
+            done, status = os.waitpid(pid, os.WNOHANG) if kill else (0, 0)
+            if kill and done == 0:  # still ours: not reaped, so its pid is no one else's yet
                 os.kill(pid, 9)  # SIGKILL (`signal` costs an import)
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:  # SIGCHLD ignored: the kernel reaped it, its status lost
-            return False
+            if done == 0:
+                _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored: the kernel reaped it
+            self._pid = None
+            return None
+        self._pid = None  # (only now: a ctrl+c while waiting leaves `cancel` to reap it)
         return os.waitstatus_to_exitcode(status) == 0
 
 

@@ -290,6 +290,27 @@ def _send(write_end: int, message: bytes) -> None:
         out.write(message)
 
 
+def pipe_above_stdio() -> tuple[int, int]:
+    """`os.pipe2(O_CLOEXEC)` with both ends above 2. A forked child puts /dev/null on 0-2 first
+    thing: in a process started with its standard input or error closed (`<&-`), a pipe end
+    there would be overwritten, and the child would read nothing or answer into /dev/null."""
+    ends = list(os.pipe2(os.O_CLOEXEC))
+    low: list[int] = []
+    try:
+        for index in (0, 1):
+            while ends[index] <= 2:  # os.dup gives the lowest free descriptor, close-on-exec (PEP 446)
+                low.append(ends[index])
+                ends[index] = os.dup(ends[index])
+    except OSError:
+        for fd in set(ends) - set(low):
+            os.close(fd)
+        raise
+    finally:
+        for fd in low:
+            os.close(fd)
+    return ends[0], ends[1]
+
+
 class Walk:
     """`scan`, begun now and taken with `result()` later: a lookup walks while it imports.
 
@@ -322,7 +343,7 @@ class Walk:
             feeds: list[tuple[int, int]] = []  # (read end, write end): the lister to each follower
             try:
                 for _ in range(parts - 1):
-                    feeds.append(os.pipe2(os.O_CLOEXEC))
+                    feeds.append(pipe_above_stdio())
                 for part in range(parts):
                     self._fork(content_dir, site, part, parts, feeds)
                 return
@@ -363,7 +384,7 @@ class Walk:
             return follow(content_dir, source, part, parts)
 
     def _fork(self, content_dir, site: Rules | None, part: int, parts: int, feeds: list[tuple[int, int]]) -> None:
-        read_end, write_end = os.pipe2(os.O_CLOEXEC)
+        read_end, write_end = pipe_above_stdio()
         try:
             pid = os.fork()
         except OSError:
@@ -436,4 +457,4 @@ class Walk:
         return self._done[0]
 
 
-__all__ = ["Listing", "Walk", "decode_parts", "follow", "lead", "scan", "share_of"]
+__all__ = ["Listing", "Walk", "decode_parts", "follow", "lead", "pipe_above_stdio", "scan", "share_of"]
