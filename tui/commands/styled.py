@@ -79,6 +79,57 @@ class Printer:
         self.file.write((_with_sgr(line) if self.styles and line.spans else line.text) + "\n")
 
 
+class Spool:
+    """Text kept to be sent later (or never), as the bytes `stream` would write for it: in
+    memory up to `limit` bytes, then in a temporary file (raises OSError if none can be made)."""
+
+    def __init__(self, stream: TextIO, limit: int) -> None:
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        self.errors = getattr(stream, "errors", None) or "strict"
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._limit = limit
+        self._file = None
+
+    def write(self, text: str) -> int:
+        data = text.encode(self.encoding, self.errors)
+        if self._file is None and self._size + len(data) > self._limit:
+            import tempfile  # (only for a long answer: `list` of 100,000 articles)
+
+            self._file = tempfile.TemporaryFile()
+            self._file.writelines(self._parts)
+            self._parts = []
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._parts.append(data)
+        self._size += len(data)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def send(self, stream: TextIO) -> None:
+        """Write what is kept to `stream`, a part at a time, and let it go."""
+        parts = self._parts
+        if self._file is not None:
+            self._file.seek(0)
+            parts = iter(lambda: self._file.read(1 << 20), b"")
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stream (a test's capture): decoded whole
+            stream.write(b"".join(parts).decode(self.encoding, self.errors))
+        else:
+            stream.flush()
+            for part in parts:
+                binary.write(part)
+        self.close()
+
+    def close(self) -> None:
+        self._parts = []
+        if self._file is not None:
+            self._file.close()
+
+
 def _with_sgr(line: Styled) -> str:
     """The line with an SGR sequence wherever the set of styles changes."""
     length = len(line.text)
@@ -105,4 +156,4 @@ def _with_sgr(line: Styled) -> str:
     return "".join(parts)
 
 
-__all__ = ["Printer", "Styled"]
+__all__ = ["Spool", "Printer", "Styled"]

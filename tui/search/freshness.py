@@ -440,6 +440,18 @@ class Walk:
         if not self._done:
             self._done.append(None)
 
+    def pending(self) -> bool:
+        """Whether `result()` would wait: a walker has not begun to send its answer yet (each
+        sends it whole, at its end), or the walking thread still runs."""
+        if self._done:
+            return False
+        if self._thread is not None:
+            return self._thread.is_alive()
+        import select
+
+        ends = [read_end for _, read_end in self._children]
+        return len(select.select(ends, [], [], 0)[0]) < len(ends)
+
     def result(self) -> Listing | None:
         """The walk's listing, once it is done."""
         if self._done:
