@@ -376,15 +376,15 @@ def _lookup_with(args: argparse.Namespace, head_start: HeadStart | None, parse_a
                     head_start.walked(listing)
                 index.update(listing=listing)
             walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
-            if early is not None and early[0] == index.listing_digest():
-                _, status, out, err = early
+            if early is not None and early[0] == index.listing_digest() and _still_true(early[1]):
+                _, _, status, out, err = early
                 for note in index.notes:
                     print(f"newsroom: {note.full}", file=sys.stderr)
                 sys.stderr.write(err)
                 out.send(sys.stdout)
                 return status
             if early is not None:
-                early[2].close()
+                early[3].close()
                 early = None
             try:  # the few rows printed, from the assembled newsroom kept beside the index
                 newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
@@ -404,16 +404,20 @@ SPOOL_LIMIT = 4 << 20  # bytes of an early answer kept in memory; the rest waits
 
 
 def _early_answer(args: argparse.Namespace, config, index, present, parse_ahead):
-    """(listing digest, exit status, standard output, standard error) of the answer from the
-    index as it stands, or None where there is none to have so cheaply: no usable index, no
+    """(listing digest, the moment a scheduled page changes it, exit status, standard output,
+    standard error) of the answer from the index as it stands; it holds while the index's
+    listing and the clock do. None where there is none to have so cheaply: no usable index, no
     stored newsroom, anything raised (the lookup then answers as always, and meets the error
-    itself)."""
+    itself); nor where it would read more than the index: the reading state (`--unread`,
+    `--saved`), or a closed standard error (`2>&-`: then messages go to standard output)."""
     import contextlib
     import io
 
     from tui.commands.styled import Printer, Spool
     from tui.search.stored import lookup_newsroom
 
+    if sys.stderr is None or getattr(args, "unread", False) or getattr(args, "saved", False):
+        return None
     digest = index.listing_digest()
     if digest is None:
         return None
@@ -431,7 +435,14 @@ def _early_answer(args: argparse.Namespace, config, index, present, parse_ahead)
     except Exception:  # noqa: BLE001 - the error the lookup will meet and tell
         out.close()
         return None
-    return digest, status, out, err.getvalue()
+    return digest, newsroom.changes_at, status, out, err.getvalue()
+
+
+def _still_true(changes_at) -> bool:
+    """Whether no scheduled page has appeared or gone since (as the stored newsroom checks)."""
+    import datetime as dt
+
+    return changes_at is None or dt.datetime.now(dt.timezone.utc) < changes_at
 
 
 def _answer(args: argparse.Namespace, config, index, newsroom, present, parse_ahead=None, console=None) -> int:

@@ -37,7 +37,8 @@ def early(monkeypatch):
 
     def spy(*args):
         answer = real(*args)
-        made.append(None if answer is None else b"".join(answer[2]._parts).decode())
+        spool = None if answer is None else next(part for part in answer if isinstance(part, Spool))
+        made.append(None if spool is None else b"".join(spool._parts).decode())
         return answer
 
     monkeypatch.setattr(cli, "_early_answer", spy)
@@ -161,3 +162,94 @@ def test_a_walk_is_pending_until_its_walkers_answer(tmp_path, monkeypatch):
     thread_walk = freshness.Walk(root, fork=False)
     thread_walk.result()
     assert not thread_walk.pending()
+
+
+def test_with_standard_error_closed_there_is_no_early_answer(tmp_path, capsys, monkeypatch, early):
+    """`2>&-`: Python's sys.stderr is None, and a message printed "to it" goes to standard
+    output; the early answer crashed sending its (empty) standard error (found by review)."""
+    import sys
+
+    root = newsroom(tmp_path)
+    assert cli.main(["--content", str(root), "list"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stderr", None)
+    for argv in (("list",), ("search", "沒有這個詞")):
+        later = run(capsys, root, *argv, walk_pending=False, monkeypatch=monkeypatch)
+        sooner = run(capsys, root, *argv, walk_pending=True, monkeypatch=monkeypatch)
+        assert sooner == later and later[0] in (0, 1)
+    assert "newsroom: no matches" in later[1] and early == [None, None]
+
+
+def test_no_early_answer_from_the_reading_state(tmp_path, capsys, monkeypatch, early):
+    """It may change while the walk runs, and the index's digest cannot tell (found by review)."""
+    root = newsroom(tmp_path)
+    assert cli.main(["--content", str(root), "list"]) == 0
+    capsys.readouterr()
+    for flag in ("--unread", "--saved"):
+        run(capsys, root, "list", flag, walk_pending=True, monkeypatch=monkeypatch)
+    assert early == [None, None]
+
+
+def test_an_early_answer_is_dropped_once_a_scheduled_page_appears(tmp_path, capsys, monkeypatch, early):
+    """Whether a page shows depends on the clock too: an answer made before its publishDate
+    is not sent after it (found by review), though the files did not change."""
+    import datetime as dt
+
+    root = newsroom(tmp_path)
+    publish = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1.5)
+    write_article(root, "news/later.md", title="將來", publishDate=publish.isoformat(), date="2024-01-09")
+    assert cli.main(["--content", str(root), "list"]) == 0
+    assert "將來" not in capsys.readouterr().out
+    real_result = freshness.Walk.result
+
+    def long_walk(self):  # a walk that ends after the page appears
+        time.sleep(max(0.0, (publish - dt.datetime.now(dt.timezone.utc)).total_seconds() + 0.2))
+        return real_result(self)
+
+    monkeypatch.setattr(freshness.Walk, "result", long_walk)
+    status, out, _ = run(capsys, root, "list", walk_pending=True, monkeypatch=monkeypatch)
+    assert len(early) == 1 and "將來" not in early[0]  # made before it appeared
+    assert status == 0 and "將來" in out
+
+
+def test_a_spool_writes_one_byte_order_mark_as_its_stream_would():
+    for encoding in ("utf-16", "utf-8-sig"):
+        target = io.BytesIO()
+        stream = io.TextIOWrapper(target, encoding=encoding)
+        spool = Spool(stream, 1 << 20)
+        for line in ("質量\n", "獨角獸\n", "zhìliàng\n"):
+            spool.write(line)
+        spool.send(stream)
+        stream.flush()
+        assert target.getvalue() == "質量\n獨角獸\nzhìliàng\n".encode(encoding), encoding
+
+
+def test_a_walk_is_pending_or_not_with_descriptors_past_1023(tmp_path, monkeypatch):
+    """select.select refuses descriptors past 1023: a lookup started with many open ones (a
+    high `ulimit -n`) died in Walk.pending (found by review)."""
+    import resource
+
+    from tests.unit.test_freshness import tree
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("no room for 1,100 descriptors")
+    root = tree(tmp_path / "tree")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200) if soft != resource.RLIM_INFINITY else soft, hard))
+    null = os.open(os.devnull, os.O_RDONLY)
+    filler = []
+    try:
+        while not filler or filler[-1] < 1030:
+            filler.append(os.dup(null))
+        walk = freshness.Walk(root, fork=True, parts=1)
+        assert min(end for _, end in walk._children) > 1023
+        walk.result()
+        assert walk.pending() is False
+        walk = freshness.Walk(root, fork=True, parts=1)
+        assert walk.pending() in (True, False)
+        walk.cancel()
+    finally:
+        for fd in filler:
+            os.close(fd)
+        os.close(null)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -84,15 +84,18 @@ class Spool:
     memory up to `limit` bytes, then in a temporary file (raises OSError if none can be made)."""
 
     def __init__(self, stream: TextIO, limit: int) -> None:
+        import codecs
+
         self.encoding = getattr(stream, "encoding", None) or "utf-8"
         self.errors = getattr(stream, "errors", None) or "strict"
+        self._encode = codecs.getincrementalencoder(self.encoding)(self.errors).encode  # (one BOM, as the stream)
         self._parts: list[bytes] = []
         self._size = 0
         self._limit = limit
         self._file = None
 
     def write(self, text: str) -> int:
-        data = text.encode(self.encoding, self.errors)
+        data = self._encode(text)
         if self._file is None and self._size + len(data) > self._limit:
             import tempfile  # (only for a long answer: `list` of 100,000 articles)
 

@@ -449,8 +449,10 @@ class Walk:
             return self._thread.is_alive()
         import select
 
-        ends = [read_end for _, read_end in self._children]
-        return len(select.select(ends, [], [], 0)[0]) < len(ends)
+        poll = select.poll()  # (not select.select: it refuses a descriptor past 1023)
+        for _, read_end in self._children:
+            poll.register(read_end, select.POLLIN)
+        return len(poll.poll(0)) < len(self._children)  # (readable, or its writer gone)
 
     def result(self) -> Listing | None:
         """The walk's listing, once it is done."""

@@ -285,7 +285,13 @@ class StoredNewsroom(Newsroom):
                 raise ValueError("stored newsroom: another format")
             names = [f.name for f in fields(Section)]
             sections = [Section(**dict(zip(names, values, strict=True))) for values in sections]
-            stored = cls(title=title, content_dir=Path(content_dir), sections=sections, languages=languages)
+            stored = cls(
+                title=title,
+                content_dir=Path(content_dir),
+                sections=sections,
+                languages=languages,
+                changes_at=None if changes_at is None else dt.datetime.fromtimestamp(changes_at, dt.timezone.utc),
+            )
         except _DAMAGE:
             db.close()
             return None
