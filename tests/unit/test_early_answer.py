@@ -84,6 +84,7 @@ def test_an_early_answer_the_walk_proves_stale_is_dropped(tmp_path, capsys, monk
     root = newsroom(tmp_path)
     assert cli.main(["--content", str(root), "list"]) == 0
     capsys.readouterr()
+    early.clear()  # (that lookup's walk may still have been running: an early answer tried)
     # (another size: the walk tells a file changed by its size and mtime, and two writes within
     # one tick of the kernel's coarse clock share an mtime)
     write_article(root, "news/2.md", title="大雨天", body="雨。", date="2024-01-03")
@@ -172,6 +173,7 @@ def test_with_standard_error_closed_there_is_no_early_answer(tmp_path, capsys, m
     root = newsroom(tmp_path)
     assert cli.main(["--content", str(root), "list"]) == 0
     capsys.readouterr()
+    early.clear()  # (that lookup's walk may still have been running: an early answer tried)
     monkeypatch.setattr(sys, "stderr", None)
     for argv in (("list",), ("search", "沒有這個詞")):
         later = run(capsys, root, *argv, walk_pending=False, monkeypatch=monkeypatch)
@@ -185,6 +187,7 @@ def test_no_early_answer_from_the_reading_state(tmp_path, capsys, monkeypatch, e
     root = newsroom(tmp_path)
     assert cli.main(["--content", str(root), "list"]) == 0
     capsys.readouterr()
+    early.clear()  # (that lookup's walk may still have been running: an early answer tried)
     for flag in ("--unread", "--saved"):
         run(capsys, root, "list", flag, walk_pending=True, monkeypatch=monkeypatch)
     assert early == [None, None]
@@ -200,6 +203,7 @@ def test_an_early_answer_is_dropped_once_a_scheduled_page_appears(tmp_path, caps
     write_article(root, "news/later.md", title="將來", publishDate=publish.isoformat(), date="2024-01-09")
     assert cli.main(["--content", str(root), "list"]) == 0
     assert "將來" not in capsys.readouterr().out
+    early.clear()
     real_result = freshness.Walk.result
 
     def long_walk(self):  # a walk that ends after the page appears
