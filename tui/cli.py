@@ -376,15 +376,12 @@ def _lookup_with(args: argparse.Namespace, head_start: HeadStart | None, parse_a
                     head_start.walked(listing)
                 index.update(listing=listing)
             walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
-            if early is not None and early[0] == index.listing_digest() and _still_true(early[1]):
-                _, _, status, out, err = early
+            if early is not None and early.holds(index.listing_digest()):
                 for note in index.notes:
                     print(f"newsroom: {note.full}", file=sys.stderr)
-                sys.stderr.write(err)
-                out.send(sys.stdout)
-                return status
+                return early.send()
             if early is not None:
-                early[3].close()
+                early.drop()
                 early = None
             try:  # the few rows printed, from the assembled newsroom kept beside the index
                 newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
@@ -403,13 +400,34 @@ def _lookup_with(args: argparse.Namespace, head_start: HeadStart | None, parse_a
 SPOOL_LIMIT = 4 << 20  # bytes of an early answer kept in memory; the rest waits in a temporary file
 
 
-def _early_answer(args: argparse.Namespace, config, index, present, parse_ahead):
-    """(listing digest, the moment a scheduled page changes it, exit status, standard output,
-    standard error) of the answer from the index as it stands; it holds while the index's
-    listing and the clock do. None where there is none to have so cheaply: no usable index, no
-    stored newsroom, anything raised (the lookup then answers as always, and meets the error
-    itself); nor where it would read more than the index: the reading state (`--unread`,
-    `--saved`), or a closed standard error (`2>&-`: then messages go to standard output)."""
+class _EarlyAnswer:
+    """A lookup's answer worked out from the index as it stood: its exit status, standard output
+    (a `Spool`) and standard error, true while the index's listing digest stays `digest` and
+    no scheduled page appears or goes (at `changes_at`)."""
+
+    def __init__(self, digest: str, changes_at, status: int, out, err: str) -> None:
+        self.digest, self.changes_at, self.status, self.out, self.err = digest, changes_at, status, out, err
+
+    def holds(self, digest: str | None) -> bool:
+        import datetime as dt
+
+        return digest == self.digest and (self.changes_at is None or dt.datetime.now(dt.timezone.utc) < self.changes_at)
+
+    def send(self) -> int:
+        sys.stderr.write(self.err)
+        self.out.send(sys.stdout)
+        return self.status
+
+    def drop(self) -> None:
+        self.out.close()
+
+
+def _early_answer(args: argparse.Namespace, config, index, present, parse_ahead) -> _EarlyAnswer | None:
+    """The answer from the index as it stands, or None where there is none to have so cheaply:
+    no usable index, no stored newsroom, anything raised (the lookup then answers as always,
+    and meets the error itself); nor where it would read more than the index: the reading
+    state (`--unread`, `--saved`), or a closed standard error (`2>&-`: then messages go to
+    standard output)."""
     import contextlib
     import io
 
@@ -435,14 +453,7 @@ def _early_answer(args: argparse.Namespace, config, index, present, parse_ahead)
     except Exception:  # noqa: BLE001 - the error the lookup will meet and tell
         out.close()
         return None
-    return digest, newsroom.changes_at, status, out, err.getvalue()
-
-
-def _still_true(changes_at) -> bool:
-    """Whether no scheduled page has appeared or gone since (as the stored newsroom checks)."""
-    import datetime as dt
-
-    return changes_at is None or dt.datetime.now(dt.timezone.utc) < changes_at
+    return _EarlyAnswer(digest, newsroom.changes_at, status, out, err.getvalue())
 
 
 def _answer(args: argparse.Namespace, config, index, newsroom, present, parse_ahead=None, console=None) -> int:
