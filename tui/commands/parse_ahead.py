@@ -10,13 +10,12 @@ that dies or answers garbage), `parse` parses in this process instead: the same 
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 import sys
 
 from tui.core.blocks import Block, as_tuples, from_tuples
-from tui.search.freshness import pipe_above_stdio
+from tui.search.freshness import leave_stdio, pipe_above_stdio
 
 
 def _read_all(fd: int) -> bytes:
@@ -61,11 +60,7 @@ class ParseAhead:
         if pid == 0:  # the child: parse, answer, and leave without running anything of the parent's
             status = 1
             try:
-                gc.disable()  # a collection would walk (and copy) every object of the parent's
-                # Off the standard streams: `$(newsroom show ...)` must not wait for this child.
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(null, fd)
+                leave_stdio()
                 os.close(request[1])
                 os.close(answer[0])
                 from tui.core.document import parse_markdown

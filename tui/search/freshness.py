@@ -311,6 +311,16 @@ def pipe_above_stdio() -> tuple[int, int]:
     return ends[0], ends[1]
 
 
+def leave_stdio() -> None:
+    """In a forked child, first thing: no collections (one would walk, and copy, every object
+    of the parent's), and /dev/null on 0-2, so that `$(newsroom ...)` never waits for a
+    child the parent has finished with (the pipes for it are above 2: `pipe_above_stdio`)."""
+    gc.disable()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+
+
 class Walk:
     """`scan`, begun now and taken with `result()` later: a lookup walks while it imports.
 
@@ -394,12 +404,7 @@ class Walk:
         if pid == 0:  # a child: walk, send, and leave without running anything of the parent's
             status = 1
             try:
-                gc.disable()  # a collection would walk (and copy) every object of the parent's
-                # Off the standard streams: a parent that ends early (an error before it takes
-                # the result) must not have `$(newsroom ...)` wait for this child too.
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(null, fd)
+                leave_stdio()  # (a parent may end early: an error before it takes the result)
                 os.close(read_end)
                 for _, earlier in self._children:  # (the others' answers are the parent's to read)
                     os.close(earlier)
@@ -471,4 +476,4 @@ class Walk:
         return self._done[0]
 
 
-__all__ = ["Listing", "Walk", "decode_parts", "follow", "lead", "pipe_above_stdio", "scan", "share_of"]
+__all__ = ["Listing", "Walk", "decode_parts", "follow", "lead", "leave_stdio", "pipe_above_stdio", "scan", "share_of"]
