@@ -376,22 +376,19 @@ def _lookup_with(args: argparse.Namespace, head_start: HeadStart | None, parse_a
                     head_start.walked(listing)
                 index.update(listing=listing)
             walk = listing = None  # (its lines, 5 MB at 100,000 files, are not needed beside a search)
-            if early is not None and early.holds(index.listing_digest()):
-                for note in index.notes:
-                    print(f"newsroom: {note.full}", file=sys.stderr)
-                return early.send()
-            if early is not None:
+            if early is not None and not early.holds(index.listing_digest()):
                 early.drop()
                 early = None
-            try:  # the few rows printed, from the assembled newsroom kept beside the index
-                newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
-            except IndexUnavailable:  # found damaged after the update: build a new one
-                index.update()
-                newsroom = index.newsroom()
-            newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
+            if early is None:
+                try:  # the few rows printed, from the assembled newsroom kept beside the index
+                    newsroom = lookup_newsroom(config, index.path, index.listing_digest(), index.newsroom)
+                except IndexUnavailable:  # found damaged after the update: build a new one
+                    index.update()
+                    newsroom = index.newsroom()
+                newsroom = newsroom.view(present.variant, present.label)  # each page in the language the mode picks
             for note in index.notes:  # the shell's user is the operator: paths and errors included
                 print(f"newsroom: {note.full}", file=sys.stderr)
-            return _answer(args, config, index, newsroom, present, parse_ahead)
+            return early.send() if early is not None else _answer(args, config, index, newsroom, present, parse_ahead)
     finally:
         if walk is not None:  # stopped before it took the walk: its walkers are killed, not left walking
             walk.cancel()

@@ -159,4 +159,4 @@ def _with_sgr(line: Styled) -> str:
     return "".join(parts)
 
 
-__all__ = ["Spool", "Printer", "Styled"]
+__all__ = ["Printer", "Spool", "Styled"]

@@ -59,7 +59,10 @@ def as_tuples(blocks: list[Block]) -> tuple:
 
 
 def _as_runs(pairs) -> tuple[Run, ...]:
-    return tuple(Run(text, style) for text, style in pairs)
+    runs = tuple(Run(text, style) for text, style in pairs)
+    if not all(type(run.text) is str and type(run.style) is str for run in runs):
+        raise TypeError("not a run")
+    return runs
 
 
 def from_tuples(data: tuple) -> list[Block]:
@@ -73,10 +76,6 @@ def from_tuples(data: tuple) -> list[Block]:
         blocks.append(
             Block(kind, _as_runs(runs), level, marker, tuple(tuple(map(_as_runs, row)) for row in rows), tuple(aligns))
         )
-    for block in blocks:  # every run's text and style a str
-        for runs in (block.runs, *(cell for row in block.rows for cell in row)):
-            if not all(type(run.text) is str and type(run.style) is str for run in runs):
-                raise TypeError("not a run")
     return blocks
 
 
