@@ -11,13 +11,13 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.core.config import SCRIPT_MODES, locked, resolve_config
 from tui.core.errors import EXIT_NOTHING, NewsroomError, is_output_error, output_failed, print_error
+from tui.core.records import replace
 
 if TYPE_CHECKING:
     from tui.search.head_start import HeadStart

@@ -3,7 +3,6 @@ read when asked for, and reads the same as a whole article's, whatever became of
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import sqlite3
@@ -14,6 +13,7 @@ from tests import site_trees
 from tests.unit.test_index import config_for, open_index, write
 from tui.core import config, loader
 from tui.core.model import Article, Details, LazyArticle, with_fields
+from tui.core.records import fields, replace
 from tui.search.index import IndexDetails, SearchIndex
 
 DETAILS = Details._fields
@@ -42,7 +42,7 @@ def content(tmp_path, cache):
 
 
 def values(article: Article) -> tuple:
-    return tuple(getattr(article, f.name) for f in dataclasses.fields(Article))
+    return tuple(getattr(article, f.name) for f in fields(Article))
 
 
 def lazy_newsroom(content):
@@ -97,9 +97,9 @@ def test_copies_stay_lazy_and_keep_the_file(content):
     assert type(moved) is LazyArticle
     assert moved.path == full.path and moved.subtitle == "副題"  # still that file's
     assert (moved.id, moved.section) == ("elsewhere/x", "elsewhere")
-    whole = dataclasses.replace(full, title="新")  # replace: a whole Article
+    whole = replace(full, title="新")  # replace: a whole Article
     assert type(whole) is Article and whole.title == "新" and whole.subtitle == "副題" and whole.path == full.path
-    assert with_fields(full, subtitle="改") == dataclasses.replace(full, subtitle="改")
+    assert with_fields(full, subtitle="改") == replace(full, subtitle="改")
     assert pickle.loads(pickle.dumps(full)) == full and type(pickle.loads(pickle.dumps(full))) is Article
 
 

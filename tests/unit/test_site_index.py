@@ -5,12 +5,12 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
 from tests import site_trees
 from tui.core import config, loader
+from tui.core.records import replace
 from tui.search import index as index_module
 from tui.search.index import SearchIndex
 

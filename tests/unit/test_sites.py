@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from tests.conftest import write_article
 from tui.core import config, loader
 from tui.core.config import ConfigError
 from tui.core.model import Newsroom
+from tui.core.records import replace
 
 
 def open_site(folder: Path, strict: bool = False) -> Newsroom:

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from tests.conftest import MARSHAL_CRASH, ROOT, SAMPLE_CONFIG, write_article
 from tui.chinese.presenter import Presenter
 from tui.chinese.script import ScriptConverter, ScriptMode
 from tui.core import config, loader
+from tui.core.records import replace
 from tui.core.sealed import seal
 from tui.search import stored
 from tui.search.index import SearchIndex

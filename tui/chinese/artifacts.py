@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import accumulate
 
 from tui.chinese.cjk import IDEOGRAPH, IDEOGRAPH_RE
+from tui.core.records import record
 
 # --- bracketed romanization -------------------------------------------------
 
@@ -111,7 +111,7 @@ def repair_romanization(text: str) -> tuple[str, int]:
 # --- finding damage ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Artifact:
     """One piece of damage: where (1-based line and column), what kind, and a message."""
 

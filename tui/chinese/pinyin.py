@@ -26,10 +26,10 @@ import functools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
 
 from tui.chinese.cached import cached_table
 from tui.chinese.pinyin_format import MARK, PINYIN_VERSION
+from tui.core.records import record
 from tui.core.versions import package_version
 
 _TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
@@ -49,7 +49,7 @@ _CONSONANT_ONLY = frozenset({"m", "n", "ng", "hm", "hng"})
 _lock = threading.Lock()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """One reading of a character: its syllable, tone, and the syllable as printed."""
 
@@ -58,7 +58,7 @@ class Reading:
     marked: str  # as printed: "lǜ"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unit:
     """One character's worth of input."""
 
@@ -293,7 +293,7 @@ def readings(char: str) -> tuple[Reading, ...]:
 # -- what the user typed --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pinyin:
     """Latin input read as pinyin: one or more ways to split it into units."""
 

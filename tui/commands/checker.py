@@ -17,13 +17,13 @@ import json
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import replace
 
 from tui.chinese.artifacts import find_artifacts
 from tui.core.config import Config, ConfigError, resolve_config
 from tui.core.errors import EXIT_NOTHING, EXIT_OK, print_error
 from tui.core.loader import ContentError, assemble, iter_content_files, load_file, outside, read_file
 from tui.core.model import Article, Problem
+from tui.core.records import replace
 from tui.core.shortcodes import unknown_shortcodes
 
 

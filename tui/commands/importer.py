@@ -19,7 +19,6 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from tui.chinese.cjk import IDEOGRAPH, PUNCTUATION_RANGES, char_class
 from tui.core.config import Config, ConfigError, resolve_config
 from tui.core.errors import EXIT_NOTHING, EXIT_OK, print_error
 from tui.core.model import Problem
+from tui.core.records import field, record
 from tui.core.text import clean_line, truncate
 
 PAGE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
@@ -113,7 +113,7 @@ def _newlines(text: str) -> str:
 # --- page lines -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageLine:
     """One line of a page. `kind` says what HTML made it ("" for plain text)."""
 
@@ -373,7 +373,7 @@ def _make_date(year, month, day) -> dt.date | None:
 # --- splitting a page into articles -------------------------------------------
 
 
-@dataclass
+@record
 class Draft:
     """One article found on a page, before it is written."""
 
@@ -392,7 +392,7 @@ class Draft:
         return DECK_SEPARATOR.join(self.subtitle_lines)
 
 
-@dataclass
+@record
 class PageResult:
     """What one page gave: its articles and what to tell the user about it."""
 

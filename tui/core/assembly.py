@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import PurePosixPath
 
 from tui.core import languages
 from tui.core.config import Config
 from tui.core.model import Article, Newsroom, PageInfo, Problem, Section, with_fields
+from tui.core.records import replace
 from tui.core.site import Site, locate
 from tui.core.text import clean_line
 

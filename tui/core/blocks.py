@@ -6,10 +6,10 @@ so that blocks parsed in another process can be sent back (`as_tuples`, `from_tu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from tui.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Run:
     """A piece of text in one style."""
 
@@ -20,7 +20,7 @@ class Run:
 Cell = tuple[Run, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Block:
     """One display block: a heading, paragraph, list item, quote, code block, math
     block, rule, image, table or footnote ("note")."""

@@ -9,13 +9,13 @@ short message and exit status 2.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tui.core import toml
 from tui.core.errors import ConfigError
 from tui.core.keys import BINDING_IDS
+from tui.core.records import field, record, replace
 from tui.core.site import Site, SiteConfigError, describe
 from tui.core.user_dirs import config_dir
 
@@ -23,7 +23,7 @@ SCRIPT_MODES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # tui/, where the wheel puts sample/
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SectionConfig:
     """A section as config.toml declares it."""
 
@@ -32,7 +32,7 @@ class SectionConfig:
     front_page: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KioskConfig:
     """The `[kiosk]` table: the locked demo mode."""
 
@@ -42,7 +42,7 @@ class KioskConfig:
     exit_key: str = ""  # empty: no way out from the keyboard
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """Everything config.toml (or a bare content dir) says about the newsroom."""
 

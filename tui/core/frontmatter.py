@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from tui.core import toml
+from tui.core.records import record
 
 _FENCES = {"+++": "TOML", "---": "YAML"}
 
@@ -30,7 +30,7 @@ class FrontMatterError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """A content file split into its front matter, read, and its body."""
 

@@ -35,13 +35,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.core import frontmatter
 from tui.core.config import Config
 from tui.core.languages import guess as guess_language
 from tui.core.model import Article, Newsroom, PageInfo, Problem
+from tui.core.records import record, replace
 from tui.core.site import Location, Site, is_index_name, locate, walk_roots
 from tui.core.text import clean, clean_line, is_utf8
 from tui.core.walk_rules import CONTENT_SUFFIXES
@@ -82,7 +82,7 @@ class ContentError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParsedFile:
     """A content file's front matter and body, before they make an article."""
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
 
+from tui.core.records import field, fields, record, replace
 from tui.core.text import cell_len, clean_line
 
 Date = dt.datetime | dt.date
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Something wrong with a file, reported with where and why.
 
@@ -37,7 +37,7 @@ class Problem:
         return f"{clean_line(self.path)}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PageInfo:
     """What a static site says about a page beyond the newsroom's own fields.
 
@@ -61,7 +61,7 @@ class PageInfo:
     variants: tuple[Article, ...] = ()  # the same page in the site's other languages
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Article:
     """One article's metadata. The body stays on disk until it is read.
 
@@ -150,7 +150,7 @@ class LazyArticle(Article):
     asked for, from `DetailsSource` (the index, as the file was last indexed), and its path is
     kept relative to the content dir, or not at all when it is the id plus ".md": at 100,000
     articles about 25 MB less than `Article`. It equals, hashes and prints as the `Article` with
-    the same values. `dataclasses.replace` gives a plain `Article` (every detail read);
+    the same values. `replace` gives a plain `Article` (every detail read);
     `with_fields` copies one without reading them.
     """
 
@@ -227,7 +227,7 @@ _LIST_DEFAULTS = {f.name: f.default for f in fields(Article)}
 
 
 def with_fields(article: Article, **changes) -> Article:
-    """`dataclasses.replace` for articles: a LazyArticle stays lazy (its details are not read)
+    """`replace` for articles: a LazyArticle stays lazy (its details are not read)
     unless a detail or the path changes."""
     if type(article) is LazyArticle and not changes.keys() & {*_DETAILS, "path"}:
         return article._copy(changes)
@@ -244,7 +244,7 @@ def date_text(date: Date | None) -> str:
     return day
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     """A section of the newsroom: a menu entry and the articles filed under it."""
 
@@ -272,7 +272,7 @@ def row_widths(rows: Iterable[ListRow]) -> tuple[int, int, int]:
     return date_width, title_width, id_width
 
 
-@dataclass
+@record
 class ListingRows:
     """A listing as `newsroom list` prints it: its rows, a batch at a time, and what lining them
     up takes before the first is printed: how many there are, the sections they are in, and
@@ -298,7 +298,7 @@ def list_row(article: Article, title: str | None = None) -> ListRow:
     return (article.date_text, article.section, article.title if title is None else title, article.id, -1, -1)
 
 
-@dataclass
+@record
 class Newsroom:
     """Everything loaded from one content directory, ready to browse."""
 

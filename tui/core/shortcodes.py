@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import textwrap
 from bisect import bisect_left
-from dataclasses import dataclass, field
+
+from tui.core.records import field, record
 
 # Zola's internal link form; Hugo's ref and relref shortcodes become it too.
 ARTICLE_LINK_PREFIX = "@/"
@@ -113,7 +114,7 @@ _MEDIA_ADDRESS = re.compile(r"https?://[^\s<>()\[\]\\\x00-\x1f\x7f]{1,2000}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~<>$])")
 
 
-@dataclass
+@record
 class _Tag:
     kind: str  # "open", "close", "single"
     name: str  # lower-case, last path part; "" for Zola's {% end %}
@@ -124,7 +125,7 @@ class _Tag:
     in_destination: bool = False  # right after `](` or a reference definition's `[x]:`
 
 
-@dataclass
+@record
 class _Frame:
     tag: _Tag | None
     parts: list[str] = field(default_factory=list)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tui.core import languages, toml
 from tui.core.frontmatter import load_yaml
+from tui.core.records import record
 from tui.core.walk_rules import is_index_name as _is_index_name
 from tui.core.walk_rules import is_language as _is_language
 from tui.core.walk_rules import walk_roots as _walk_roots
@@ -39,7 +39,7 @@ class SiteConfigError(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Site:
     """How a content folder is laid out. The default (no generator) is a plain folder of articles."""
 
@@ -74,7 +74,7 @@ def is_index_name(name: str, site: Site) -> bool:
     return _is_index_name(name, site.languages)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """Where a content file sits: its page id, section, language and kind."""
 

@@ -67,7 +67,6 @@ import threading
 import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +76,7 @@ from tui.core import loader
 from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
+from tui.core.records import field, record, replace
 from tui.core.text import is_utf8
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
@@ -154,7 +154,7 @@ CREATE VIRTUAL TABLE fts USING fts5(title, body, py, content='', columnsize=0, t
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     """One search result, ready to show."""
 
@@ -1239,7 +1239,7 @@ def _found(term: Term, folded_title: str, body: LazyFold) -> tuple[bool, bool]:
     return all(in_title), any(in_body)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _PinyinMatch:
     """Where a pinyin query matched an article, and the match in toned pinyin."""
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.chinese.cjk import has_ideograph
 from tui.chinese.normalize import fold_text, variants
+from tui.core.records import field, record
 
 if TYPE_CHECKING:
     from tui.chinese.pinyin import Pinyin
@@ -42,7 +42,7 @@ MAX_QUERY_CHARS = 256
 _WORD = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """One thing to look for, as typed and in the folded forms that match it."""
 
@@ -62,7 +62,7 @@ class Term:
         return self.forms + ((self.pinyin.form,) if self.pinyin else ())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Filters:
     """The `section:`, `tag:`, `by:`, `since:` and `until:` parts of a query."""
 
@@ -76,7 +76,7 @@ class Filters:
         return bool(self.sections or self.tags or self.bylines or self.since or self.until)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Query:
     """A parsed query: the terms that must match, the phrases, the exclusions and filters."""
 

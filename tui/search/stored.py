@@ -25,7 +25,6 @@ import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from tui import __version__
 from tui.core.config import Config
 from tui.core.digests import blake2b
 from tui.core.model import Article, ListingRows, ListRow, Newsroom, PageInfo, Section, list_row, row_widths, shown_as
+from tui.core.records import fields, replace
 from tui.core.sealed import seal, unseal
 from tui.core.text import fixed_cell_len
 from tui.search.index import SCHEMA_VERSION

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -32,6 +32,7 @@ from tui.core.loader import assemble, load_newsroom
 from tui.core.memory import give_back
 from tui.core.model import Article, Newsroom
 from tui.core.reading import ReadingState, reading_dir
+from tui.core.records import replace
 from tui.core.state import state_path, update_state
 from tui.core.text import clean_line
 from tui.core.watch import Coalescer, watch_content
