@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +207,53 @@ def test_show_prints_the_same_with_the_child_and_without_it():
 def test_blocks_are_a_plain_model():
     # What lays blocks out imports this, not the parser.
     assert Block("paragraph", (Run("質量"),)).text == "質量"
+
+
+SLOW_WALK = """
+import os, sys, time
+from tui.search import freshness
+for name in ("lead", "follow"):  # walkers slower than the imports: the lookup answers early
+    def slow(*args, _real=getattr(freshness, name)):
+        time.sleep(0.5)
+        return _real(*args)
+    setattr(freshness, name, slow)
+from tui import launch
+sys.exit(launch.main({argv!r}))
+"""
+
+
+def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tmp_path):
+    """The parse child was forked before the walkers, who held its request pipe open: it never
+    saw the body end, the lookup waited for it, and the walkers for the lookup to read their
+    answers (more than a pipe holds). A child now holds only its own pipe ends."""
+    from tests.conftest import write_article
+    from tui.search.head_start import PLANS_NAME
+
+    root = tmp_path / "content"
+    for number in range(800):  # ~170 KB of listing: each walker's half outgrows a 64 KB pipe
+        write_article(root, f"news/{'長' * 60}{number:04d}.md", title=f"報導{number}", date="2024-01-02")
+
+    def newsroom(*argv: str) -> subprocess.CompletedProcess:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SLOW_WALK.format(argv=["--content", str(root), *argv])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True,  # (a hung lookup is killed with its walkers)
+        )
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail(f"`newsroom {' '.join(argv)}` hung")
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+    assert newsroom("list", "--limit", "1").returncode == 0  # the index and the stored newsroom
+    plans = list(Path(os.environ["XDG_CACHE_HOME"]).rglob(PLANS_NAME))  # (the test's own cache dir)
+    assert plans
+    for path in plans:
+        path.unlink()  # a first `show` for this command line: no walk forked before the child
+    done = newsroom("show", "news/" + "長" * 60 + "0007")
+    assert done.returncode == 0 and "報導7" in done.stdout, done.stderr[-2000:]

@@ -60,9 +60,7 @@ class ParseAhead:
         if pid == 0:  # the child: parse, answer, and leave without running anything of the parent's
             status = 1
             try:
-                leave_stdio()
-                os.close(request[1])
-                os.close(answer[0])
+                leave_stdio(request[0], answer[1])
                 from tui.core.document import parse_markdown
 
                 body = _read_all(request[0]).decode("utf-8", "surrogatepass")

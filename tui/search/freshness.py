@@ -311,14 +311,28 @@ def pipe_above_stdio() -> tuple[int, int]:
     return ends[0], ends[1]
 
 
-def leave_stdio() -> None:
+def leave_stdio(*keep: int) -> None:
     """In a forked child, first thing: no collections (one would walk, and copy, every object
-    of the parent's), and /dev/null on 0-2, so that `$(newsroom ...)` never waits for a
-    child the parent has finished with (the pipes for it are above 2: `pipe_above_stdio`)."""
+    of the parent's), /dev/null on 0-2, so that `$(newsroom ...)` never waits for a child the
+    parent has finished with (the pipes for it are above 2: `pipe_above_stdio`), and every
+    other descriptor closed but `keep`: a pipe end of the parent's held here would keep that
+    pipe from ending (a parse child waited for the end of the body, which walkers forked
+    after it held open, while they waited for the lookup to read their answers)."""
     gc.disable()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
+    try:
+        held = os.listdir("/proc/self/fd")
+    except OSError:  # no /proc: close what is known to be ours
+        held = [str(null)]
+    for name in held:
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:  # (the listing's own descriptor, closed already)
+                pass
 
 
 class Walk:
@@ -380,18 +394,18 @@ class Walk:
 
     @staticmethod
     def _walk_part(content_dir, site: Rules | None, part: int, parts: int, feeds: list[tuple[int, int]]) -> bytes:
-        """In a child: its answer. Every end of the feeds but its own is closed first: a
-        follower must see the end of its feed if the lister dies, not wait for it forever."""
+        """In a child: its answer. (It holds its own ends of the feeds only: a follower must see
+        the end of its feed if the lister dies, not wait for it forever.)"""
         if part == 0:
-            for read_end, _ in feeds:
-                os.close(read_end)
             return lead(content_dir, site, parts, [open(write_end, "wb") for _, write_end in feeds])
-        read_end = feeds[part - 1][0]
-        for end in (end for pipe in feeds for end in pipe):
-            if end != read_end:
-                os.close(end)
-        with open(read_end, "rb") as source:
+        with open(feeds[part - 1][0], "rb") as source:
             return follow(content_dir, source, part, parts)
+
+    @staticmethod
+    def _feed_ends(part: int, feeds: list[tuple[int, int]]) -> list[int]:
+        """The ends of the feeds a walker uses: the lister writes to every follower, and each
+        follower reads its own."""
+        return [write_end for _, write_end in feeds] if part == 0 else [feeds[part - 1][0]]
 
     def _fork(self, content_dir, site: Rules | None, part: int, parts: int, feeds: list[tuple[int, int]]) -> None:
         read_end, write_end = pipe_above_stdio()
@@ -404,10 +418,9 @@ class Walk:
         if pid == 0:  # a child: walk, send, and leave without running anything of the parent's
             status = 1
             try:
-                leave_stdio()  # (a parent may end early: an error before it takes the result)
-                os.close(read_end)
-                for _, earlier in self._children:  # (the others' answers are the parent's to read)
-                    os.close(earlier)
+                # (a parent may end early: an error before it takes the result; the others'
+                # answers are the parent's to read)
+                leave_stdio(write_end, *self._feed_ends(part, feeds))
                 _send(write_end, self._walk_part(content_dir, site, part, parts, feeds))
                 status = 0
             finally:
