@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     loaded = config.for_content_dir(args.content)
-    source = loaded if "site" in loaded.__dataclass_fields__ else loaded.content_dir  # older loaders
+    source = loaded if hasattr(loaded, "site") else loaded.content_dir  # older loaders
     paths = list(loader.iter_content_files(source))
     reads = []
     for _ in range(args.runs):

@@ -163,3 +163,101 @@ def test_a_class_variable_and_a_method_are_not_fields():
             return self.id.upper()
 
     assert [f.name for f in fields(Kind)] == ["id"] and Kind("x").upper() == "X" and Kind.names == ("a",)
+
+
+def test_the_generated_methods_names_clash_with_no_field():
+    @record(frozen=True, slots=True)
+    class Odd:
+        self: int
+        other: int = 0
+        name: str = ""
+        value: str = ""
+        state: tuple = ()
+        items: list = field(default_factory=list)
+
+    odd = Odd(1, 2, "n", "v", ("s",))
+    assert odd == copy.copy(odd) and odd.items == [] and "self=1" in repr(odd)
+
+
+def test_hashing_follows_the_dataclass_rules():
+    @record
+    class Keyed:
+        id: str
+
+        def __hash__(self):
+            return 7
+
+    @record(frozen=True)
+    class Unhashable:
+        id: str
+        __hash__ = None
+
+    assert hash(Keyed("a")) == 7
+    with pytest.raises(TypeError):
+        hash(Unhashable("a"))
+
+
+def test_a_records_own_methods_stay_and_a_cycle_prints():
+    @record(frozen=True, slots=True)
+    class Custom:
+        id: str
+
+        def __getstate__(self):
+            return ("custom", self.id)
+
+        def __setstate__(self, state):
+            object.__setattr__(self, "id", state[1])
+
+    assert Custom("a").__getstate__() == ("custom", "a") and copy.copy(Custom("a")) == Custom("a")
+
+    @record
+    class Node:
+        kids: list = field(default_factory=list)
+
+    node = Node()
+    node.kids.append(node)
+    assert repr(node).endswith(".Node(kids=[...])")
+
+
+def test_what_dataclasses_refuse_records_refuse_too():
+    @record
+    class Mutable:
+        id: str = ""
+
+    with pytest.raises(ValueError):  # an unhashable default: shared by every instance
+
+        @record
+        class Holder:
+            inner: Mutable = Mutable()
+
+    with pytest.raises(TypeError):
+
+        @record(frozen=True)
+        class FrozenChild(Mutable):
+            more: str = ""
+
+    with pytest.raises(TypeError):
+
+        @record
+        class Unannotated:
+            items = field(default_factory=list)
+
+    with pytest.raises(TypeError):
+
+        @record(frozen=True)
+        class Guarded:
+            id: str
+
+            def __setattr__(self, name, value):
+                pass
+
+    @record(frozen=True)
+    class Point:
+        x: int
+        y: int = 0
+
+    match Point(1, 2):
+        case Point(x, y):
+            assert (x, y) == (1, 2)
+    with pytest.raises(FrozenInstanceError, match="cannot delete"):
+        del Point(1).x

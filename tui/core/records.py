@@ -10,9 +10,21 @@ factories, `compare=False` and `repr=False`, frozen instances, slots, `__post_in
 
 from __future__ import annotations
 
-from typing import Any, dataclass_transform  # (typing: loaded by every lookup already, with Rich)
+from reprlib import recursive_repr  # (loaded already: collections imports it)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import dataclass_transform  # (Python 3.11: a no-op stands in below)
+else:
+
+    def dataclass_transform(**_):
+        return lambda decorator: decorator
+
 
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "MISSING"})()
+# The generated methods' own names begin so: a field's cannot (in a class body Python
+# mangles a name that begins with two underscores and does not end with them).
+_OURS = "__record_"
 
 
 class FrozenInstanceError(AttributeError):
@@ -68,13 +80,17 @@ def record(cls: type | None = None, /, *, frozen: bool = False, slots: bool = Fa
 
 
 def _own_fields(cls: type) -> list[Field]:
+    annotations = cls.__dict__.get("__annotations__", {})
+    for name, value in cls.__dict__.items():
+        if isinstance(value, Field) and name not in annotations:
+            raise TypeError(f"{cls.__name__}.{name} is a field but has no type annotation")
     found = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+    for name, annotation in annotations.items():
         if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
             continue
         value = cls.__dict__.get(name, _MISSING)
         each = value if isinstance(value, Field) else Field(default=value)
-        if type(each.default) in (list, dict, set):
+        if each.default is not _MISSING and type(each.default).__hash__ is None:
             raise ValueError(f"mutable default {type(each.default).__name__} for {name}: use default_factory")
         each.name = name
         found.append(each)
@@ -82,9 +98,14 @@ def _own_fields(cls: type) -> list[Field]:
 
 
 def _build(cls: type, frozen: bool, slots: bool) -> type:
-    inherited = {
-        each.name: each for base in reversed(cls.__mro__[1:]) for each in getattr(base, "__record_fields__", ())
-    }
+    inherited: dict[str, Field] = {}
+    for base in reversed(cls.__mro__[1:]):
+        if hasattr(base, "__record_fields__"):
+            if base.__dict__.get("__record_frozen__", frozen) != frozen:
+                raise TypeError(f"{cls.__name__}: a frozen record and a mutable one cannot inherit from each other")
+            inherited.update((each.name, each) for each in base.__record_fields__)
+    if frozen and ("__setattr__" in cls.__dict__ or "__delattr__" in cls.__dict__):
+        raise TypeError(f"{cls.__name__} is frozen: it cannot define __setattr__ or __delattr__")
     own = _own_fields(cls)
     every = tuple({**inherited, **{each.name: each for each in own}}.values())
     for each in own:  # class attributes: the plain defaults stay, as with dataclasses; Field objects go
@@ -93,76 +114,84 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
                 delattr(cls, each.name)
             else:
                 setattr(cls, each.name, each.default)
+    # dataclasses' rule: an explicit __hash__ stays; else frozen records hash by their fields,
+    # and mutable ones cannot be hashed (None: set by Python where __eq__ is defined alone).
+    explicit_hash = cls.__dict__.get("__hash__", _MISSING)
+    explicit_hash = not (explicit_hash is _MISSING or (explicit_hash is None and "__eq__" in cls.__dict__))
     if slots:
         cls = _with_slots(cls, every)
     cls.__record_fields__ = every
-    names = [each.name for each in every]
-    space: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__, "_cls": cls, "_names": frozenset(names)}
-    space["FrozenInstanceError"] = FrozenInstanceError
-    source = [_init_source(cls, every, frozen, space)]
-    if "__repr__" not in cls.__dict__:
-        shown = ", ".join(f"{each.name}={{self.{each.name}!r}}" for each in every if each.repr)
-        source.append(f"def __repr__(self):\n return f'{{self.__class__.__qualname__}}({shown})'")
-    compared = "".join(f"self.{each.name}," for each in every if each.compare)
-    if "__eq__" not in cls.__dict__:
-        other = compared.replace("self.", "other.")
-        source.append(
-            f"def __eq__(self, other):\n if other.__class__ is self.__class__:\n  return ({compared}) == ({other})\n"
-            " return NotImplemented"
-        )
-    if frozen:
-        for verb, call in (("setattr", "name, value"), ("delattr", "name")):
-            source.append(
-                f"def __{verb}__(self, {call}):\n if type(self) is _cls or name in _names:\n"
-                f"  raise FrozenInstanceError(f'cannot assign to field {{name!r}}')\n super(_cls, self).__{verb}__({call})"
-            )
-        if "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
-            source.append(f"def __hash__(self):\n return hash(({compared}))")
-    elif "__eq__" not in cls.__dict__:
-        cls.__hash__ = None  # (mutable and compared by value, as a dataclass: not hashable)
-    if slots and frozen:  # (pickle and copy restore slots by setattr, which frozen refuses)
-        values = "".join(f"self.{name}," for name in names)
-        source.append(f"def __getstate__(self):\n return ({values})")
-        source.append(
-            f"def __setstate__(self, state):\n for name, value in zip({tuple(names)!r}, state):\n  _set(self, name, value)"
-        )
-    exec("\n".join(source), space)  # noqa: S102 - our own source, from the class's field names
-    for name in (
-        "__init__",
-        "__repr__",
-        "__eq__",
-        "__setattr__",
-        "__delattr__",
-        "__hash__",
-        "__getstate__",
-        "__setstate__",
-    ):
-        if name in space:
-            method = space[name]
-            method.__qualname__ = f"{cls.__qualname__}.{name}"
-            setattr(cls, name, method)
+    cls.__record_frozen__ = frozen
+    if "__match_args__" not in cls.__dict__:
+        cls.__match_args__ = tuple(each.name for each in every)
+    methods = _methods(cls, every, frozen, slots, explicit_hash)
+    for name, method in methods.items():
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, recursive_repr()(method) if name == "__repr__" else method)
+    if not frozen and not explicit_hash:
+        cls.__hash__ = None  # type: ignore[assignment]
     return cls
+
+
+def _methods(cls: type, every: tuple[Field, ...], frozen: bool, slots: bool, explicit_hash: bool) -> dict[str, Any]:
+    """The generated methods the class does not define itself, compiled in one block."""
+    names = [each.name for each in every]
+    me, other = f"{_OURS}self", f"{_OURS}other"
+    space: dict[str, Any] = {f"{_OURS}MISSING": _MISSING, f"{_OURS}set": object.__setattr__, f"{_OURS}cls": cls}
+    space[f"{_OURS}names"], space[f"{_OURS}Frozen"] = frozenset(names), FrozenInstanceError
+    source = {"__init__": _init_source(cls, every, frozen, space)}
+    shown = ", ".join(f"{each.name}={{{me}.{each.name}!r}}" for each in every if each.repr)
+    source["__repr__"] = f"def __repr__({me}):\n return f'{{{me}.__class__.__qualname__}}({shown})'"
+    compared = "".join(f"{me}.{each.name}," for each in every if each.compare)
+    theirs = compared.replace(f"{me}.", f"{other}.")
+    source["__eq__"] = (
+        f"def __eq__({me}, {other}):\n if {other}.__class__ is {me}.__class__:\n  return ({compared}) == ({theirs})\n"
+        " return NotImplemented"
+    )
+    if frozen:
+        for verb, call, doing in (("setattr", "name, value", "assign to"), ("delattr", "name", "delete")):
+            call = call.replace("name", f"{_OURS}name").replace("value", f"{_OURS}value")
+            source[f"__{verb}__"] = (
+                f"def __{verb}__({me}, {call}):\n"
+                f" if type({me}) is {_OURS}cls or {_OURS}name in {_OURS}names:\n"
+                f"  raise {_OURS}Frozen(f'cannot {doing} field {{{_OURS}name!r}}')\n"
+                f" super({_OURS}cls, {me}).__{verb}__({call})"
+            )
+        if not explicit_hash:
+            source["__hash__"] = f"def __hash__({me}):\n return hash(({compared}))"
+    if slots and frozen:  # (pickle and copy restore slots by setattr, which frozen refuses)
+        values = "".join(f"{me}.{name}," for name in names)
+        source["__getstate__"] = f"def __getstate__({me}):\n return ({values})"
+        source["__setstate__"] = (
+            f"def __setstate__({me}, {_OURS}state):\n"
+            f" for {_OURS}name, {_OURS}value in zip({tuple(names)!r}, {_OURS}state):\n"
+            f"  {_OURS}set({me}, {_OURS}name, {_OURS}value)"
+        )
+    wanted = {name: text for name, text in source.items() if name not in cls.__dict__ or name == "__hash__"}
+    exec("\n".join(wanted.values()), space)  # noqa: S102 - our own source, from the class's field names
+    return {name: space[name] for name in wanted}
 
 
 def _init_source(cls: type, every: tuple[Field, ...], frozen: bool, space: dict) -> str:
     parameters, body = [], []
     for each in every:
-        value = each.name
+        name, value = each.name, each.name
         if each.default_factory is not _MISSING:
-            space[f"_factory_{each.name}"] = each.default_factory
-            parameters.append(f"{each.name}=_MISSING")
-            value = f"_factory_{each.name}() if {each.name} is _MISSING else {each.name}"
+            space[f"{_OURS}factory_{name}"] = each.default_factory
+            parameters.append(f"{name}={_OURS}MISSING")
+            value = f"{_OURS}factory_{name}() if {name} is {_OURS}MISSING else {name}"
         elif each.default is not _MISSING:
-            space[f"_default_{each.name}"] = each.default
-            parameters.append(f"{each.name}=_default_{each.name}")
+            space[f"{_OURS}default_{name}"] = each.default
+            parameters.append(f"{name}={_OURS}default_{name}")
         else:
-            if parameters and parameters[-1].find("=") > 0:
-                raise TypeError(f"{cls.__name__}: field {each.name} without a default follows one with")
-            parameters.append(each.name)
-        body.append(f"_set(self, {each.name!r}, {value})" if frozen else f"self.{each.name} = {value}")
+            if parameters and "=" in parameters[-1]:
+                raise TypeError(f"{cls.__name__}: field {name} without a default follows one with")
+            parameters.append(name)
+        me = f"{_OURS}self"
+        body.append(f"{_OURS}set({me}, {name!r}, {value})" if frozen else f"{me}.{name} = {value}")
     if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    return f"def __init__(self, {', '.join(parameters)}):\n " + "\n ".join(body or ["pass"])
+        body.append(f"{_OURS}self.__post_init__()")
+    return f"def __init__({_OURS}self, {', '.join(parameters)}):\n " + "\n ".join(body or ["pass"])
 
 
 def _with_slots(cls: type, every: tuple[Field, ...]) -> type:
@@ -172,7 +201,10 @@ def _with_slots(cls: type, every: tuple[Field, ...]) -> type:
         namespace.pop(name, None)  # (a default left as a class attribute would shadow its slot)
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
-    inherited = {name for base in cls.__mro__[1:] for name in getattr(base, "__slots__", ())}
+    inherited = set()
+    for base in cls.__mro__[1:]:
+        slots = base.__dict__.get("__slots__", ())
+        inherited.update((slots,) if isinstance(slots, str) else slots)
     namespace["__slots__"] = tuple(each.name for each in every if each.name not in inherited)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
