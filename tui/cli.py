@@ -20,6 +20,7 @@ from tui.core.errors import EXIT_NOTHING, NewsroomError, is_output_error, output
 from tui.core.records import replace
 
 if TYPE_CHECKING:
+    from tui.commands.parse_ahead import ParseAhead
     from tui.search.head_start import HeadStart
 
 
@@ -314,7 +315,9 @@ def _console():
     return Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 4096)
 
 
-def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> int:
+def _lookup(
+    args: argparse.Namespace, head_start: HeadStart | None = None, parse_ahead: ParseAhead | None = None
+) -> int:
     """The commands that print an answer and exit, without starting the UI.
 
     OpenCC loads only if the script or the query needs it, the search and
@@ -322,9 +325,13 @@ def _lookup(args: argparse.Namespace, head_start: HeadStart | None = None) -> in
     the modules import (issue 12, "Quick lookups").
     """
     # `show` parses the body in a child that loads markdown-it meanwhile (on the core the walk
-    # leaves idle), unless it is loaded already (`newsroom watch`'s warm process).
-    parse_ahead = None
-    if args.command == "show" and not args.json and "tui.core.document" not in sys.modules:
+    # leaves idle), unless it is loaded already (`newsroom watch`'s warm process). The child
+    # is forked first thing by tui/launch.py, else here.
+    wanted = args.command == "show" and not args.json and "tui.core.document" not in sys.modules
+    if parse_ahead is not None and not wanted:
+        parse_ahead.cancel()
+        parse_ahead = None
+    elif parse_ahead is None and wanted:
         from tui.commands.parse_ahead import ParseAhead
 
         parse_ahead = ParseAhead.begin()
@@ -539,8 +546,11 @@ def _serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def main(argv: Sequence[str] | None = None, head_start: HeadStart | None = None) -> int:
-    """The `newsroom` command; `head_start`: a lookup's walk begun before the imports (tui/launch.py)."""
+def main(
+    argv: Sequence[str] | None = None, head_start: HeadStart | None = None, parse_ahead: ParseAhead | None = None
+) -> int:
+    """The `newsroom` command; `head_start` and `parse_ahead`: a lookup's walk, and `show`'s
+    parser, begun before the imports (tui/launch.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parse(argv)
@@ -558,7 +568,7 @@ def main(argv: Sequence[str] | None = None, head_start: HeadStart | None = None)
                 from tui.commands import checker as command
             return command.run(args, _console())
         if args.command:
-            return _lookup(args, head_start)
+            return _lookup(args, head_start, parse_ahead)
         app = build_app(argv)
     except NewsroomError as error:
         return print_error(error, error.exit_status)

@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stdout is None and command not in ("watch", "serve"):  # `newsroom list >&-`
         print("newsroom: error: standard output is closed: nowhere to print to", file=sys.stderr)
         return 2
-    head_start = None
+    head_start = parse_ahead = None
     if command in LOOKUPS:
         status = forward(argv)
         if status is not None:
@@ -129,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.search.head_start import HeadStart
 
         head_start = HeadStart(values.get("--config"), values.get("--content"))
+        if command == "show" and "--json" not in argv:  # and its parser, loading beside the rest
+            from tui.commands.parse_ahead import ParseAhead
+
+            parse_ahead = ParseAhead.begin()
     elif command == "watch":
         from tui import lookup_server
 
@@ -137,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         from tui.cli import main as run
         from tui.core.errors import finish_output
 
-        status = run(argv, head_start)
+        status = run(argv, head_start, parse_ahead)
     except SystemExit:  # --help, --version, a usage error: printed, and exiting
         from tui.core.errors import finish_output  # (an exit may come before the import above)
 
@@ -148,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if head_start is not None:  # a lookup that ended before taking its walk
             head_start.cancel()
+        if parse_ahead is not None:  # or its parser
+            parse_ahead.cancel()
     return finish_output(status)
 
 

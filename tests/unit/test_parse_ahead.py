@@ -257,3 +257,48 @@ def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tm
         path.unlink()  # a first `show` for this command line: no walk forked before the child
     done = newsroom("show", "news/" + "長" * 60 + "0007")
     assert done.returncode == 0 and "報導7" in done.stdout, done.stderr[-2000:]
+
+
+LAUNCH = """
+import json, sys
+from tui.commands import parse_ahead
+real_begin = parse_ahead.ParseAhead.begin.__func__
+begun = []
+def begin(cls):
+    ahead = real_begin(cls)
+    begun.append(["tui.cli" in sys.modules, ahead is not None])
+    return ahead
+parse_ahead.ParseAhead.begin = classmethod(begin)
+from tui import launch
+code = launch.main({argv!r})
+sys.stdout.flush()
+print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
+"""
+
+
+def launched(*argv: str) -> tuple[str, list]:
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH.format(argv=["--config", str(SAMPLE_CONFIG), *argv])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "60"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    output, _, last = done.stdout.rstrip("\n").rpartition("\n")
+    return output, json.loads(last)
+
+
+def test_the_newsroom_command_forks_shows_parser_before_its_imports():
+    """The child loads markdown-it from the start, beside the walk and the lookup's imports."""
+    launched("list")  # the first process builds the index
+    article = "meetings/wang-qishan-quality-forum"
+    output, (code, begun, loaded_here) = launched("show", article)
+    assert code == 0 and begun == [[False, True]] and not loaded_here  # once, before tui.cli
+    assert output == show("show", article, no_child=True)[0]
+    _, (code, begun, _) = launched("show", article, "--json")
+    assert code == 0 and begun == []
+    _, (code, begun, _) = launched("list", "--limit", "1")
+    assert code == 0 and begun == []
+    _, (code, begun, _) = launched("show", "no/such-article")
+    assert code != 0 and begun == [[False, True]]  # begun, then ended unused
