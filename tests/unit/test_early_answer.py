@@ -138,24 +138,23 @@ def test_a_walk_is_pending_until_its_walkers_answer(tmp_path, monkeypatch):
     from tests.unit.test_freshness import tree
 
     root = tree(tmp_path / "tree")
-    gate_r, gate_w = os.pipe()
+    gate = tmp_path / "gate"  # (a path, not a pipe: a walker keeps no descriptor of the test's)
     real_lead = freshness.lead
 
     def held(*args):
-        os.read(gate_r, 1)  # (in the walker: it waits for the test)
+        while not gate.exists():  # (in the walker: it waits for the test)
+            time.sleep(0.005)
         return real_lead(*args)
 
     monkeypatch.setattr(freshness, "lead", held)
     walk = freshness.Walk(root, fork=True, parts=1)
     try:
         assert walk.pending()
-        os.write(gate_w, b"x")
+        gate.touch()
         listing = walk.result()
         assert not walk.pending() and listing.files == freshness.scan(root).files
     finally:
         walk.cancel()
-        os.close(gate_r)
-        os.close(gate_w)
     thread_walk = freshness.Walk(root, fork=False)
     thread_walk.result()
     assert not thread_walk.pending()
