@@ -2,14 +2,16 @@
 
 A quick lookup defines some twenty of them before it answers. The stdlib's dataclasses imports
 inspect (~8 ms) and compiles six functions a class (~0.5 ms each): 15 ms of a 70 ms lookup
-at 10,000 articles (issue 12). `record` compiles one block of source a class and gives what
-the core uses of dataclasses, with the same behaviour: fields with defaults or default
+at 10,000 articles (issue 12). `record` compiles __init__ alone (~0.1 ms a class) and gives
+what the core uses of dataclasses, with the same behaviour: fields with defaults or default
 factories, `compare=False` and `repr=False`, frozen instances, slots, `__post_init__`,
 `fields()` and `replace()`. The UI, which imports dataclasses with Textual anyway, keeps them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from reprlib import recursive_repr  # (loaded already: collections imports it)
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +24,8 @@ else:
 
 
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "MISSING"})()
-# The generated methods' own names begin so: a field's cannot (in a class body Python
-# mangles a name that begins with two underscores and does not end with them).
+# __init__'s own names begin so: a field's cannot (in a class body Python mangles a name that
+# begins with two underscores and does not end with them).
 _OURS = "__record_"
 
 
@@ -133,43 +135,64 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
     return cls
 
 
+def _values(names: list[str]) -> Callable[[Any], tuple]:
+    """A function giving these attributes of an object as a tuple (at C speed)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda record: (one(record),)
+    return lambda record: ()
+
+
 def _methods(cls: type, every: tuple[Field, ...], frozen: bool, slots: bool, explicit_hash: bool) -> dict[str, Any]:
-    """The generated methods the class does not define itself, compiled in one block."""
+    """The methods the class does not define itself. Only __init__ is compiled (the rest work
+    from the field names as they are): compiling is what a class costs."""
     names = [each.name for each in every]
-    me, other = f"{_OURS}self", f"{_OURS}other"
-    space: dict[str, Any] = {f"{_OURS}MISSING": _MISSING, f"{_OURS}set": object.__setattr__, f"{_OURS}cls": cls}
-    space[f"{_OURS}names"], space[f"{_OURS}Frozen"] = frozenset(names), FrozenInstanceError
-    source = {"__init__": _init_source(cls, every, frozen, space)}
-    shown = ", ".join(f"{each.name}={{{me}.{each.name}!r}}" for each in every if each.repr)
-    source["__repr__"] = f"def __repr__({me}):\n return f'{{{me}.__class__.__qualname__}}({shown})'"
-    compared = "".join(f"{me}.{each.name}," for each in every if each.compare)
-    theirs = compared.replace(f"{me}.", f"{other}.")
-    source["__eq__"] = (
-        f"def __eq__({me}, {other}):\n if {other}.__class__ is {me}.__class__:\n  return ({compared}) == ({theirs})\n"
-        " return NotImplemented"
-    )
+    key = _values([each.name for each in every if each.compare])
+    shown = [each.name for each in every if each.repr]
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    methods: dict[str, Any] = {"__init__": _init(cls, every, frozen), "__repr__": __repr__, "__eq__": __eq__}
     if frozen:
-        for verb, call, doing in (("setattr", "name, value", "assign to"), ("delattr", "name", "delete")):
-            call = call.replace("name", f"{_OURS}name").replace("value", f"{_OURS}value")
-            source[f"__{verb}__"] = (
-                f"def __{verb}__({me}, {call}):\n"
-                f" if type({me}) is {_OURS}cls or {_OURS}name in {_OURS}names:\n"
-                f"  raise {_OURS}Frozen(f'cannot {doing} field {{{_OURS}name!r}}')\n"
-                f" super({_OURS}cls, {me}).__{verb}__({call})"
-            )
+        protected = frozenset(names)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if type(self) is cls or name in protected:
+                raise FrozenInstanceError(f"cannot assign to field {name!r}")
+            super(cls, self).__setattr__(name, value)
+
+        def __delattr__(self, name: str) -> None:
+            if type(self) is cls or name in protected:
+                raise FrozenInstanceError(f"cannot delete field {name!r}")
+            super(cls, self).__delattr__(name)
+
+        methods.update(__setattr__=__setattr__, __delattr__=__delattr__)
         if not explicit_hash:
-            source["__hash__"] = f"def __hash__({me}):\n return hash(({compared}))"
+            methods["__hash__"] = lambda self: hash(key(self))
     if slots and frozen:  # (pickle and copy restore slots by setattr, which frozen refuses)
-        values = "".join(f"{me}.{name}," for name in names)
-        source["__getstate__"] = f"def __getstate__({me}):\n return ({values})"
-        source["__setstate__"] = (
-            f"def __setstate__({me}, {_OURS}state):\n"
-            f" for {_OURS}name, {_OURS}value in zip({tuple(names)!r}, {_OURS}state):\n"
-            f"  {_OURS}set({me}, {_OURS}name, {_OURS}value)"
-        )
-    wanted = {name: text for name, text in source.items() if name not in cls.__dict__ or name == "__hash__"}
-    exec("\n".join(wanted.values()), space)  # noqa: S102 - our own source, from the class's field names
-    return {name: space[name] for name in wanted}
+        state = _values(names)
+
+        def __setstate__(self, values: tuple) -> None:
+            for name, value in zip(names, values):
+                object.__setattr__(self, name, value)
+
+        methods.update(__getstate__=lambda self: state(self), __setstate__=__setstate__)
+    return {name: method for name, method in methods.items() if name not in cls.__dict__ or name == "__hash__"}
+
+
+def _init(cls: type, every: tuple[Field, ...], frozen: bool) -> Callable:
+    """__init__, compiled for the class: it runs once an instance, so it is spelled out."""
+    space: dict[str, Any] = {f"{_OURS}MISSING": _MISSING, f"{_OURS}set": object.__setattr__}
+    exec(_init_source(cls, every, frozen, space), space)  # noqa: S102 - our own source, from the field names
+    return space["__init__"]
 
 
 def _init_source(cls: type, every: tuple[Field, ...], frozen: bool, space: dict) -> str:
