@@ -129,15 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         from tui.search.head_start import HeadStart
 
         head_start = HeadStart(values.get("--config"), values.get("--content"))
-        if command == "show" and "--json" not in argv:  # and its parser, loading beside the rest
-            from tui.commands.parse_ahead import ParseAhead
-
-            parse_ahead = ParseAhead.begin()
     elif command == "watch":
         from tui import lookup_server
 
         lookup_server.start()
     try:  # (imports in the try too: a ctrl+c while importing still ends the walk)
+        if command == "show" and "--json" not in argv:  # the parser, loading beside the rest
+            from tui.commands.parse_ahead import ParseAhead
+
+            parse_ahead = ParseAhead.begin()
         from tui.cli import main as run
         from tui.core.errors import finish_output
 

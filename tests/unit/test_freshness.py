@@ -471,3 +471,45 @@ def test_a_walks_result_can_be_taken_twice(tmp_path, fork):
     walk = Walk(tree(tmp_path), fork=fork)
     first = walk.result()
     assert walk.result() is first and first is not None
+
+
+@pytest.mark.parametrize("proc", [True, False], ids=["with /proc", "without /proc"])
+def test_a_child_keeps_only_the_descriptors_it_is_told_to(proc):
+    """`leave_stdio(*keep)`: a pipe end of the parent's held in a child would keep that pipe
+    from ending. Without /proc (a container) every other number is closed all the same: the
+    first version closed none there, and every `show` hung (found by review)."""
+    import marshal
+
+    from tui.search import freshness
+
+    other = os.pipe()  # the parent's: a child must not hold it
+    read_end, write_end = freshness.pipe_above_stdio()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if not proc:
+
+                def listdir(path, _real=os.listdir):
+                    if str(path).startswith("/proc"):
+                        raise FileNotFoundError(path)
+                    return _real(path)
+
+                os.listdir = listdir
+            freshness.leave_stdio(write_end)
+            held = []
+            for fd in range(1024):
+                try:
+                    os.fstat(fd)
+                except OSError:
+                    continue
+                held.append(fd)
+            os.write(write_end, marshal.dumps(held))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with open(read_end, "rb") as answer:
+        held = marshal.loads(answer.read())
+    os.waitpid(pid, 0)
+    for fd in other:
+        os.close(fd)
+    assert held == [0, 1, 2, write_end]

@@ -217,7 +217,12 @@ for name in ("lead", "follow"):  # walkers slower than the imports: the lookup a
         time.sleep(0.5)
         return _real(*args)
     setattr(freshness, name, slow)
-from tui import launch
+from tui import cli, launch
+real_early = cli._early_answer
+def early(*args):
+    print("early answer", file=sys.stderr)  # (the case under test: the answer made beside the walk)
+    return real_early(*args)
+cli._early_answer = early
 sys.exit(launch.main({argv!r}))
 """
 
@@ -257,6 +262,7 @@ def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tm
         path.unlink()  # a first `show` for this command line: no walk forked before the child
     done = newsroom("show", "news/" + "長" * 60 + "0007")
     assert done.returncode == 0 and "報導7" in done.stdout, done.stderr[-2000:]
+    assert "early answer" in done.stderr
 
 
 LAUNCH = """

@@ -323,11 +323,15 @@ def leave_stdio(*keep: int) -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     try:
-        held = os.listdir("/proc/self/fd")
-    except OSError:  # no /proc: close what is known to be ours
-        held = [str(null)]
-    for name in held:
-        fd = int(name)
+        held = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: every number there may be (close_range: one call on Linux 5.9+)
+        low = 3
+        for fd in sorted(keep):
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, os.sysconf("SC_OPEN_MAX"))
+        return
+    for fd in held:
         if fd > 2 and fd not in keep:
             try:
                 os.close(fd)
