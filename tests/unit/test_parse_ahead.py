@@ -170,10 +170,10 @@ print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
 """
 
 
-def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str, list]:
-    argv = ["--config", str(SAMPLE_CONFIG), *argv]
+def run_script(script: str) -> tuple[str, list]:
+    """What a lookup run by `script` printed, and the JSON line the script ends with."""
     done = subprocess.run(
-        [sys.executable, "-c", SHOW.format(argv=argv, no_child=no_child, loaded=loaded)],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         timeout=120,
@@ -182,6 +182,10 @@ def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str,
     assert done.returncode == 0, done.stderr[-2000:]
     output, _, last = done.stdout.rstrip("\n").rpartition("\n")
     return output, json.loads(last)
+
+
+def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str, list]:
+    return run_script(SHOW.format(argv=["--config", str(SAMPLE_CONFIG), *argv], no_child=no_child, loaded=loaded))
 
 
 def test_show_prints_the_same_with_the_child_and_without_it():
@@ -283,16 +287,7 @@ print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
 
 
 def launched(*argv: str) -> tuple[str, list]:
-    done = subprocess.run(
-        [sys.executable, "-c", LAUNCH.format(argv=["--config", str(SAMPLE_CONFIG), *argv])],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "60"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    output, _, last = done.stdout.rstrip("\n").rpartition("\n")
-    return output, json.loads(last)
+    return run_script(LAUNCH.format(argv=["--config", str(SAMPLE_CONFIG), *argv]))
 
 
 def test_the_newsroom_command_forks_shows_parser_before_its_imports():
