@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from tui.core.document import plain_text
@@ -95,3 +97,24 @@ def test_a_hostile_body_is_read_in_one_pass() -> None:
     assert visible_text("<script>" * 20_000 + "質量") == "質量"  # never closed: hides nothing
     spans = "".join("`" * length + "x" for length in range(1, 400))  # code spans that never close
     assert visible_text(spans + "<b>質量</b>") == spans + "質量"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the possessive pattern, the oracle, needs 3.11")
+def test_the_attribute_pattern_python_3_10_uses_accepts_what_the_possessive_one_does():
+    """3.10 has no possessive quantifiers (the whole module failed to import there): it uses
+    the same pattern without them, which must read every attribute list alike."""
+    import random
+    import re
+
+    from tui.core import html_text
+
+    possessive = re.compile(html_text.ATTRIBUTES_PATTERN)
+    plain = re.compile(re.sub(r"(?<=[+*?])\+", "", html_text.ATTRIBUTES_PATTERN))
+    assert "++" in html_text.ATTRIBUTES_PATTERN and "++" not in plain.pattern and "*+" not in plain.pattern
+    pieces = [" ", "\t", "\n", "a", "x-1", "_:", "=", "'", '"', "b c", "/", "`", "<", "9", "é", "質量"]
+    chosen = random.Random(12)
+    for _ in range(20_000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randrange(12)))
+        assert (possessive.fullmatch(text) is None) == (plain.fullmatch(text) is None), repr(text)
+    for text in (" src=\"a.png\" alt='圖'", " a=b/", " a = 'x' /", "a", ' a="', " =b", " a b=c d"):
+        assert (possessive.fullmatch(text) is None) == (plain.fullmatch(text) is None), repr(text)

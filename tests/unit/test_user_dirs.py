@@ -48,7 +48,10 @@ def test_a_home_that_is_unset_empty_or_relative_is_the_password_databases(home, 
         monkeypatch.setenv("HOME", home)
     for variable, (ours, theirs, default) in DIRS.items():
         monkeypatch.delenv(variable)
-        assert ours() == theirs("newsroom") == os.path.join(pwd.getpwuid(os.getuid()).pw_dir, default, "newsroom")
+        expected = os.path.join(pwd.getpwuid(os.getuid()).pw_dir, default, "newsroom")
+        assert ours() == expected
+        if os.path.isabs(theirs("newsroom")):  # (an older platformdirs, as Python 3.10 gets, keeps it relative)
+            assert theirs("newsroom") == expected
 
 
 @pytest.mark.parametrize("variable", sorted(DIRS))
