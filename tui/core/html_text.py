@@ -36,15 +36,14 @@ TEXT = "text"  # the text between two tags (from _shown_parts)
 # The name cannot give back letters to what follows it (no backtracking between the two).
 _TAG = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])([^<>]*)>")
 # CommonMark's raw HTML: attributes, then an optional `/` (possessive: no backtracking).
-ATTRIBUTES_PATTERN = (
+POSSESSIVE_ATTRIBUTES = (
     r"""(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s"'=<>`]++|'[^']*+'|"[^"]*+"))?+)*+\s*+/?"""
 )
-# Before 3.11 there are no possessive quantifiers, and before 3.11.5 they matched wrongly
-# (gh-106052; Debian 12's 3.11.2 takes ` ca="` as an attribute): there the same pattern
-# without them, the same language, still linear, ~8x slower to refuse.
-if sys.version_info < (3, 11, 5):
-    ATTRIBUTES_PATTERN = re.sub(r"(?<=[+*?])\+", "", ATTRIBUTES_PATTERN)
-_ATTRIBUTES = re.compile(ATTRIBUTES_PATTERN)
+# The same language without possessive quantifiers, still linear, ~8x slower to refuse: before
+# 3.11 there are none, and before 3.11.5 they matched wrongly (gh-106052; Debian 12's 3.11.2
+# takes ` ca="` as an attribute).
+PLAIN_ATTRIBUTES = re.sub(r"(?<=[+*?])\+", "", POSSESSIVE_ATTRIBUTES)
+_ATTRIBUTES = re.compile(POSSESSIVE_ATTRIBUTES if sys.version_info >= (3, 11, 5) else PLAIN_ATTRIBUTES)
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CAPTION = re.compile(r"""(?<![\w-])(alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)

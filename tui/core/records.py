@@ -118,8 +118,8 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
                 setattr(cls, each.name, each.default)
     # dataclasses' rule: an explicit __hash__ stays; else frozen records hash by their fields,
     # and mutable ones cannot be hashed (None: set by Python where __eq__ is defined alone).
-    explicit_hash = cls.__dict__.get("__hash__", _MISSING)
-    explicit_hash = not (explicit_hash is _MISSING or (explicit_hash is None and "__eq__" in cls.__dict__))
+    own_hash = cls.__dict__.get("__hash__", _MISSING)
+    explicit_hash = not (own_hash is _MISSING or (own_hash is None and "__eq__" in cls.__dict__))
     if slots:
         cls = _with_slots(cls, every)
     cls.__record_fields__ = every
