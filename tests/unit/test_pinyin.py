@@ -192,7 +192,46 @@ def test_each_kept_table_passes_its_own_check():
     # One that did not was built again by every search (〇 and private-use forms are no letters).
     assert pinyin._blocks_fit(pinyin._reading_blocks())
     assert pinyin._groups_fit(pinyin._phrase_groups())
-    assert pinyin._syllable_chars_fit(pinyin.data().by_syllable)
+    assert pinyin._syllable_chars_fit(pinyin.data().syllable_chars())
+
+
+def test_a_search_decodes_only_the_table_entries_it_reads(monkeypatch):
+    """The tables keep UTF-8 and decode an entry when first read: marshal decoding all of
+    them cost every pinyin search ~8 ms, for the few dozen it reads."""
+    monkeypatch.setattr(pinyin, "_data", None)
+    monkeypatch.setattr(pinyin, "_phrases", None)
+    pinyin.prepare()  # every table kept in this test's cache dir, then read from it as a search would
+    monkeypatch.setattr(pinyin, "_data", None)
+    monkeypatch.setattr(pinyin, "_phrases", None)
+    pinyin._char_class.cache_clear()
+    pinyin._compile.cache_clear()
+    text = fold_text("王岐山在質量工作座談會上指出，重慶的質量")
+    pattern = pinyin.parse("zhiliang")
+    start, end = pattern.search(text)
+    assert pinyin.explain(pattern, text, start, end) == ("zhìliàng", True)
+    assert matches("chongqing", "重慶") == ["重庆"]
+    tables = {
+        "readings": pinyin.data()._kept._blocks,
+        "syllables": pinyin.data().by_syllable,
+        "phrases": pinyin._phrases._groups,
+    }
+    decoded = {name: (len(table._decoded), len(table)) for name, table in tables.items()}
+    assert all(0 < read <= 16 and kept > 300 for read, kept in decoded.values()), decoded
+
+
+def test_a_table_of_bad_utf8_reads_as_replacement_characters_not_an_error(monkeypatch):
+    """Only a file written by hand holds it (the checksum refuses damage): a search still runs."""
+    from tui.chinese.cached import table_path
+    from tui.core.sealed import seal
+
+    monkeypatch.setattr(pinyin, "_data", None)
+    pinyin.data()  # kept in this test's cache dir
+    path = table_path("pinyin-reading-blocks-utf8", pinyin._stamp())
+    path.write_bytes(seal({0x91: b"\n" * 0xCD + b"zh\xffng\xe9" + b"\n" * (255 - 0xCD)}))
+    monkeypatch.setattr(pinyin, "_data", None)
+    assert [r.syllable for r in pinyin.readings("重")] == ["zh\ufffdng\ufffd"]
+    assert pinyin.readings("要") == ()
+    assert matches("zhong", "重要") == []
 
 
 def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
@@ -200,21 +239,22 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
 
     monkeypatch.setattr(pinyin, "_data", None)
     pinyin.data()  # kept in this test's cache dir
-    path = table_path("pinyin-reading-blocks", pinyin._stamp())
+    path = table_path("pinyin-reading-blocks-utf8", pinyin._stamp())
     assert path.exists()
     from tui.core.sealed import seal, unseal
 
-    block = "\n" * 255  # 256 code points without readings
+    block = b"\n" * 255  # 256 code points without readings
     damaged = (
         ("only one column",),
         {},
         {"\u91cd": block},  # keyed by a character, not a block number
         {0x91: 3},
-        {0x91: "zhòng"},  # not a line per code point
-        {0x91: block + "\n"},
+        {0x91: "zhòng".encode()},  # not a line per code point
+        {0x91: block + b"\n"},
         {0x1100: block},  # past the last code point
         {-1: block},
         {0x4E: block},  # the right shape, and not one reading in it
+        {0x91: "\n" * 200 + "zhòng,chóng" + "\n" * 55},  # text, as kept before it was UTF-8
     )
     for damage in damaged:
         path.write_bytes(seal(damage))
@@ -222,16 +262,23 @@ def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):
         assert [r.marked for r in pinyin.readings("重")] == ["zhòng", "chóng"]
         assert pinyin.tokens("重庆")  # indexing reads every key as one character
         blocks = unseal(path.read_bytes())  # and the file is good again
-        assert blocks[0x91].split("\n")[0xCD] == "zhòng,chóng"  # 重 is U+91CD
+        assert blocks[0x91].split(b"\n")[0xCD] == "zhòng,chóng".encode()  # 重 is U+91CD
     for name, damage in (
-        ("pinyin-phrase-groups", {"\u91cd\u5e86": "\u91cd\u5e86\tchóng qìng"}),  # keyed by two characters
-        ("pinyin-phrase-groups", {"\u91cd": 3}),
-        ("pinyin-phrase-groups", ("\u91cd\u5e86", "chóng qìng")),  # the columns of an older format
-        ("pinyin-phrase-groups", {}),  # no phrases: every character would read alone
-        ("pinyin-syllable-chars", {"zhong1": "\u91cd"}),
-        ("pinyin-syllable-chars", {"zhong": ""}),
-        ("pinyin-syllable-chars", {"zhong": "\\"}),  # not a hanzi: it would break the regex class
-        ("pinyin-syllable-chars", ("zhong", "\u91cd")),
+        ("pinyin-phrase-groups-utf8", {"\u91cd\u5e86": "\u91cd\u5e86\tchóng qìng".encode()}),  # keyed by two characters
+        ("pinyin-phrase-groups-utf8", {"\u91cd": 3}),
+        ("pinyin-phrase-groups-utf8", ("\u91cd\u5e86", "chóng qìng")),  # the columns of an older format
+        ("pinyin-phrase-groups-utf8", {"\u91cd": "\u91cd\u5e86\tchóng qìng"}),  # text, as kept before
+        ("pinyin-phrase-groups-utf8", {}),  # no phrases: every character would read alone
+        ("pinyin-syllable-chars-utf8", {"zhong1": "\u91cd".encode()}),
+        ("pinyin-syllable-chars-utf8", {"zhong": b""}),
+        ("pinyin-syllable-chars-utf8", {"zhong": "\u91cd"}),  # text, as kept before
+        # Not hanzi: each would break the regex class (a backslash; `]` after a hanzi; a
+        # character below U+3000 as two bytes; a lead byte E2, below U+3000).
+        ("pinyin-syllable-chars-utf8", {"zhong": b"\\"}),
+        ("pinyin-syllable-chars-utf8", {"zhong": "\u91cd]".encode()}),
+        ("pinyin-syllable-chars-utf8", {"zhong": "\u91cd\u00e9".encode()}),
+        ("pinyin-syllable-chars-utf8", {"zhong": "\u2fff".encode()}),
+        ("pinyin-syllable-chars-utf8", ("zhong", "\u91cd".encode())),
     ):
         table = table_path(name, pinyin._stamp())
         pinyin._phrase_table(), pinyin.data().by_syllable  # noqa: B018 - written to the cache dir

@@ -26,6 +26,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 
 from tui.chinese.cached import cached_table
 from tui.chinese.pinyin_format import MARK, PINYIN_VERSION
@@ -112,21 +113,44 @@ def _readings_in_use() -> dict[str, str]:
     return kept
 
 
-def _reading_blocks() -> dict[int, str]:
+def _reading_blocks() -> dict[int, bytes]:
     """`_readings_in_use` as the cache dir keeps it: by blocks of 256 code points, each block
-    its characters' readings one per line (an empty line for a code point with none)."""
+    its characters' readings one per line (an empty line for a code point with none), in UTF-8
+    (see `_Decoded`)."""
     blocks: dict[int, list[str]] = {}
     for char, text in _readings_in_use().items():
         code = ord(char)
         blocks.setdefault(code >> 8, [""] * 256)[code & 255] = text
-    return {block: "\n".join(lines) for block, lines in blocks.items()}
+    return {block: "\n".join(lines).encode("utf-8") for block, lines in blocks.items()}
 
 
 def _blocks_fit(blocks: dict) -> bool:
     return all(
-        isinstance(block, int) and 0 <= block <= 0x10FF and isinstance(text, str) and text.count("\n") == 255
+        isinstance(block, int) and 0 <= block <= 0x10FF and isinstance(text, bytes) and text.count(b"\n") == 255
         for block, text in blocks.items()
-    ) and any(text.strip("\n") for text in blocks.values())  # some character has a reading
+    ) and any(text.strip(b"\n") for text in blocks.values())  # some character has a reading
+
+
+class _Decoded(Mapping):
+    """A kept table whose values are UTF-8 in the cache dir, each decoded when first read:
+    marshal decodes every string it loads, and a search reads a few dozen of the pinyin
+    tables' ~4,700 values (decoding them all cost it ~8 ms, the phrases ~6 of them)."""
+
+    def __init__(self, raw: dict) -> None:
+        self._raw = raw
+        self._decoded: dict = {}
+
+    def __getitem__(self, key) -> str:
+        text = self._decoded.get(key)
+        if text is None:  # (only a tampered file holds bad UTF-8: then U+FFFD, never an error)
+            text = self._decoded[key] = self._raw[key].decode("utf-8", "replace")
+        return text
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 class _Kept:
@@ -134,7 +158,7 @@ class _Kept:
     else). A block is split when one of its characters is first asked for: a search asks for a
     few dozen, and making a dict of all 42,000 cost it ~9 ms."""
 
-    def __init__(self, blocks: dict[int, str]) -> None:
+    def __init__(self, blocks: Mapping[int, str]) -> None:
         self._blocks = blocks
         self._split: dict[int, list[str]] = {}
 
@@ -195,18 +219,21 @@ class _Data:
         return _Readings(self._kept)
 
     @functools.cached_property
-    def by_syllable(self) -> dict[str, str]:
+    def by_syllable(self) -> Mapping[str, str]:
         """syllable -> the hanzi that read so, as one string. Kept in the cache dir beside the
         readings: working it out parses every reading (~100 ms a pinyin search would pay)."""
+        table = cached_table(
+            "pinyin-syllable-chars-utf8", _stamp(), lambda: self.syllable_chars(), dict, _syllable_chars_fit
+        )
+        return _Decoded(table)
 
-        def build() -> dict[str, str]:
-            found: dict[str, list[str]] = {}
-            for char in self._kept:
-                for syllable in dict.fromkeys(reading.syllable for reading in self.readings[char]):
-                    found.setdefault(syllable, []).append(char)
-            return {syllable: "".join(chars) for syllable, chars in found.items()}
-
-        return cached_table("pinyin-syllable-chars", _stamp(), build, dict, _syllable_chars_fit)
+    def syllable_chars(self) -> dict[str, bytes]:
+        """`by_syllable` as the cache dir keeps it: each syllable's hanzi in UTF-8."""
+        found: dict[str, list[str]] = {}
+        for char in self._kept:
+            for syllable in dict.fromkeys(reading.syllable for reading in self.readings[char]):
+                found.setdefault(syllable, []).append(char)
+        return {syllable: "".join(chars).encode("utf-8") for syllable, chars in found.items()}
 
     @functools.cached_property
     def syllables(self) -> frozenset[str]:
@@ -232,10 +259,20 @@ class _Data:
         return table
 
 
+# A byte of UTF-8 that no character above U+2FFF has: each of those is a lead byte E3-F4 and
+# continuation bytes 80-BF. (Hanzi, 〇 and private-use forms are all above it, and a regex
+# class takes them unescaped; below it are `]`, `\`, `^` and `-`.)
+_BELOW_HANZI = re.compile(rb"[\x00-\x7f\xc0-\xe2\xf5-\xff]")
+
+
 def _syllable_chars_fit(table: dict) -> bool:
     return bool(table) and all(
-        isinstance(syllable, str) and syllable.isalpha() and isinstance(chars, str) and chars and min(chars) > "\u2fff"
-        for syllable, chars in table.items()  # (hanzi, 〇 and private-use forms: a regex class takes them unescaped)
+        isinstance(syllable, str)
+        and syllable.isalpha()
+        and isinstance(chars, bytes)
+        and chars
+        and not _BELOW_HANZI.search(chars)
+        for syllable, chars in table.items()
     )
 
 
@@ -270,7 +307,8 @@ def data() -> _Data:
     (see `_reading_blocks`), so a pinyin search or an index refresh does not load them again."""
     global _data
     if _data is None:
-        built = _Data(_Kept(cached_table("pinyin-reading-blocks", _stamp(), _reading_blocks, dict, _blocks_fit)))
+        blocks = cached_table("pinyin-reading-blocks-utf8", _stamp(), _reading_blocks, dict, _blocks_fit)
+        built = _Data(_Kept(_Decoded(blocks)))
         with _lock:
             if _data is None:
                 _data = built
@@ -425,21 +463,21 @@ def _char_class(unit: Unit) -> str:
 # -- readings in context, for ranking and showing --------------------------------
 
 
-def _phrase_groups() -> dict[str, str]:
+def _phrase_groups() -> dict[str, bytes]:
     """pypinyin's phrase dictionary, each phrase with its readings in context (重庆: chóng
-    qìng), grouped by first character: "重庆\tchóng qìng\n重要\tzhòng yào" under 重. Kept
-    in the cache dir beside the readings (see `_phrase_table`)."""
+    qìng), grouped by first character: "重庆\tchóng qìng\n重要\tzhòng yào" under 重, in
+    UTF-8. Kept in the cache dir beside the readings (see `_phrase_table`)."""
     from pypinyin.phrases_dict import phrases_dict
 
     groups: dict[str, list[str]] = {}
     for phrase, readings in phrases_dict.items():
         groups.setdefault(phrase[0], []).append(phrase + "\t" + " ".join(options[0] for options in readings))
-    return {first: "\n".join(lines) for first, lines in groups.items()}
+    return {first: "\n".join(lines).encode("utf-8") for first, lines in groups.items()}
 
 
 def _groups_fit(groups: dict) -> bool:
     return bool(groups) and all(
-        isinstance(first, str) and len(first) == 1 and isinstance(group, str) for first, group in groups.items()
+        isinstance(first, str) and len(first) == 1 and isinstance(group, bytes) for first, group in groups.items()
     )
 
 
@@ -448,7 +486,7 @@ class _Phrases:
     search reads a few dozen characters in context, and making a dict of all 47,000 phrases
     cost it ~20 ms (~3,900 groups load in ~2)."""
 
-    def __init__(self, groups: dict[str, str]) -> None:
+    def __init__(self, groups: Mapping[str, str]) -> None:
         self._groups = groups
         self._parsed: dict[str, tuple[dict[str, str], int]] = {}
 
@@ -470,7 +508,9 @@ def _phrase_table() -> _Phrases:
     per process; the marshalled copy loads in a few milliseconds."""
     global _phrases
     if _phrases is None:
-        table = _Phrases(cached_table("pinyin-phrase-groups", _stamp(), _phrase_groups, dict, _groups_fit))
+        table = _Phrases(
+            _Decoded(cached_table("pinyin-phrase-groups-utf8", _stamp(), _phrase_groups, dict, _groups_fit))
+        )
         with _lock:
             if _phrases is None:
                 _phrases = table
