@@ -225,13 +225,25 @@ def test_a_table_of_bad_utf8_reads_as_replacement_characters_not_an_error(monkey
     from tui.core.sealed import seal
 
     monkeypatch.setattr(pinyin, "_data", None)
-    pinyin.data()  # kept in this test's cache dir
+    monkeypatch.setattr(pinyin, "_phrases", None)
+    # Input is read with the real syllables (module-wide: restored after), so "zhong" is one.
+    monkeypatch.setattr(pinyin, "_inventory", pinyin.syllables())
+    pinyin.prepare()  # every table kept in this test's cache dir
     path = table_path("pinyin-reading-blocks-utf8", pinyin._stamp())
+    assert path.exists()  # kept in this test's cache dir
     path.write_bytes(seal({0x91: b"\n" * 0xCD + b"zh\xffng\xe9" + b"\n" * (255 - 0xCD)}))
     monkeypatch.setattr(pinyin, "_data", None)
-    assert [r.syllable for r in pinyin.readings("重")] == ["zh\ufffdng\ufffd"]
-    assert pinyin.readings("要") == ()
-    assert matches("zhong", "重要") == []
+    pinyin._char_class.cache_clear()
+    pinyin._compile.cache_clear()
+    try:
+        assert [r.syllable for r in pinyin.readings("重")] == ["zh\ufffdng\ufffd"]
+        assert pinyin.readings("要") == ()
+        # The syllables' table, kept before the damage, still names 重, and its reading is shown as kept.
+        assert matches("zhong", "重要") == ["重"]
+        assert pinyin.explain(pinyin.parse("zhong"), "重要", 0, 1) == ("zh\ufffdng\ufffd", False)
+    finally:  # (classes worked out from the tampered table)
+        pinyin._char_class.cache_clear()
+        pinyin._compile.cache_clear()
 
 
 def test_a_damaged_table_in_the_cache_dir_is_worked_out_again(monkeypatch):

@@ -448,9 +448,8 @@ def _char_class(unit: Unit) -> str:
     Simplified, but Traditional forms stay in: they cost nothing to match)."""
     table = data()
     if unit.initial:
-        chars = [
-            char for syllable, group in table.by_syllable.items() if syllable.startswith(unit.text) for char in group
-        ]
+        syllables = table.by_syllable  # (each read by key: only those it names are decoded)
+        chars = [char for syllable in syllables if syllable.startswith(unit.text) for char in syllables[syllable]]
     else:
         chars = table.by_syllable.get(unit.text, "")
         if unit.tone:
