@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SAMPLE_CONFIG
+from tests.conftest import ROOT, SAMPLE_CONFIG, write_article
 
 HEAVY = ("opencc", "pypinyin")
 
@@ -40,9 +40,10 @@ def lookup(
     forbid_readings: bool = True,
     forbid_decoding: bool = False,
     heavy: tuple[str, ...] = HEAVY,
+    config: Path = SAMPLE_CONFIG,
 ) -> tuple[int, list[str]]:
     """Exit status and which of the `heavy` libraries a `newsroom` command imported."""
-    argv = ["--config", str(SAMPLE_CONFIG), "--script", "original", *argv]
+    argv = ["--config", str(config), "--script", "original", *argv]
     done = subprocess.run(
         [
             sys.executable,
@@ -130,6 +131,18 @@ def test_only_printing_a_body_loads_markdown_it():
     assert lookup("show", "meetings/wang-qishan-quality-forum", "--json", heavy=("markdown_it",)) == (0, [])
     # Nor a search whose snippets have no Markdown in them (the sample's, for 質量).
     assert lookup("search", "質量", heavy=("markdown_it",)) == (0, [])
+
+
+def test_a_search_reads_headings_and_emphasis_in_its_snippets_without_markdown_it(tmp_path):
+    content = tmp_path / "content"
+    write_article(content, "news/plain.md", title="甲", body="## 質量工作\n\n**質量**是企業的生命，*安全*是底線。")
+    write_article(content, "news/linked.md", title="乙", body="據報道，[質量](https://example.com)是發展的基礎。")
+    config = tmp_path / "config.toml"
+    config.write_text('[newsroom]\ntitle = "T"\ncontent_dir = "content"\n', encoding="utf-8")
+    lookup("list", config=config)  # the first process builds the index
+    assert lookup("search", "企業", config=config, heavy=("markdown_it",)) == (0, [])
+    # A link is markdown-it's to read (and guards against a check that cannot fail).
+    assert lookup("search", "基礎", config=config, heavy=("markdown_it",)) == (0, ["markdown_it"])
 
 
 def test_lookups_print_without_richs_console():

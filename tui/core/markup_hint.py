@@ -1,12 +1,19 @@
-"""Whether text may be Markdown or shortcode syntax, told without loading a Markdown parser.
+"""Markdown told without loading a Markdown parser: whether text may hold any, and the plain
+text of the simplest kind.
 
-A search snippet with none of it reads as written, so a lookup can print it
-without markdown-it (about 60 ms to import).
+A search snippet with no markup reads as written, so a lookup can print it without
+markdown-it (about 30 ms to import, a quarter of a pinyin search). A snippet's blocks that
+hold only paragraphs, `#` headings and `*`/`_` emphasis, the markup most articles' prose
+has, are read here as markdown-it reads them (`plain_markdown`, checked against
+`tui.core.document.plain_text` by tests); anything else goes to markdown-it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from tui.core.text import clean
 
 # What may be Markdown or shortcode syntax; text with none of it reads as it is written.
 _MAYBE_MARKUP = re.compile(r"[*_`\[\]()<>{}~\\&$|]|^[ \t]*(?:#|>|[-+=]|\d+[.)])", re.MULTILINE)
@@ -17,4 +24,173 @@ def may_be_markup(text: str) -> bool:
     return _MAYBE_MARKUP.search(text) is not None
 
 
-__all__ = ["may_be_markup"]
+# What `plain_markdown` leaves to markdown-it. Inline: code, links and footnotes, HTML and
+# autolinks (`<`, and gfm's bare `www.`, `a@b` and a scheme such as `http:`), entities, escapes, strikethrough,
+# math, tables. Whitespace but spaces and newlines (tabs, U+3000: they change what flanks
+# emphasis and what a line's indent is), a line's trailing space (a hard break), four spaces
+# of indent (code). And lines that open any block but a paragraph or a `#` heading: quotes,
+# lists, thematic breaks, setext underlines.
+_LEFT_TO_MARKDOWN_IT = re.compile(
+    r"[`\[\]<&\\~$|@]|[a-z]:|www\.|[^\S \n]| \n|^ {4}"
+    r"|^ {0,3}(?:[>+=-]|\d{1,9}[.)]|\*(?: |$)|([*_])(?: *\1){2,} *$)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_ATX = re.compile(r" {0,3}(#{1,6})(?: |$)")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def plain_markdown(text: str) -> str | None:
+    """`tui.core.document.plain_text(text)`, for text of paragraphs, `#` headings and `*`/`_`
+    emphasis only; None for any other Markdown (then read it with markdown-it)."""
+    text = clean(text)
+    if _LEFT_TO_MARKDOWN_IT.search(text):
+        return None
+    parts: list[str] = []
+    paragraph: list[str] = []
+    for line in text.split("\n"):
+        heading = _ATX.match(line)
+        if heading or not line.strip(" "):  # a heading or a blank line ends a paragraph
+            if paragraph:
+                parts.append(_inline("\n".join(paragraph).strip(" ")))
+                paragraph = []
+            if heading:
+                parts.append(_inline(_heading_text(line[heading.end(1) :])))
+        else:
+            paragraph.append(line)
+    if paragraph:
+        parts.append(_inline("\n".join(paragraph).strip(" ")))
+    return " ".join(" ".join(parts).split())
+
+
+def _heading_text(rest: str) -> str:
+    """A `#` heading's text: without the closing run of `#` a space parts from it."""
+    rest = rest.rstrip(" ")
+    before = rest.rstrip("#")
+    if before and before.endswith(" "):
+        rest = before
+    return rest.strip(" ")
+
+
+class _Delimiter:
+    """One `*` or `_` of a run, as markdown-it's emphasis rule records it."""
+
+    __slots__ = ("marker", "length", "token", "open", "close", "end")
+
+    def __init__(self, marker: str, length: int, token: int, can_open: bool, can_close: bool) -> None:
+        self.marker, self.length, self.token = marker, length, token
+        self.open, self.close, self.end = can_open, can_close, -1
+
+
+def _is_punctuation(char: str) -> bool:
+    return char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith(("P", "S"))
+
+
+def _inline(source: str) -> str:
+    """One paragraph's or heading's text as markdown-it reads it, with the emphasis markers
+    it pairs removed, and each line break read as tui.core.document's `_soft_break` reads it."""
+    tokens: list[str | None] = []  # text, a marker, or None for a line break
+    delimiters: list[_Delimiter] = []
+    start = at = 0
+    end = len(source)
+    while at < end:
+        char = source[at]
+        if char in "*_":
+            if start < at:
+                tokens.append(source[start:at])
+            run_end = at
+            while run_end < end and source[run_end] == char:
+                run_end += 1
+            before = source[at - 1] if at > 0 else " "  # (a line's edges count as whitespace)
+            after = source[run_end] if run_end < end else " "
+            punct_before, punct_after = _is_punctuation(before), _is_punctuation(after)
+            space_before, space_after = before in " \n", after in " \n"
+            left = not (space_after or (punct_after and not (space_before or punct_before)))
+            right = not (space_before or (punct_before and not (space_after or punct_after)))
+            can_open = left and (char == "*" or not right or punct_before)
+            can_close = right and (char == "*" or not left or punct_after)
+            for _ in range(run_end - at):
+                tokens.append(char)
+                delimiters.append(_Delimiter(char, run_end - at, len(tokens) - 1, can_open, can_close))
+            at = start = run_end
+        elif char == "\n":
+            if start < at:
+                tokens.append(source[start:at])
+            tokens.append(None)
+            at += 1
+            while at < end and source[at] == " ":  # the next line's indent
+                at += 1
+            start = at
+        else:
+            at += 1
+    if start < end:
+        tokens.append(source[start:])
+    _pair(delimiters)
+    paired = set()  # the markers that became emphasis: not shown
+    for opener in delimiters:
+        if opener.end >= 0:
+            paired.update((opener.token, delimiters[opener.end].token))
+    shown = [None if token is None else "" if index in paired else token for index, token in enumerate(tokens)]
+    out: list[str] = []
+    last = ""  # the last text shown
+    for index, token in enumerate(shown):
+        if token is not None:
+            out.append(token)
+            last = token or last
+            continue
+        following = next((text for text in shown[index + 1 :] if text is None or text), None) or ""
+        space = "" if last and following and _is_wide(last[-1]) and _is_wide(following[0]) else " "
+        out.append(space)
+        last = space or last
+    return "".join(out)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+
+
+def _pair(delimiters: list[_Delimiter]) -> None:
+    """markdown-it's `balance_pairs.processDelimiters`: each closer's opener, as `end`."""
+    openers_bottom: dict[str, list[int]] = {}
+    header = 0
+    last_token = -2
+    jumps: list[int] = []
+    for closer_index, closer in enumerate(delimiters):
+        jumps.append(0)
+        if delimiters[header].marker != closer.marker or last_token != closer.token - 1:
+            header = closer_index
+        last_token = closer.token
+        if not closer.close:
+            continue
+        bottoms = openers_bottom.setdefault(closer.marker, [-1] * 6)
+        minimum = bottoms[(3 if closer.open else 0) + closer.length % 3]
+        opener_index = header - jumps[header] - 1
+        new_minimum = opener_index
+        while opener_index > minimum:
+            opener = delimiters[opener_index]
+            if opener.marker != closer.marker:
+                opener_index -= jumps[opener_index] + 1
+                continue
+            if opener.open and opener.end < 0:
+                odd = (
+                    (opener.close or closer.open)
+                    and (opener.length + closer.length) % 3 == 0
+                    and (opener.length % 3 != 0 or closer.length % 3 != 0)
+                )
+                if not odd:
+                    last_jump = (
+                        jumps[opener_index - 1] + 1 if opener_index > 0 and not delimiters[opener_index - 1].open else 0
+                    )
+                    jumps[closer_index] = closer_index - opener_index + last_jump
+                    jumps[opener_index] = last_jump
+                    closer.open = False
+                    opener.end = closer_index
+                    opener.close = False
+                    new_minimum = -1
+                    last_token = -2
+                    break
+            opener_index -= jumps[opener_index] + 1
+        if new_minimum != -1:
+            bottoms[(3 if closer.open else 0) + closer.length % 3] = new_minimum
+
+
+__all__ = ["may_be_markup", "plain_markdown"]

@@ -1346,7 +1346,7 @@ def _snippet(
 
     if may_be_markup(window):
         # Read the blocks around the match as the reader would, and find the match again in them.
-        plain = _plain_excerpt(_excerpt(body, origin))  # markdown-it: only here
+        plain = _plain_excerpt(_excerpt(body, origin))
         needles = [form for group in forms for form in group]
         if pinyin_span is not None:
             needles.append(folded_body[pinyin_span[0] : pinyin_span[1]])
@@ -1360,9 +1360,14 @@ def _snippet(
 # Typing a query searches again at each key, mostly finding the same paragraphs: read each once.
 @functools.lru_cache(maxsize=128)  # a page of results and some: <1 MB
 def _plain_excerpt(excerpt: str) -> str:
-    from tui.core.document import plain_text
+    from tui.core.markup_hint import plain_markdown
 
-    return plain_text(excerpt)
+    plain = plain_markdown(excerpt)  # paragraphs, headings and emphasis: read without markdown-it
+    if plain is None:
+        from tui.core.document import plain_text
+
+        plain = plain_text(excerpt)
+    return plain
 
 
 def _excerpt(body: str, origin: int) -> str:

@@ -1,0 +1,132 @@
+"""`plain_markdown` reads the simplest Markdown without markdown-it (tui/core/markup_hint.py):
+exactly what `tui.core.document.plain_text` gives, or None to leave it to markdown-it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.conftest import ROOT
+from tui.core.document import plain_text
+from tui.core.frontmatter import parse
+from tui.core.markup_hint import plain_markdown
+
+# Emphasis, headings, CJK and Latin text and punctuation, line breaks: what it reads itself.
+READ_HERE = ["中", "文", "質", "量", "a", "b", " ", "\n", "*", "**", "_", "__", "，", "。", "“", "”", "!", "(", ")"]
+READ_HERE += ["# ", "## ", "#", "x#", " #", "\n\n", "  ", "2024", "年", "'", '"', "%", "^", "{", "}", ".", ",", "、"]
+READ_HERE += [":", "###### ", "####### ", "é", "😀", "ﾊ", "Ａ", "《", "》", "…", "—", "·", "?", ";", "/"]
+# And what it must leave to markdown-it.
+REFUSED = [
+    "`",
+    "[",
+    "]",
+    "<",
+    ">",
+    "&",
+    "\\",
+    "~",
+    "$",
+    "|",
+    "http:",
+    "a:",
+    "@",
+    "www.",
+    "\t",
+    "\u3000",
+    "\u00a0",
+    "-",
+    "+",
+]
+REFUSED += ["=", "1.", "1)", "* ", "***", " \n", "    ", "\n- ", "\n> ", "\n---", "\n===", "&amp;", "<!--more-->"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_it_reads_what_markdown_it_reads_or_leaves_it(seed):
+    rng = random.Random(seed)
+    read = 0
+    for _ in range(5000):
+        pieces = READ_HERE if rng.random() < 0.8 else READ_HERE + REFUSED
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        plain = plain_markdown(text)
+        if plain is not None:
+            read += 1
+            assert plain == plain_text(text), repr(text)
+    assert read > 3000  # it reads most such text itself
+
+
+def test_the_sample_newsroom_reads_the_same():
+    read = 0
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        paragraphs = parse(path.read_text("utf-8")).body.split("\n\n")
+        for start in range(len(paragraphs)):
+            excerpt = "\n\n".join(paragraphs[start : start + 3])
+            plain = plain_markdown(excerpt)
+            if plain is not None:
+                read += 1
+                assert plain == plain_text(excerpt), repr(excerpt)
+    assert read >= 5  # (it reads most of it: the rest has links or full-width spaces)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("## 標題\n\n正文", "標題 正文"),
+        ("## 標題 ##", "標題"),
+        ("##  標題  #x", "標題 #x"),
+        ("#標題", "#標題"),  # no space: no heading
+        ("####### 七", "####### 七"),  # seven: no heading
+        ("# ", ""),
+        ("正文\n## 標題\n續", "正文 標題 續"),  # a heading interrupts a paragraph
+        ("中文\n中文", "中文中文"),  # a line break between hanzi shows as nothing
+        ("中文\nabc", "中文 abc"),
+        ("**中**\n文", "中文"),  # looking past the markers
+        ("**不足工作发展**政府", "不足工作发展政府"),
+        ("a**b**c", "abc"),
+        ("a__b__c", "a__b__c"),  # `_` does not split a word
+        ("中__文__", "中__文__"),
+        ("** 中**", "** 中**"),  # a space after the opener
+        ("***三***", "三"),
+        ("**“引用”**後", "**“引用”**後"),  # CommonMark's flanking rule, as markdown-it has it
+        ("*a **b** c*", "a b c"),
+        ("**a*", "*a"),
+        ("*中*文*", "中文*"),
+        ("目標:不斷", "目標:不斷"),  # a colon after no scheme: no link
+    ],
+)
+def test_cases(text, plain):
+    assert plain_markdown(text) == plain == plain_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[連結](https://example.com)",
+        "`代碼`",
+        "<b>粗</b>",
+        "&amp;",
+        "\\*轉義",
+        "~~刪~~",
+        "$x$",
+        "| 甲 | 乙 |",
+        "見 www.gov.cn",
+        "https://gov.cn",
+        "見 HTTP://gov.cn",
+        "mailto:a",
+        "a@b.cn",
+        "- 項目",
+        "* 項目",
+        "1. 項目",
+        "> 引用",
+        "標題\n===",
+        "標題\n---",
+        "***",
+        "_ _ _",
+        "    代碼",
+        "行尾  \n硬換行",
+        "\t縮進",
+        "\u3000\u3000段落",
+    ],
+)
+def test_what_it_leaves_to_markdown_it(text):
+    assert plain_markdown(text) is None
