@@ -35,6 +35,11 @@ _LEFT_TO_MARKDOWN_IT = re.compile(
     r"|^ {0,3}(?:[>+=-]|\d{1,9}[.)]|\*(?: |$)|([*_])(?: *\1){2,} *$)",
     re.MULTILINE | re.IGNORECASE,
 )
+# Past these, tui.core.document shows the text as written: a body's inline text beyond 300,000
+# characters (INLINE_BUDGET), and emphasis nested 99 deep (`_too_deep`). A snippet's excerpt
+# is ~1,200 characters.
+_MAX_LENGTH = 20_000
+_MAX_PAIRS = 64
 _ATX = re.compile(r" {0,3}(#{1,6})(?: |$)")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -43,22 +48,28 @@ def plain_markdown(text: str) -> str | None:
     """`tui.core.document.plain_text(text)`, for text of paragraphs, `#` headings and `*`/`_`
     emphasis only; None for any other Markdown (then read it with markdown-it)."""
     text = clean(text)
-    if _LEFT_TO_MARKDOWN_IT.search(text):
+    if len(text) > _MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
         return None
-    parts: list[str] = []
+    blocks: list[str] = []  # each paragraph's or heading's text, as markdown-it hands it on
     paragraph: list[str] = []
     for line in text.split("\n"):
         heading = _ATX.match(line)
         if heading or not line.strip(" "):  # a heading or a blank line ends a paragraph
             if paragraph:
-                parts.append(_inline("\n".join(paragraph).strip(" ")))
+                blocks.append("\n".join(paragraph).strip(" "))
                 paragraph = []
             if heading:
-                parts.append(_inline(_heading_text(line[heading.end(1) :])))
+                blocks.append(_heading_text(line[heading.end(1) :]))
         else:
             paragraph.append(line)
     if paragraph:
-        parts.append(_inline("\n".join(paragraph).strip(" ")))
+        blocks.append("\n".join(paragraph).strip(" "))
+    parts = []
+    for block in blocks:
+        part = _inline(block)
+        if part is None:
+            return None
+        parts.append(part)
     return " ".join(" ".join(parts).split())
 
 
@@ -85,9 +96,10 @@ def _is_punctuation(char: str) -> bool:
     return char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith(("P", "S"))
 
 
-def _inline(source: str) -> str:
+def _inline(source: str) -> str | None:
     """One paragraph's or heading's text as markdown-it reads it, with the emphasis markers
-    it pairs removed, and each line break read as tui.core.document's `_soft_break` reads it."""
+    it pairs removed, and each line break read as tui.core.document's `_soft_break` reads it;
+    None past _MAX_PAIRS."""
     tokens: list[str | None] = []  # text, a marker, or None for a line break
     delimiters: list[_Delimiter] = []
     start = at = 0
@@ -129,7 +141,17 @@ def _inline(source: str) -> str:
     for opener in delimiters:
         if opener.end >= 0:
             paired.update((opener.token, delimiters[opener.end].token))
+    if len(paired) > 2 * _MAX_PAIRS:
+        return None
     shown = [None if token is None else "" if index in paired else token for index, token in enumerate(tokens)]
+    following: dict[int, str] = {}  # each line break's next text before another break (`_next_text`)
+    after = ""
+    for index in range(len(shown) - 1, -1, -1):
+        token = shown[index]
+        if token is None:
+            following[index], after = after, ""
+        elif token:
+            after = token
     out: list[str] = []
     last = ""  # the last text shown
     for index, token in enumerate(shown):
@@ -137,8 +159,8 @@ def _inline(source: str) -> str:
             out.append(token)
             last = token or last
             continue
-        following = next((text for text in shown[index + 1 :] if text is None or text), None) or ""
-        space = "" if last and following and _is_wide(last[-1]) and _is_wide(following[0]) else " "
+        next_text = following[index]
+        space = "" if last and next_text and _is_wide(last[-1]) and _is_wide(next_text[0]) else " "
         out.append(space)
         last = space or last
     return "".join(out)
