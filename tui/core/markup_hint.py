@@ -25,11 +25,11 @@ def may_be_markup(text: str) -> bool:
 
 
 # What `plain_markdown` leaves to markdown-it. Inline: code, links and footnotes, HTML and
-# autolinks (`<`, and gfm's bare `www.`, `a@b` and a scheme such as `http:`), entities, escapes, strikethrough,
-# math, tables. Whitespace but spaces and newlines (tabs, U+3000: they change what flanks
-# emphasis and what a line's indent is), a line's trailing space (a hard break), four spaces
-# of indent (code). And lines that open any block but a paragraph or a `#` heading: quotes,
-# lists, thematic breaks, setext underlines.
+# autolinks (`<`, and gfm's bare `www.`, `a@b` and a scheme such as `http:`), entities,
+# escapes, strikethrough, math, tables. Whitespace but spaces and newlines (tabs, U+3000: they
+# change what flanks emphasis and what a line's indent is), a line's trailing space (a hard
+# break), four spaces of indent (code). And lines that open any block but a paragraph or a `#`
+# heading: quotes, lists, thematic breaks, setext underlines.
 _LEFT_TO_MARKDOWN_IT = re.compile(
     r"[`\[\]<&\\~$|@]|[a-z]:|www\.|[^\S \n]| \n|^ {4}"
     r"|^ {0,3}(?:[>+=-]|\d{1,9}[.)]|\*(?: |$)|([*_])(?: *\1){2,} *$)",
@@ -145,13 +145,13 @@ def _inline(source: str) -> str | None:
         return None
     shown = [None if token is None else "" if index in paired else token for index, token in enumerate(tokens)]
     following: dict[int, str] = {}  # each line break's next text before another break (`_next_text`)
-    after = ""
+    upcoming = ""
     for index in range(len(shown) - 1, -1, -1):
         token = shown[index]
         if token is None:
-            following[index], after = after, ""
+            following[index], upcoming = upcoming, ""
         elif token:
-            after = token
+            upcoming = token
     out: list[str] = []
     last = ""  # the last text shown
     for index, token in enumerate(shown):
