@@ -8,9 +8,12 @@ import random
 import pytest
 
 from tests.conftest import ROOT
-from tui.core.document import plain_text
+from tui.core.blocks import Block, Run
+from tui.core.document import parse_markdown, plain_text
 from tui.core.frontmatter import parse
-from tui.core.markup_hint import plain_markdown
+from tui.core.markup_hint import plain_markdown, simple_blocks
+from tui.core.shortcodes import expand_shortcodes
+from tui.core.text import clean
 
 # Emphasis, headings, CJK and Latin text and punctuation, line breaks: what it reads itself.
 READ_HERE = ["中", "文", "質", "量", "a", "b", " ", "\n", "*", "**", "_", "__", "，", "。", "“", "”", "!", "(", ")"]
@@ -52,13 +55,17 @@ def test_it_reads_what_markdown_it_reads_or_leaves_it(seed):
         if plain is not None:
             read += 1
             assert plain == plain_text(text), repr(text)
+            assert simple_blocks(text) == parse_markdown(text, shortcodes=False), repr(text)
     assert read > 3000  # it reads most such text itself
 
 
 def test_the_sample_newsroom_reads_the_same():
     read = 0
     for path in sorted((ROOT / "content").rglob("*.md")):
-        paragraphs = parse(path.read_text("utf-8")).body.split("\n\n")
+        body = parse(path.read_text("utf-8")).body
+        blocks = simple_blocks(expand_shortcodes(clean(body)))  # as `newsroom show` reads it
+        assert blocks is not None and blocks == parse_markdown(body), path.name
+        paragraphs = body.split("\n\n")
         for start in range(len(paragraphs)):
             excerpt = "\n\n".join(paragraphs[start : start + 3])
             plain = plain_markdown(excerpt)
@@ -96,6 +103,21 @@ def test_the_sample_newsroom_reads_the_same():
 )
 def test_cases(text, plain):
     assert plain_markdown(text) == plain == plain_text(text)
+
+
+def test_blocks_carry_the_styles_and_levels():
+    text = "## 標題 *斜*\n\n據**新華社**報道，***兩者***。\n第二行"
+    assert (
+        simple_blocks(text)
+        == parse_markdown(text)
+        == [
+            Block("heading", (Run("標題 "), Run("斜", "italic")), 2),
+            Block(
+                "paragraph",
+                (Run("據"), Run("新華社", "bold"), Run("報道，"), Run("兩者", "bold italic"), Run("。第二行")),
+            ),
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -163,10 +163,17 @@ def begin(cls):
     begun.append(ahead is not None)
     return ahead
 parse_ahead.ParseAhead.begin = classmethod(begin)
+answered = []
+real_parse = parse_ahead.ParseAhead.parse
+def parse(self, body):
+    blocks = real_parse(self, body)
+    answered.append(blocks is not None)
+    return blocks
+parse_ahead.ParseAhead.parse = parse
 from tui.cli import main
 code = main({argv!r})
 sys.stdout.flush()
-print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
+print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules, answered]))
 """
 
 
@@ -184,28 +191,53 @@ def run_script(script: str) -> tuple[str, list]:
     return output, json.loads(last)
 
 
-def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str, list]:
-    return run_script(SHOW.format(argv=["--config", str(SAMPLE_CONFIG), *argv], no_child=no_child, loaded=loaded))
+def show(*argv: str, no_child: bool = False, loaded: bool = False, config: Path = SAMPLE_CONFIG) -> tuple[str, list]:
+    return run_script(SHOW.format(argv=["--config", str(config), *argv], no_child=no_child, loaded=loaded))
 
 
-def test_show_prints_the_same_with_the_child_and_without_it():
+MARKUP = {  # bodies only markdown-it reads
+    "news/linked": "據**新華社**報道，[國務院](https://www.gov.cn/)召開座談會。\n\n- 質量\n- 安全\n",
+    "news/tabled": "| 項目 | 數量 |\n|---|---:|\n| 蘋果 | 3 |\n\n`代碼` 與 > 引用",
+}
+
+
+def test_show_prints_the_same_with_the_child_and_without_it(tmp_path):
+    from tests.conftest import write_article
+
+    for article, body in MARKUP.items():
+        write_article(tmp_path / "content", article + ".md", title="標題", body=body)
+    config = tmp_path / "config.toml"
+    config.write_text('[newsroom]\ntitle = "T"\ncontent_dir = "content"\n', encoding="utf-8")
+    show("list", config=config)  # the first process builds the index
+    for article in MARKUP:
+        with_child, (code, begun, loaded_here, answered) = show("show", article, config=config)
+        assert (
+            code == 0 and begun == [True] and answered == [True] and not loaded_here
+        )  # markdown-it: in the child only
+        without, (code, begun, loaded_here, answered) = show("show", article, no_child=True, config=config)
+        assert code == 0 and begun == [False] and answered == [] and loaded_here
+        assert with_child == without and "\n" in with_child
+        warm, (code, begun, _, _) = show("show", article, loaded=True, config=config)
+        assert code == 0 and begun == [] and warm == without  # the parser is here already: no child
+    _, (code, begun, _, _) = show("show", "news/linked", "--json", config=config)
+    assert code == 0 and begun == []  # a record's body is as written: no child
+    _, (code, begun, loaded_here, _) = show("list", "--limit", "1", config=config)
+    assert begun == [] and not loaded_here
+
+
+def test_plain_prose_is_shown_without_a_parser_and_the_same():
+    """The sample's articles are paragraphs and headings: read without markdown-it (the
+    child, begun first, is never asked), exactly as the parser reads them."""
     show("list")  # the first process builds the index
     for article in (
         "meetings/wang-qishan-quality-forum",
         "activities/aqsiq-quality-mechanism-plan",
         "statements/wei-chuanzhong-quality-mechanism",
     ):
-        with_child, (code, begun, loaded_here) = show("show", article)
-        assert code == 0 and begun == [True] and not loaded_here  # markdown-it: in the child only
-        without, (code, begun, loaded_here) = show("show", article, no_child=True)
-        assert code == 0 and begun == [False] and loaded_here
-        assert with_child == without and "\n" in with_child
-        warm, (code, begun, _) = show("show", article, loaded=True)
-        assert code == 0 and begun == [] and warm == without  # the parser is here already: no child
-    _, (code, begun, _) = show("show", "meetings/wang-qishan-quality-forum", "--json")
-    assert code == 0 and begun == []  # a record's body is as written: no child
-    _, (code, begun, loaded_here) = show("list", "--limit", "1")
-    assert begun == [] and not loaded_here
+        read_here, (code, begun, loaded_here, answered) = show("show", article)
+        assert code == 0 and begun == [True] and answered == [] and not loaded_here
+        warm, (code, begun, _, _) = show("show", article, loaded=True)  # parse_markdown, in the warm process
+        assert code == 0 and warm == read_here and "\n" in read_here
 
 
 def test_blocks_are_a_plain_model():
@@ -240,7 +272,9 @@ def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tm
 
     root = tmp_path / "content"
     for number in range(800):  # ~170 KB of listing: each walker's half outgrows a 64 KB pipe
-        write_article(root, f"news/{'長' * 60}{number:04d}.md", title=f"報導{number}", date="2024-01-02")
+        # (a link: a body only the parser reads, so that the child is asked)
+        body = "正文[連結](https://example.com)。"
+        write_article(root, f"news/{'長' * 60}{number:04d}.md", title=f"報導{number}", date="2024-01-02", body=body)
 
     def newsroom(*argv: str) -> subprocess.CompletedProcess:
         proc = subprocess.Popen(

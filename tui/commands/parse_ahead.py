@@ -128,8 +128,15 @@ class ParseAhead:
 
 
 def parse_body(body: str, ahead: ParseAhead | None) -> list[Block]:
-    """The body's display blocks: from the child if it gives them, else parsed here."""
-    blocks = ahead.parse(body) if ahead is not None else None
+    """The body's display blocks: read here without a parser if it is plain prose (paragraphs,
+    headings, emphasis: `simple_blocks`), else from the child if it gives them, else parsed here."""
+    from tui.core.markup_hint import simple_blocks
+    from tui.core.shortcodes import expand_shortcodes
+    from tui.core.text import clean
+
+    blocks = simple_blocks(expand_shortcodes(clean(body)))  # (as parse_markdown reads it)
+    if blocks is None and ahead is not None:
+        blocks = ahead.parse(body)
     if blocks is None:
         from tui.core.document import parse_markdown
 

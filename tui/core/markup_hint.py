@@ -1,11 +1,12 @@
-"""Markdown told without loading a Markdown parser: whether text may hold any, and the plain
-text of the simplest kind.
+"""Markdown told without loading a Markdown parser: whether text may hold any, and the
+blocks of the simplest kind.
 
 A search snippet with no markup reads as written, so a lookup can print it without
-markdown-it (about 30 ms to import, a quarter of a pinyin search). A snippet's blocks that
-hold only paragraphs, `#` headings and `*`/`_` emphasis, the markup most articles' prose
-has, are read here as markdown-it reads them (`plain_markdown`, checked against
-`tui.core.document.plain_text` by tests); anything else goes to markdown-it.
+markdown-it (about 30 ms to import, a quarter of a pinyin search). Text that holds only
+paragraphs, `#` headings and `*`/`_` emphasis, the markup most prose has, is read here as
+markdown-it and tui.core.document read it (`simple_blocks`, `plain_markdown`, checked
+against `parse_markdown` and `plain_text` by tests): a snippet's excerpt, or a whole body
+for `newsroom show`. Anything else goes to markdown-it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tui.core.blocks import Block, Run
 from tui.core.text import clean
 
 # What may be Markdown or shortcode syntax; text with none of it reads as it is written.
@@ -44,33 +46,42 @@ _ATX = re.compile(r" {0,3}(#{1,6})(?: |$)")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-def plain_markdown(text: str) -> str | None:
-    """`tui.core.document.plain_text(text)`, for text of paragraphs, `#` headings and `*`/`_`
-    emphasis only; None for any other Markdown (then read it with markdown-it)."""
+def simple_blocks(text: str) -> list[Block] | None:
+    """`tui.core.document.parse_markdown(text, shortcodes=False)`, for text of paragraphs, `#`
+    headings and `*`/`_` emphasis only; None for any other Markdown (then parse it)."""
     text = clean(text)
     if len(text) > _MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
         return None
-    blocks: list[str] = []  # each paragraph's or heading's text, as markdown-it hands it on
+    sources: list[tuple[str, int]] = []  # each paragraph's or heading's text and heading level
     paragraph: list[str] = []
     for line in text.split("\n"):
         heading = _ATX.match(line)
         if heading or not line.strip(" "):  # a heading or a blank line ends a paragraph
             if paragraph:
-                blocks.append("\n".join(paragraph).strip(" "))
+                sources.append(("\n".join(paragraph).strip(" "), 0))
                 paragraph = []
             if heading:
-                blocks.append(_heading_text(line[heading.end(1) :]))
+                sources.append((_heading_text(line[heading.end(1) :]), len(heading.group(1))))
         else:
             paragraph.append(line)
     if paragraph:
-        blocks.append("\n".join(paragraph).strip(" "))
-    parts = []
-    for block in blocks:
-        part = _inline(block)
-        if part is None:
+        sources.append(("\n".join(paragraph).strip(" "), 0))
+    blocks = []
+    for source, level in sources:
+        runs = _inline(source)
+        if runs is None:
             return None
-        parts.append(part)
-    return " ".join(" ".join(parts).split())
+        if runs:
+            blocks.append(Block("heading", runs, level) if level else Block("paragraph", runs))
+    return blocks
+
+
+def plain_markdown(text: str) -> str | None:
+    """`tui.core.document.plain_text(text)` for what `simple_blocks` reads; else None."""
+    blocks = simple_blocks(text)
+    if blocks is None:
+        return None
+    return " ".join(" ".join(block.text for block in blocks).split())
 
 
 def _heading_text(rest: str) -> str:
@@ -96,10 +107,11 @@ def _is_punctuation(char: str) -> bool:
     return char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith(("P", "S"))
 
 
-def _inline(source: str) -> str | None:
-    """One paragraph's or heading's text as markdown-it reads it, with the emphasis markers
-    it pairs removed, and each line break read as tui.core.document's `_soft_break` reads it;
-    None past _MAX_PAIRS."""
+def _inline(source: str) -> tuple[Run, ...] | None:
+    """One paragraph's or heading's runs as tui.core.document makes them from markdown-it's
+    tokens: the emphasis markers it pairs become styles, each line break is read as
+    `_soft_break` reads it, and neighbouring runs of one style are merged (`_merge`); None
+    past _MAX_PAIRS."""
     tokens: list[str | None] = []  # text, a marker, or None for a line break
     delimiters: list[_Delimiter] = []
     start = at = 0
@@ -137,33 +149,80 @@ def _inline(source: str) -> str | None:
     if start < end:
         tokens.append(source[start:])
     _pair(delimiters)
-    paired = set()  # the markers that became emphasis: not shown
-    for opener in delimiters:
-        if opener.end >= 0:
-            paired.update((opener.token, delimiters[opener.end].token))
-    if len(paired) > 2 * _MAX_PAIRS:
+    if sum(opener.end >= 0 for opener in delimiters) > _MAX_PAIRS:
         return None
-    shown = [None if token is None else "" if index in paired else token for index, token in enumerate(tokens)]
+    tags = _tags(delimiters)
     following: dict[int, str] = {}  # each line break's next text before another break (`_next_text`)
     upcoming = ""
-    for index in range(len(shown) - 1, -1, -1):
-        token = shown[index]
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
         if token is None:
             following[index], upcoming = upcoming, ""
-        elif token:
+        elif token and index not in tags:
             upcoming = token
-    out: list[str] = []
-    last = ""  # the last text shown
-    for index, token in enumerate(shown):
-        if token is not None:
-            out.append(token)
-            last = token or last
+    runs: list[Run] = []
+    styles: list[str] = []
+    for index, token in enumerate(tokens):
+        tag = tags.get(index)
+        if tag is not None:  # a marker that became emphasis
+            if tag == "/":
+                styles.pop()
+            elif tag:
+                styles.append(tag)
             continue
-        next_text = following[index]
-        space = "" if last and next_text and _is_wide(last[-1]) and _is_wide(next_text[0]) else " "
-        out.append(space)
-        last = space or last
-    return "".join(out)
+        if token is None:
+            last = runs[-1].text if runs else ""
+            next_text = following[index]
+            token = "" if last and next_text and _is_wide(last[-1]) and _is_wide(next_text[0]) else " "
+        if token:
+            runs.append(Run(token, " ".join(name for name in ("bold", "italic") if name in styles)))
+    return _merge(runs)
+
+
+def _tags(delimiters: list[_Delimiter]) -> dict[int, str]:
+    """markdown-it's `emphasis.postProcess`: the tokens of paired markers, each "bold" or
+    "italic" where a style opens, "/" where it closes, "" for the second marker of a `**`
+    (one strong, not two em)."""
+    tags: dict[int, str] = {}
+    index = len(delimiters) - 1
+    while index >= 0:
+        opener = delimiters[index]
+        if opener.end == -1:
+            index -= 1
+            continue
+        closer = delimiters[opener.end]
+        strong = (
+            index > 0
+            and delimiters[index - 1].end == opener.end + 1
+            and delimiters[index - 1].marker == opener.marker
+            and delimiters[index - 1].token == opener.token - 1
+            and delimiters[opener.end + 1].token == closer.token + 1
+        )
+        tags[opener.token], tags[closer.token] = ("bold" if strong else "italic"), "/"
+        if strong:
+            tags[delimiters[index - 1].token] = tags[delimiters[opener.end + 1].token] = ""
+            index -= 1
+        index -= 1
+    return tags
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    """tui.core.document's `_merge`: neighbouring runs of one style joined, and the block's
+    outer spaces trimmed."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and merged[-1].style == run.style:
+            merged[-1] = Run(merged[-1].text + run.text, run.style)
+        else:
+            merged.append(run)
+    while merged and not merged[0].text.strip(" \n"):
+        merged.pop(0)
+    while merged and not merged[-1].text.strip(" \n"):
+        merged.pop()
+    if merged:
+        merged[0] = Run(merged[0].text.lstrip(" \n"), merged[0].style)
+        merged[-1] = Run(merged[-1].text.rstrip(" \n"), merged[-1].style)
+    return tuple(merged)
 
 
 def _is_wide(char: str) -> bool:
@@ -215,4 +274,4 @@ def _pair(delimiters: list[_Delimiter]) -> None:
             bottoms[(3 if closer.open else 0) + closer.length % 3] = new_minimum
 
 
-__all__ = ["may_be_markup", "plain_markdown"]
+__all__ = ["may_be_markup", "plain_markdown", "simple_blocks"]
