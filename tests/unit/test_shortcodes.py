@@ -54,6 +54,14 @@ def test_highlight_is_a_code_block_whose_content_is_kept_as_written():
     assert parse_markdown(body) == [Block("code", (Run('fmt.Println("質量{{ .Title }}")', "code"),))]
 
 
+@pytest.mark.parametrize("language", ['" "', '""', 'lang=" "', "lang=''"])
+def test_a_blank_language_is_no_language(language):
+    # `" ".split()[0]` raised IndexError: one such article stopped every lookup (found by review).
+    body = f"{{{{< highlight {language} >}}}}\n質量\n{{{{< /highlight >}}}}"
+    assert expand_shortcodes(body).strip("\n").startswith("```\n")  # a fence with no language
+    assert parse_markdown(body) == [Block("code", (Run("質量", "code"),))]
+
+
 @pytest.mark.parametrize(
     ("body", "label"),
     [

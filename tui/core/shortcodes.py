@@ -335,7 +335,7 @@ def _render(tag: _Tag, inner: str | None) -> str:
         return _as_block(tag, [picture]) if tag.starts_line else picture
     if name in CODE_NAMES and inner is not None:
         language = _argument(tag, "lang", "language", position=0) if name != "mermaid" else "mermaid"
-        return _fenced(tag, inner, language.split()[0] if language else "")
+        return _fenced(tag, inner, (language.split() or [""])[0])  # (a blank language: none)
     if name in MATH_NAMES:
         formula = inner if inner is not None else _argument(tag, "body", "formula", "math", position=0)
         if tag.starts_line or "\n" in formula.strip():
