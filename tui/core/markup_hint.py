@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import groupby
+from operator import attrgetter
 
 from tui.core.blocks import Block, Run
 from tui.core.text import clean
@@ -40,7 +42,7 @@ _LEFT_TO_MARKDOWN_IT = re.compile(
 # Past these, tui.core.document shows the text as written: a body's inline text beyond 300,000
 # characters (INLINE_BUDGET), and emphasis nested 99 deep (`_too_deep`). A snippet's excerpt
 # is ~1,200 characters.
-_MAX_LENGTH = 20_000
+MAX_LENGTH = 20_000
 _MAX_PAIRS = 64
 _ATX = re.compile(r" {0,3}(#{1,6})(?: |$)")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -50,7 +52,7 @@ def simple_blocks(text: str) -> list[Block] | None:
     """`tui.core.document.parse_markdown(text, shortcodes=False)`, for text of paragraphs, `#`
     headings and `*`/`_` emphasis only; None for any other Markdown (then parse it)."""
     text = clean(text)
-    if len(text) > _MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
+    if len(text) > MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
         return None
     sources: list[tuple[str, int]] = []  # each paragraph's or heading's text and heading level
     paragraph: list[str] = []
@@ -206,15 +208,13 @@ def _tags(delimiters: list[_Delimiter]) -> dict[int, str]:
     return tags
 
 
+_style_of = attrgetter("style")
+
+
 def _merge(runs: list[Run]) -> tuple[Run, ...]:
     """tui.core.document's `_merge`: neighbouring runs of one style joined, and the block's
     outer spaces trimmed."""
-    merged: list[Run] = []
-    for run in runs:
-        if merged and merged[-1].style == run.style:
-            merged[-1] = Run(merged[-1].text + run.text, run.style)
-        else:
-            merged.append(run)
+    merged = [Run("".join(run.text for run in group), style) for style, group in groupby(runs, key=_style_of)]
     while merged and not merged[0].text.strip(" \n"):
         merged.pop(0)
     while merged and not merged[-1].text.strip(" \n"):
@@ -274,4 +274,4 @@ def _pair(delimiters: list[_Delimiter]) -> None:
             bottoms[(3 if closer.open else 0) + closer.length % 3] = new_minimum
 
 
-__all__ = ["may_be_markup", "plain_markdown", "simple_blocks"]
+__all__ = ["MAX_LENGTH", "may_be_markup", "plain_markdown", "simple_blocks"]
