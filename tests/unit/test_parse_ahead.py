@@ -18,7 +18,6 @@ from tests.conftest import ROOT, SAMPLE_CONFIG
 from tui.commands.parse_ahead import ParseAhead, parse_body
 from tui.core.blocks import Block, Run, as_tuples, from_tuples
 from tui.core.document import parse_markdown
-from tui.core.markup_hint import simple_blocks
 
 BODIES = [
     "",
@@ -29,9 +28,6 @@ BODIES = [
     "lone surrogate \udcff and a bidi override \u202e here\x00",
     "段落。" * 200_000,  # 1.2 MB: more than a pipe holds, either way
 ]
-
-
-NEEDS_PARSER = BODIES[2]  # a table: `parse_body` reads plain prose itself (markup_hint.simple_blocks)
 
 
 def sample_bodies() -> list[str]:
@@ -79,19 +75,6 @@ def test_without_a_child_the_body_is_parsed_here(monkeypatch):
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert ParseAhead.begin() is None
-    assert parse_body(NEEDS_PARSER, None) == parse_markdown(NEEDS_PARSER)
-    assert simple_blocks(NEEDS_PARSER) is None  # (so the parser did read it)
-
-
-def test_a_body_whose_shortcodes_fail_is_left_to_the_parser(monkeypatch):
-    """`parse_markdown` shows such a body as plain text; reading it without the parser must
-    not raise instead (one such article stopped `newsroom show`, found by review)."""
-    from tui.core import shortcodes
-
-    def broken(text: str) -> str:
-        raise IndexError("list index out of range")
-
-    monkeypatch.setattr(shortcodes, "expand_shortcodes", broken)
     assert parse_body(BODIES[1], None) == parse_markdown(BODIES[1])
 
 
@@ -123,7 +106,7 @@ def test_a_child_given_up_is_killed_and_reaped():
     ahead.cancel()
     assert reaped(pid)
     assert ahead.parse(BODIES[1]) is None
-    assert parse_body(NEEDS_PARSER, ahead) == parse_markdown(NEEDS_PARSER)
+    assert parse_body(BODIES[1], ahead) == parse_markdown(BODIES[1])
 
 
 def test_with_sigchld_ignored_the_childs_answer_is_still_taken():
@@ -138,7 +121,7 @@ def test_with_sigchld_ignored_the_childs_answer_is_still_taken():
         other.cancel()
         killed = ParseAhead.begin()
         os.kill(killed._pid, signal.SIGKILL)
-        assert parse_body(NEEDS_PARSER, killed) == parse_markdown(NEEDS_PARSER)
+        assert parse_body(BODIES[1], killed) == parse_markdown(BODIES[1])
     finally:
         signal.signal(signal.SIGCHLD, old)
 
@@ -173,9 +156,6 @@ if {no_child}:
     parse_ahead.ParseAhead.begin = classmethod(lambda cls: None)
 if {loaded}:
     import tui.core.document  # as in `newsroom watch`'s warm process
-if not {simple}:
-    from tui.core import markup_hint
-    markup_hint.simple_blocks = lambda text: None  # every body to the parser
 begun = []
 real_begin = parse_ahead.ParseAhead.begin.__func__
 def begin(cls):
@@ -183,17 +163,10 @@ def begin(cls):
     begun.append(ahead is not None)
     return ahead
 parse_ahead.ParseAhead.begin = classmethod(begin)
-answered = []
-real_parse = parse_ahead.ParseAhead.parse
-def parse(self, body):
-    blocks = real_parse(self, body)
-    answered.append(blocks is not None)
-    return blocks
-parse_ahead.ParseAhead.parse = parse
 from tui.cli import main
 code = main({argv!r})
 sys.stdout.flush()
-print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules, answered]))
+print("\\n" + json.dumps([code, begun, "markdown_it" in sys.modules]))
 """
 
 
@@ -211,56 +184,28 @@ def run_script(script: str) -> tuple[str, list]:
     return output, json.loads(last)
 
 
-def show(
-    *argv: str, no_child: bool = False, loaded: bool = False, simple: bool = True, config: Path = SAMPLE_CONFIG
-) -> tuple[str, list]:
-    script = SHOW.format(argv=["--config", str(config), *argv], no_child=no_child, loaded=loaded, simple=simple)
-    return run_script(script)
+def show(*argv: str, no_child: bool = False, loaded: bool = False) -> tuple[str, list]:
+    return run_script(SHOW.format(argv=["--config", str(SAMPLE_CONFIG), *argv], no_child=no_child, loaded=loaded))
 
 
-MARKUP = {  # bodies only markdown-it reads
-    "news/linked": "據**新華社**報道，[國務院](https://www.gov.cn/)召開座談會。\n\n- 質量\n- 安全\n",
-    "news/tabled": "| 項目 | 數量 |\n|---|---:|\n| 蘋果 | 3 |\n\n`代碼` 與 > 引用",
-}
-
-
-def test_show_prints_the_same_with_the_child_and_without_it(tmp_path):
-    from tests.conftest import write_article
-
-    for article, body in MARKUP.items():
-        write_article(tmp_path / "content", article + ".md", title="標題", body=body)
-    config = tmp_path / "config.toml"
-    config.write_text('[newsroom]\ntitle = "T"\ncontent_dir = "content"\n', encoding="utf-8")
-    show("list", config=config)  # the first process builds the index
-    for article in MARKUP:
-        with_child, (code, begun, loaded_here, answered) = show("show", article, config=config)
-        assert (
-            code == 0 and begun == [True] and answered == [True] and not loaded_here
-        )  # markdown-it: in the child only
-        without, (code, begun, loaded_here, answered) = show("show", article, no_child=True, config=config)
-        assert code == 0 and begun == [False] and answered == [] and loaded_here
-        assert with_child == without and "\n" in with_child
-        warm, (code, begun, _, _) = show("show", article, loaded=True, config=config)
-        assert code == 0 and begun == [] and warm == without  # the parser is here already: no child
-    _, (code, begun, _, _) = show("show", "news/linked", "--json", config=config)
-    assert code == 0 and begun == []  # a record's body is as written: no child
-    _, (code, begun, loaded_here, _) = show("list", "--limit", "1", config=config)
-    assert begun == [] and not loaded_here
-
-
-def test_plain_prose_is_shown_without_a_parser_and_the_same():
-    """The sample's articles are paragraphs and headings: read without markdown-it (the
-    child, begun first, is never asked), exactly as the parser reads them."""
+def test_show_prints_the_same_with_the_child_and_without_it():
     show("list")  # the first process builds the index
     for article in (
         "meetings/wang-qishan-quality-forum",
         "activities/aqsiq-quality-mechanism-plan",
         "statements/wei-chuanzhong-quality-mechanism",
     ):
-        read_here, (code, begun, loaded_here, answered) = show("show", article)
-        assert code == 0 and begun == [True] and answered == [] and not loaded_here
-        parsed, (code, begun, _, answered) = show("show", article, simple=False)  # by the parse child
-        assert code == 0 and answered == [True] and parsed == read_here and "\n" in read_here
+        with_child, (code, begun, loaded_here) = show("show", article)
+        assert code == 0 and begun == [True] and not loaded_here  # markdown-it: in the child only
+        without, (code, begun, loaded_here) = show("show", article, no_child=True)
+        assert code == 0 and begun == [False] and loaded_here
+        assert with_child == without and "\n" in with_child
+        warm, (code, begun, _) = show("show", article, loaded=True)
+        assert code == 0 and begun == [] and warm == without  # the parser is here already: no child
+    _, (code, begun, _) = show("show", "meetings/wang-qishan-quality-forum", "--json")
+    assert code == 0 and begun == []  # a record's body is as written: no child
+    _, (code, begun, loaded_here) = show("list", "--limit", "1")
+    assert begun == [] and not loaded_here
 
 
 def test_blocks_are_a_plain_model():
@@ -282,12 +227,6 @@ def early(*args):
     print("early answer", file=sys.stderr)  # (the case under test: the answer made beside the walk)
     return real_early(*args)
 cli._early_answer = early
-from tui.commands import parse_ahead
-real_parse = parse_ahead.ParseAhead.parse
-def parse(self, body):
-    print("the child asked", file=sys.stderr)  # (the body is the child's to parse)
-    return real_parse(self, body)
-parse_ahead.ParseAhead.parse = parse
 sys.exit(launch.main({argv!r}))
 """
 
@@ -301,9 +240,7 @@ def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tm
 
     root = tmp_path / "content"
     for number in range(800):  # ~170 KB of listing: each walker's half outgrows a 64 KB pipe
-        # (a link: a body only the parser reads, so that the child is asked)
-        body = "正文[連結](https://example.com)。"
-        write_article(root, f"news/{'長' * 60}{number:04d}.md", title=f"報導{number}", date="2024-01-02", body=body)
+        write_article(root, f"news/{'長' * 60}{number:04d}.md", title=f"報導{number}", date="2024-01-02")
 
     def newsroom(*argv: str) -> subprocess.CompletedProcess:
         proc = subprocess.Popen(
@@ -329,7 +266,7 @@ def test_show_without_a_walk_plan_and_a_walk_too_big_for_a_pipe_does_not_hang(tm
         path.unlink()  # a first `show` for this command line: no walk forked before the child
     done = newsroom("show", "news/" + "長" * 60 + "0007")
     assert done.returncode == 0 and "報導7" in done.stdout, done.stderr[-2000:]
-    assert "early answer" in done.stderr and "the child asked" in done.stderr
+    assert "early answer" in done.stderr
 
 
 LAUNCH = """

@@ -127,29 +127,9 @@ class ParseAhead:
         return os.waitstatus_to_exitcode(status) == 0
 
 
-def _simple_body(body: str) -> list[Block] | None:
-    """`simple_blocks` of the body as parse_markdown reads it (its shortcodes expanded); None
-    for any other body, one longer than it reads (not expanded twice), or one whose shortcodes
-    fail to expand (parse_markdown then shows it as plain text)."""
-    from tui.core.markup_hint import MAX_LENGTH, simple_blocks
-
-    if len(body) > MAX_LENGTH:
-        return None
-    from tui.core.shortcodes import expand_shortcodes
-    from tui.core.text import clean
-
-    try:
-        return simple_blocks(expand_shortcodes(clean(body)))
-    except Exception:  # noqa: BLE001 - the parser's own fallback is the answer
-        return None
-
-
 def parse_body(body: str, ahead: ParseAhead | None) -> list[Block]:
-    """The body's display blocks: read here without a parser if it is plain prose (paragraphs,
-    headings, emphasis: `simple_blocks`), else from the child if it gives them, else parsed here."""
-    blocks = _simple_body(body)
-    if blocks is None and ahead is not None:
-        blocks = ahead.parse(body)
+    """The body's display blocks: from the child if it gives them, else parsed here."""
+    blocks = ahead.parse(body) if ahead is not None else None
     if blocks is None:
         from tui.core.document import parse_markdown
 

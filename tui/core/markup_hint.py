@@ -5,8 +5,9 @@ A search snippet with no markup reads as written, so a lookup can print it witho
 markdown-it (about 30 ms to import, a quarter of a pinyin search). Text that holds only
 paragraphs, `#` headings and `*`/`_` emphasis, the markup most prose has, is read here as
 markdown-it and tui.core.document read it (`simple_blocks`, `plain_markdown`, checked
-against `parse_markdown` and `plain_text` by tests): a snippet's excerpt, or a whole body
-for `newsroom show`. Anything else goes to markdown-it.
+against `parse_markdown` and `plain_text` by tests). Anything else goes to markdown-it.
+(`newsroom show` does not use it: reading a body here saved no time there, since the walk
+then bounds the lookup, and its parse child is forked before the body is known.)
 """
 
 from __future__ import annotations
