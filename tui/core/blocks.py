@@ -6,6 +6,9 @@ so that blocks parsed in another process can be sent back (`as_tuples`, `from_tu
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from tui.core.records import record
 
 
@@ -18,6 +21,23 @@ class Run:
 
 
 Cell = tuple[Run, ...]
+
+
+def merge_runs(runs: list[Run]) -> tuple[Run, ...]:
+    """A block's runs as shown: neighbouring runs of one style joined, empty ones dropped, and
+    the block's outer spaces and breaks trimmed."""
+    merged = [
+        Run("".join(run.text for run in group), style)
+        for style, group in groupby((run for run in runs if run.text), key=attrgetter("style"))
+    ]
+    while merged and not merged[0].text.strip(" \n"):
+        merged.pop(0)
+    while merged and not merged[-1].text.strip(" \n"):
+        merged.pop()
+    if merged:
+        merged[0] = Run(merged[0].text.lstrip(" \n"), merged[0].style)
+        merged[-1] = Run(merged[-1].text.rstrip(" \n"), merged[-1].style)
+    return tuple(merged)
 
 
 @record(frozen=True)

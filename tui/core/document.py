@@ -17,7 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -26,7 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
-from tui.core.blocks import Block, Cell, Run
+from tui.core.blocks import Block, Cell, Run, merge_runs
 from tui.core.html_text import BREAK, HIDE, IMAGE, Hidden, html_blocks, inline_tag
 from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
@@ -303,7 +302,7 @@ class _Builder:
                     self.aligns.append(style.removeprefix("text-align:") or "left")
             elif kind in ("th_close", "td_close"):
                 if self.row is not None and self.cell is not None:
-                    self.row.append(_merge(self.cell))
+                    self.row.append(merge_runs(self.cell))
                 self.cell = None
             elif kind == "tr_close":
                 if self.row is not None:
@@ -360,7 +359,7 @@ class _Builder:
         if self.cell is not None:  # a table cell: its text joins the cell
             self.cell.extend(runs)
             return
-        merged = _merge(runs)
+        merged = merge_runs(runs)
         if not merged:
             return
         inner = self.containers[-1] if self.containers else ""
@@ -492,22 +491,6 @@ def _display_url(href: str) -> str:
     if clean(shown) != shown or any(char.isspace() for char in shown):
         shown = href  # normalised by markdown-it: percent-encoded ASCII
     return clean(shown)
-
-
-def _merge(runs: list[Run]) -> tuple[Run, ...]:
-    """Join neighbouring runs of one style and trim the block's outer spaces and breaks."""
-    merged = [
-        Run("".join(run.text for run in group), style)
-        for style, group in groupby((run for run in runs if run.text), key=lambda run: run.style)
-    ]
-    while merged and not merged[0].text.strip(" \n"):
-        merged.pop(0)
-    while merged and not merged[-1].text.strip(" \n"):
-        merged.pop()
-    if merged:
-        merged[0] = Run(merged[0].text.lstrip(" \n"), merged[0].style)
-        merged[-1] = Run(merged[-1].text.rstrip(" \n"), merged[-1].style)
-    return tuple(merged)
 
 
 def plain_text(body: str) -> str:

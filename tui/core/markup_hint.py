@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import groupby
-from operator import attrgetter
 
-from tui.core.blocks import Block, Run
+from tui.core.blocks import Block, Run, merge_runs
 from tui.core.text import clean
 
 # What may be Markdown or shortcode syntax; text with none of it reads as it is written.
@@ -113,7 +111,7 @@ def _is_punctuation(char: str) -> bool:
 def _inline(source: str) -> tuple[Run, ...] | None:
     """One paragraph's or heading's runs as tui.core.document makes them from markdown-it's
     tokens: the emphasis markers it pairs become styles, each line break is read as
-    `_soft_break` reads it, and neighbouring runs of one style are merged (`_merge`); None
+    `_soft_break` reads it, and neighbouring runs of one style are merged; None
     past _MAX_PAIRS."""
     tokens: list[str | None] = []  # text, a marker, or None for a line break
     delimiters: list[_Delimiter] = []
@@ -179,7 +177,7 @@ def _inline(source: str) -> tuple[Run, ...] | None:
             token = "" if last and next_text and _is_wide(last[-1]) and _is_wide(next_text[0]) else " "
         if token:
             runs.append(Run(token, " ".join(name for name in ("bold", "italic") if name in styles)))
-    return _merge(runs)
+    return merge_runs(runs)
 
 
 def _tags(delimiters: list[_Delimiter]) -> dict[int, str]:
@@ -207,23 +205,6 @@ def _tags(delimiters: list[_Delimiter]) -> dict[int, str]:
             index -= 1
         index -= 1
     return tags
-
-
-_style_of = attrgetter("style")
-
-
-def _merge(runs: list[Run]) -> tuple[Run, ...]:
-    """tui.core.document's `_merge`: neighbouring runs of one style joined, and the block's
-    outer spaces trimmed."""
-    merged = [Run("".join(run.text for run in group), style) for style, group in groupby(runs, key=_style_of)]
-    while merged and not merged[0].text.strip(" \n"):
-        merged.pop(0)
-    while merged and not merged[-1].text.strip(" \n"):
-        merged.pop()
-    if merged:
-        merged[0] = Run(merged[0].text.lstrip(" \n"), merged[0].style)
-        merged[-1] = Run(merged[-1].text.rstrip(" \n"), merged[-1].style)
-    return tuple(merged)
 
 
 def _is_wide(char: str) -> bool:
