@@ -172,7 +172,7 @@ def test_what_markdown_it_shows_as_written_is_left_to_it(text):
 def test_its_limits_stay_below_the_documents():
     from tui.core import document, markup_hint
 
-    assert markup_hint.MAX_LENGTH < document.INLINE_BUDGET
+    assert markup_hint._MAX_LENGTH < document.INLINE_BUDGET
     assert markup_hint._MAX_PAIRS < int(document._MD.options["maxNesting"]) - 1  # (a pair nests one level at most)
     deep = "*a " * markup_hint._MAX_PAIRS + "b" + " a*" * markup_hint._MAX_PAIRS
     assert plain_markdown(deep) == plain_text(deep)  # the deepest it reads, read right
@@ -180,5 +180,5 @@ def test_its_limits_stay_below_the_documents():
 
 def test_many_line_breaks_read_the_same():
     # (Each break used to look at every token after it: quadratic, found by review.)
-    text = "中\n文\na\nb*\n" * 2000  # (18,000 characters: under MAX_LENGTH)
+    text = "中\n文\na\nb*\n" * 2000  # (18,000 characters: under _MAX_LENGTH)
     assert plain_markdown(text) == plain_text(text)

@@ -6,6 +6,7 @@ so that blocks parsed in another process can be sent back (`as_tuples`, `from_tu
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import groupby
 from operator import attrgetter
 
@@ -21,6 +22,19 @@ class Run:
 
 
 Cell = tuple[Run, ...]
+
+
+def soft_break(before: str, after: str) -> str:
+    """A source line break inside a paragraph, between the texts `before` and `after` it:
+    nothing between two CJK characters (a space there would show as a gap in Chinese), a
+    space elsewhere."""
+    if before and after and _is_wide(before[-1]) and _is_wide(after[0]):
+        return ""
+    return " "
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
 
 
 def merge_runs(runs: list[Run]) -> tuple[Run, ...]:
@@ -99,4 +113,4 @@ def from_tuples(data: tuple) -> list[Block]:
     return blocks
 
 
-__all__ = ["Block", "Cell", "Run", "as_tuples", "from_tuples"]
+__all__ = ["Block", "Cell", "Run", "as_tuples", "from_tuples", "merge_runs", "soft_break"]

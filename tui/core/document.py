@@ -14,7 +14,6 @@ and Hugo's `<!--more-->` summary divider, which is never shown.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +24,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
-from tui.core.blocks import Block, Cell, Run, merge_runs
+from tui.core.blocks import Block, Cell, Run, merge_runs, soft_break
 from tui.core.html_text import BREAK, HIDE, IMAGE, Hidden, html_blocks, inline_tag
 from tui.core.shortcodes import ARTICLE_LINK_PREFIX, expand_shortcodes
 from tui.core.text import clean
@@ -195,18 +194,6 @@ def _plain_blocks(body: str) -> list[Block]:
 @lru_cache(maxsize=256)
 def _style(names: tuple[str, ...]) -> str:
     return " ".join(name for name in _STYLE_ORDER if name in names)
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F", "H")
-
-
-def _soft_break(before: str, after: str) -> str:
-    """A source line break inside a paragraph: nothing between two CJK characters
-    (a space there would show as a gap in Chinese), a space elsewhere."""
-    if before and after and _is_wide(before[-1]) and _is_wide(after[0]):
-        return ""
-    return " "
 
 
 @dataclass
@@ -399,7 +386,7 @@ class _Builder:
             elif kind == "softbreak":
                 before = runs[-1].text if runs else ""
                 if not before.endswith("\n"):  # after a <br> the line has ended already
-                    add(_soft_break(before, _next_text(children, index + 1)))
+                    add(soft_break(before, _next_text(children, index + 1)))
             elif kind == "hardbreak":
                 add("\n")
             elif kind == "html_inline":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tui.core.blocks import Block, Run, merge_runs
+from tui.core.blocks import Block, Run, merge_runs, soft_break
 from tui.core.text import clean
 
 # What may be Markdown or shortcode syntax; text with none of it reads as it is written.
@@ -41,7 +41,7 @@ _LEFT_TO_MARKDOWN_IT = re.compile(
 # Past these, tui.core.document shows the text as written: a body's inline text beyond 300,000
 # characters (INLINE_BUDGET), and emphasis nested 99 deep (`_too_deep`). A snippet's excerpt
 # is ~1,200 characters.
-MAX_LENGTH = 20_000
+_MAX_LENGTH = 20_000
 _MAX_PAIRS = 64
 _ATX = re.compile(r" {0,3}(#{1,6})(?: |$)")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -51,7 +51,7 @@ def simple_blocks(text: str) -> list[Block] | None:
     """`tui.core.document.parse_markdown(text, shortcodes=False)`, for text of paragraphs, `#`
     headings and `*`/`_` emphasis only; None for any other Markdown (then parse it)."""
     text = clean(text)
-    if len(text) > MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
+    if len(text) > _MAX_LENGTH or _LEFT_TO_MARKDOWN_IT.search(text):
         return None
     sources: list[tuple[str, int]] = []  # each paragraph's or heading's text and heading level
     paragraph: list[str] = []
@@ -111,7 +111,7 @@ def _is_punctuation(char: str) -> bool:
 def _inline(source: str) -> tuple[Run, ...] | None:
     """One paragraph's or heading's runs as tui.core.document makes them from markdown-it's
     tokens: the emphasis markers it pairs become styles, each line break is read as
-    `_soft_break` reads it, and neighbouring runs of one style are merged; None
+    `soft_break` reads it, and neighbouring runs of one style are merged; None
     past _MAX_PAIRS."""
     tokens: list[str | None] = []  # text, a marker, or None for a line break
     delimiters: list[_Delimiter] = []
@@ -172,9 +172,7 @@ def _inline(source: str) -> tuple[Run, ...] | None:
                 styles.append(tag)
             continue
         if token is None:
-            last = runs[-1].text if runs else ""
-            next_text = following[index]
-            token = "" if last and next_text and _is_wide(last[-1]) and _is_wide(next_text[0]) else " "
+            token = soft_break(runs[-1].text if runs else "", following[index])
         if token:
             runs.append(Run(token, " ".join(name for name in ("bold", "italic") if name in styles)))
     return merge_runs(runs)
@@ -205,10 +203,6 @@ def _tags(delimiters: list[_Delimiter]) -> dict[int, str]:
             index -= 1
         index -= 1
     return tags
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F", "H")
 
 
 def _pair(delimiters: list[_Delimiter]) -> None:
@@ -256,4 +250,4 @@ def _pair(delimiters: list[_Delimiter]) -> None:
             bottoms[(3 if closer.open else 0) + closer.length % 3] = new_minimum
 
 
-__all__ = ["MAX_LENGTH", "may_be_markup", "plain_markdown", "simple_blocks"]
+__all__ = ["may_be_markup", "plain_markdown", "simple_blocks"]
