@@ -222,9 +222,7 @@ class _Data:
     def by_syllable(self) -> Mapping[str, str]:
         """syllable -> the hanzi that read so, as one string. Kept in the cache dir beside the
         readings: working it out parses every reading (~100 ms a pinyin search would pay)."""
-        table = cached_table(
-            "pinyin-syllable-chars-utf8", _stamp(), lambda: self.syllable_chars(), dict, _syllable_chars_fit
-        )
+        table = cached_table("pinyin-syllable-chars-utf8", _stamp(), self.syllable_chars, dict, _syllable_chars_fit)
         return _Decoded(table)
 
     def syllable_chars(self) -> dict[str, bytes]:
