@@ -127,3 +127,49 @@ def test_the_attribute_pattern_python_3_10_uses_accepts_what_the_possessive_one_
         assert (possessive.fullmatch(text) is None) == (plain.fullmatch(text) is None), repr(text)
     for text in (" src=\"a.png\" alt='圖'", " a=b/", " a = 'x' /", "a", ' a="', " =b", " a b=c d"):
         assert (possessive.fullmatch(text) is None) == (plain.fullmatch(text) is None), repr(text)
+
+
+# -- character references (shown_references) ------------------------------------------------
+
+
+def test_references_are_the_characters_the_reader_shows() -> None:
+    from tui.core.html_text import shown_references
+
+    assert shown_references("AT&amp;T 與 &#36074;&#x91CF;") == "AT\\&T 與 質量"  # found as AT&T and 質量
+    assert shown_references("&lt;b&gt;粗&lt;/b&gt;") == "\\<b\\>粗\\</b\\>"  # text, as the reader shows it
+    assert shown_references("&#42;不斜&#42; &#35; 不是標題") == "\\*不斜\\* \\# 不是標題"
+    assert shown_references("&nbsp;&mdash;&#0;&#128;&#xD800;") == "\xa0—\ufffd\ufffd\ufffd"  # markdown-it's rules
+    for written in (
+        "`&amp;` 與 ```\n&amp;\n```",  # code
+        "<https://example.com/?a=1&amp;b=2> https://example.com/?a&amp;b www.example.com/&amp;",
+        "    &amp; (indented: code)\n- item\n\n      &amp;",
+        "$a &amp; b$ 與 $$\n&amp;\n$$",  # math
+        "\\&amp; 與 &copy2024 與 &bogus; 與 &amp",  # escaped, no `;`, no such name
+        "&#9;> 不是引用 &#10;# 不是標題 &#32;&#32;&#32;&#32;x &#x60;",  # white space and backticks
+        "**&amp;** _&#36074;_ ~~&lt;~~",  # beside emphasis: pairs as written
+    ):
+        assert shown_references(written) == written, written
+    assert shown_references("\\\\&amp;") == "\\\\\\&"  # an escaped backslash escapes nothing
+
+
+def test_references_decoded_read_as_the_same_markdown() -> None:
+    """Random bodies of references, markup and CJK text: what the reader shows of the decoded
+    body is what it shows of the written one, and most of them had something decoded."""
+    import random
+
+    from tui.core.html_text import shown_references
+
+    pieces = (
+        "&amp;", "&lt;", "&gt;", "&#42;", "&#x5f;", "&#10;", "&#0;", "&#128;", "&nbsp;", "&quot;", "&copy", "&bogus;",
+        "&#35;", "&#x60;", "&#91;", "&#36074;", "&#x91CF;", "*", "_", "**", "[", "](http://a?b&amp;c)",
+        "<http://x&amp;y>", "www.a.com?x&amp;y", "<b>", "</b>", "\n", "\n\n", "    ", "# ", "- ", "1. ", "質量", "安全",
+        "AT", "T", " ", "~~", "$", "|", "!", "(", ")", "&", ";", "#",
+    )  # fmt: skip
+    rng = random.Random(12)
+    decoded = 0
+    for _ in range(3000):
+        body = visible_text("".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))))
+        shown = shown_references(body)
+        decoded += shown != body
+        assert plain_text(shown) == plain_text(body), body
+    assert decoded > 2000

@@ -171,6 +171,13 @@ MARKUP_PAGES = {  # id: (body, words shown, words only in markup)
         ("可見代碼", "注意安全", "warning", "開頭", "結尾"),
         ("編輯備註", "comment", "highlight", "notice", "inline", "emojify", "font-family"),
     ),
+    # Character references are found as the characters the reader shows, and not by their
+    # names; in code they show as written.
+    "news/entities": (
+        "AT&amp;T 與 &#36074;&#x91CF;保證，&lt;b&gt;粗體&lt;/b&gt;。代碼 `&copy;` 照寫。",
+        ("AT&T", "質量", "<b>粗體", "保證", "copy"),
+        ("amp", "36074", "x91cf", "lt b gt"),
+    ),
 }
 
 
@@ -192,6 +199,8 @@ def test_words_only_markup_holds_are_not_searched(content):
             assert article_id not in ids(index.search(word)), word
     hits = index.search("可見文字")
     assert ids(hits) == ["news/html"] and "可見文字" in hits[0].snippet
+    hits = index.search("AT&T")
+    assert ids(hits) == ["news/entities"] and "AT&T 與 質量保證，<b>粗體</b>。代碼 &copy; 照寫" in hits[0].snippet
 
 
 def test_problems_are_kept_and_not_searched(content):

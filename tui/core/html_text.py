@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import sys
 from bisect import bisect_right
 from collections.abc import Iterator
+from html.entities import html5
 
 from tui.core.shortcodes import fenced_ranges
 
@@ -249,4 +251,104 @@ def visible_text(text: str) -> str:
     )
 
 
-__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag", "visible_text"]
+# CommonMark's character references as markdown-it reads them (`&copy2024`, with no `;`, is
+# text), each after the backslashes before it: an odd number escapes the `&`.
+_REFERENCE = re.compile(r"(\\*)&(?:#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
+# Where the reader shows a reference as written, besides code spans and fences (`_code_ranges`),
+# found generously (a reference there is left as it is, as before): an autolink, a bare web
+# address or mail link (GitHub's autolinks run to the next space), a line indented four columns
+# after any quote or list markers (code, or a list item's continuation), and math, from a paragraph's first `$` to its last, or `$$` to `$$`.
+_LITERAL = re.compile(
+    r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*>"
+    r"|<[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+>"
+    r"|(?i:https?:|ftp:|mailto:|xmpp:|www\.)[^\s<]*"
+    r"|^[ \t>*+\-\d.)]*?(?: {4}|\t)[^\n]*"
+    r"|\$\$[\s\S]*?(?:\$\$|\Z)",
+    re.MULTILINE,
+)
+_MARKUP = frozenset(string.punctuation)  # what a backslash escapes in Markdown
+# Left as written: a reference to white space (at a line's start it would make an indent, a
+# quote or a list of text), or to a backtick (escaped, it still closes a code span); and one
+# beside `*`, `_` or `~`, which would pair as emphasis otherwise than beside the `&` or `;`.
+_KEPT = frozenset(" \t\n\x0b\x0c\r`")
+_DELIMITERS = frozenset("*_~")
+
+
+def _referenced(code: int) -> str:
+    """The character a numeric reference shows (markdown-it's `isValidEntityCode`)."""
+    low = code & 0xFFFF
+    if (
+        code > 0x10FFFF
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or low in (0xFFFE, 0xFFFF)
+        or code <= 0x08
+        or code == 0x0B
+        or 0x0E <= code <= 0x1F
+        or 0x7F <= code <= 0x9F
+    ):
+        return "\ufffd"
+    return chr(code)
+
+
+def _shown_reference(found: re.Match) -> str:
+    backslashes, number, name = found.groups()
+    text = found.string
+    if len(backslashes) % 2 or text[found.end() : found.end() + 1] in _DELIMITERS:
+        return found.group(0)  # `\&amp;` shows as written
+    before = text[found.start() - 1] if found.start() and not backslashes else ""
+    if before and before in _DELIMITERS:
+        return found.group(0)
+    if number is not None:
+        shown = _referenced(int(number[1:], 16) if number[0] in "xX" else int(number))
+    else:
+        shown = html5.get(name + ";")
+        if shown is None:  # no such name: text
+            return found.group(0)
+    if any(char in _KEPT for char in shown):
+        return found.group(0)
+    # Markup it stands for stays text: `&lt;b&gt;` is `\<b\>`, `&#42;` no emphasis.
+    return backslashes + "".join("\\" + char if char in _MARKUP else char for char in shown)
+
+
+def _literal_ranges(text: str) -> list[tuple[int, int]]:
+    """Where else than in code the reader shows references as written (see `_LITERAL`)."""
+    ranges = [found.span() for found in _LITERAL.finditer(text)]
+    if "$" in text:
+        edges = [0, *(found.end() for found in _BLANK_LINE.finditer(text)), len(text)]
+        for start, end in zip(edges, edges[1:]):  # each paragraph
+            first, last = text.find("$", start, end), text.rfind("$", start, end)
+            if first != last:
+                ranges.append((first, last + 1))
+    return ranges
+
+
+def shown_references(text: str) -> str:
+    """A Markdown body's character references (`AT&amp;T`, `&#36074;`, `&nbsp;`) as the
+    characters the reader shows for them, so that a search finds what it reads: not in code,
+    in an autolink or after an escaping backslash, where it shows them as written. What would
+    be markup comes out backslash-escaped, so the body still reads as the same Markdown."""
+    if "&" not in text or _REFERENCE.search(text) is None:
+        return text
+    ranges = sorted(_code_ranges(text) + _literal_ranges(text))
+    # (a character shown just before a web address can make it a link, or stop it being one)
+    followed = {start for start, _ in ranges}
+    literal: list[tuple[int, int]] = []  # overlapping ranges merged
+    for start, end in ranges:
+        if literal and start < literal[-1][1]:
+            literal[-1] = (literal[-1][0], max(end, literal[-1][1]))
+        else:
+            literal.append((start, end))
+    starts = [start for start, _ in literal]
+
+    def shown(found: re.Match) -> str:
+        ampersand = found.start() + len(found.group(1))
+        at = bisect_right(starts, ampersand) - 1
+        if (at >= 0 and ampersand < literal[at][1]) or found.end() in followed:
+            return found.group(0)
+        return _shown_reference(found)
+
+    return _REFERENCE.sub(shown, text)
+
+
+__all__ = ["BREAK", "HIDE", "IMAGE", "SHOW", "Hidden", "html_blocks", "inline_tag", "shown_references", "visible_text"]

@@ -1044,11 +1044,12 @@ def _article_row(rel: str, size: int, mtime_ns: int, problems: list[Problem], ar
 def shown_text(body: str) -> str:
     """A body as search keeps it: what the reader shows of it, Markdown aside. Shortcodes
     become what they stand for (a `comment` nothing, `highlight` its code), then comments,
-    scripts, styles and tags go (`html_text.visible_text`)."""
-    from tui.core.html_text import visible_text  # building only: a lookup of a fresh index never imports these
+    scripts, styles and tags go (`html_text.visible_text`), and character references become
+    the characters shown (`AT&amp;T` is found as AT&T, not as "amp")."""
+    from tui.core.html_text import shown_references, visible_text  # building only: not in a lookup
     from tui.core.shortcodes import expand_shortcodes
 
-    return visible_text(expand_shortcodes(body))
+    return shown_references(visible_text(expand_shortcodes(body)))
 
 
 def read_row(config: Config, rel: str, path: Path, size: int, mtime_ns: int) -> dict:

@@ -47,7 +47,8 @@ class LockBusy(Exception):
 # two versions at work on one machine (a `newsroom watch` started before an upgrade, and the
 # upgraded `newsroom`) never rebuild each other's index in turn, as they did when they shared one.
 # 11: bodies indexed as shown: shortcodes expanded, no comments, scripts or tags
-SCHEMA_VERSION = 11
+# 12: character references indexed as the characters shown (AT&amp;T as AT&T)
+SCHEMA_VERSION = 12
 _VERSIONED = re.compile(r"index-([0-9a-f]{16})-v(\d+)\.sqlite3")
 _UNVERSIONED = re.compile(r"index-([0-9a-f]{16})\.sqlite3")  # before version 11
 
