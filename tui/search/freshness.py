@@ -81,10 +81,9 @@ def _read_lines(block: bytes, files: Files) -> None:
         rel = following
 
 
-def _content_folders(root: str, rules: Rules) -> Iterator[tuple[str, Folder, list[str]]]:
+def _content_folders(root: str, rules: Rules) -> Iterator[tuple[str, dict[str, os.DirEntry], list[str]]]:
     """Each folder with content files, in walk order: its path relative to the root (with a
-    trailing "/"), the folder opened (`_open_folder`; closed when the walk moves on), and its
-    content files' names in name order."""
+    trailing "/"), its entries by name, and its content files' names in name order."""
     keep = rules.walk_underscored
     languages = rules.languages
     # (folder, its path relative to the root), the first to pop last
@@ -93,83 +92,79 @@ def _content_folders(root: str, rules: Rules) -> Iterator[tuple[str, Folder, lis
     top_folders = {rel for _, rel in tops}
     while stack:
         folder, rel_folder = stack.pop()
-        opened = _open_folder(folder)
-        if opened is None:
-            continue  # unreadable or vanished: os.walk skips it too
         try:
+            with os.scandir(folder) as found:
+                entries = {entry.name: entry for entry in found if not entry.name.startswith(".")}
+        except OSError:
+            continue  # unreadable or vanished: os.walk skips it too
+        names: list[str] = []
+        folders: list[str] = []
+        for name, entry in entries.items():
             try:
-                with os.scandir(opened) as found:
-                    entries = [entry for entry in found if not entry.name.startswith(".")]
+                is_dir = entry.is_dir()  # follows symlinks, as os.walk sorts entries
             except OSError:
-                continue
-            names: list[str] = []
-            folders: list[str] = []
-            for entry in entries:
-                name = entry.name
-                try:
-                    is_dir = entry.is_dir()  # follows symlinks, as os.walk sorts entries
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    if (not name.startswith("_") or name in keep) and not entry.is_symlink():
-                        folders.append(name)
-                elif name.lower().endswith(_SUFFIXES):
-                    names.append(name)
-            names.sort()
-            if rel_folder not in top_folders:  # (`startswith` first: a call to is_index_name per file costs)
-                bundle = [name for name in names if name.startswith("index") and is_index_name(name, languages)]
-                if bundle:
-                    names, folders = bundle, []  # a leaf bundle: the rest is its resources
-            # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
-            folders.sort(reverse=True)
-            stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in folders)
-            if names:
-                yield rel_folder, opened, names
-        finally:
-            _close_folder(opened)
+                is_dir = False
+            if is_dir:
+                if (not name.startswith("_") or name in keep) and not entry.is_symlink():
+                    folders.append(name)
+            elif name.lower().endswith(_SUFFIXES):
+                names.append(name)
+        names.sort()
+        if rel_folder not in top_folders:  # (`startswith` first: a call to is_index_name per file costs)
+            bundle = [name for name in names if name.startswith("index") and is_index_name(name, languages)]
+            if bundle:
+                names, folders = bundle, []  # a leaf bundle: the rest is its resources
+        # Sub-folders after the files, in name order: pushed in reverse so the first pops first.
+        folders.sort(reverse=True)
+        stack.extend((os.path.join(folder, name), f"{rel_folder}{name}/") for name in folders)
+        if names:
+            yield rel_folder, entries, names
 
 
-# Where the kernel can stat a name in an open folder (Linux, macOS, the BSDs), the walk does:
-# it looks up one name, not every folder of a full path again (a fifth less of the walk's time
-# at 100,000 files). Elsewhere (Windows) a folder is named by its path.
-_BY_DESCRIPTOR = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
-Folder = int | str  # a descriptor, or a path ending in a separator
+# A folder of this many files to stat is opened, and each file stat'ed by its name in it: the
+# kernel looks up one name, not every folder of the full path again (a fifth less of the walk's
+# time at 100,000 files in folders of hundreds). Opening and closing it costs about what eight
+# lookups of a path save, so a page bundle's folder of one file is stat'ed by paths as before.
+BY_DESCRIPTOR_FROM = 16
+_BY_DESCRIPTOR = os.stat in os.supports_dir_fd  # (not on Windows)
 
 
-def _open_folder(path: str) -> Folder | None:
-    """The folder to list and stat in, or None if it cannot be opened."""
-    if not _BY_DESCRIPTOR:
-        return os.path.join(path, "")
+def _open_folder(path: str) -> int | None:
+    """A descriptor of the folder, or None (then its files are stat'ed by their paths)."""
     try:
         return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
+    except OSError:  # gone, or no descriptor to spare: the paths meet the error, or don't
         return None
 
 
-def _close_folder(folder: Folder | None) -> None:
-    if type(folder) is int:
-        os.close(folder)
-
-
-def _stat(rel_folder: str, names: list[str], folder: Folder | None, files: Files | None = None) -> bytes:
+def _stat(
+    rel_folder: str, names: list[str], folder: str, entries: dict | None = None, files: Files | None = None
+) -> bytes:
     """The named files' lines for the digest; their sizes and mtimes put in `files` too if given.
-    Each is stat'ed by its name in `folder` (`_open_folder`; None: it could not be opened)."""
+    `folder` is the folder's full path (with a trailing separator); `entries`, its directory
+    entries if at hand (a symlink's is_dir() has stat'ed it already)."""
     lines: list[str] = []
-    for name in names:
-        try:
-            if folder is None:
-                raise OSError("the folder could not be opened")
-            # Either way a symlinked file is followed, as reading it will be.
-            info = os.stat(name, dir_fd=folder) if type(folder) is int else os.stat(folder + name)
-            size, mtime = info.st_size, info.st_mtime_ns
-            if stat.S_ISDIR(info.st_mode):
-                continue
-        except OSError:
-            size = mtime = -1  # a dangling symlink: reading it reports the problem
-        rel = rel_folder + name
-        if files is not None:
-            files[rel] = (size, mtime)
-        lines.append(f"{rel}\0{size}\0{mtime}")
+    opened = _open_folder(folder) if _BY_DESCRIPTOR and len(names) >= BY_DESCRIPTOR_FROM else None
+    try:
+        for name in names:
+            try:
+                # Each way a symlinked file is followed, as reading it will be.
+                if opened is not None:
+                    info = os.stat(name, dir_fd=opened)
+                else:
+                    info = entries[name].stat() if entries is not None else os.stat(folder + name)
+                size, mtime = info.st_size, info.st_mtime_ns
+                if stat.S_ISDIR(info.st_mode):
+                    continue
+            except OSError:
+                size = mtime = -1  # a dangling symlink: reading it reports the problem
+            rel = rel_folder + name
+            if files is not None:
+                files[rel] = (size, mtime)
+            lines.append(f"{rel}\0{size}\0{mtime}")
+    finally:
+        if opened is not None:
+            os.close(opened)
     return "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
@@ -196,7 +191,8 @@ def scan(content_dir: str | os.PathLike, site: Rules | None = None) -> Listing:
     root = os.path.join(os.fspath(content_dir), "")
     files: Files = {}
     blocks = (
-        _stat(rel, names, folder, files=files) for rel, folder, names in _content_folders(root, site or DEFAULT_RULES)
+        _stat(rel, names, root + rel, entries, files)
+        for rel, entries, names in _content_folders(root, site or DEFAULT_RULES)
     )
     digest = _digest(blocks)
     return Listing(root, files, digest)
@@ -229,7 +225,7 @@ def lead(content_dir: str | os.PathLike, site: Rules | None, parts: int, feeds: 
     the followers only stat."""
     root = os.path.join(os.fspath(content_dir), "")
     blocks, count, batch, batched = [], 0, [], 0
-    for number, (rel, folder, names) in enumerate(_content_folders(root, site or DEFAULT_RULES)):
+    for number, (rel, entries, names) in enumerate(_content_folders(root, site or DEFAULT_RULES)):
         if feeds:
             batch.append((rel, names))
             batched += len(names)
@@ -238,7 +234,7 @@ def lead(content_dir: str | os.PathLike, site: Rules | None, parts: int, feeds: 
                 batch, batched = [], 0
         share = names[share_of(len(names), 0, parts)]
         if share:
-            blocks.append(((number, 0), _stat(rel, share, folder)))
+            blocks.append(((number, 0), _stat(rel, share, root + rel, entries)))
             count += len(share)
     if batch:
         _feed(feeds, batch)
@@ -271,11 +267,7 @@ def follow(content_dir: str | os.PathLike, source, part: int, parts: int) -> byt
         for rel, names in marshal.loads(_read_exactly(source, size)):
             share = names[share_of(len(names), part, parts)]
             if share:
-                folder = _open_folder(root + rel)
-                try:
-                    blocks.append(((number, part), _stat(rel, share, folder)))
-                finally:
-                    _close_folder(folder)
+                blocks.append(((number, part), _stat(rel, share, root + rel)))
                 count += len(share)
             number += 1
     return _answer(root, blocks, count)
