@@ -239,6 +239,33 @@ async def test_sftp_and_scp_are_refused(serve, tmp_path):
         assert result.exit_status == 1 and "root:" not in result.stdout
 
 
+async def test_a_refused_subsystem_frees_the_connections_session_at_once(serve):
+    """One session at a time a connection, but a channel whose `sftp` was refused holds none:
+    the next session may be asked for before that channel's close comes through. (On Python
+    3.12 and later it did not come through in time, and `scp` after `sftp` was refused.)"""
+    from tui.serve.ssh import _Gatekeeper
+
+    class Channel:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    service = await serve()
+    gatekeeper = _Gatekeeper(service)
+    first, channel = gatekeeper.session_requested(), Channel()
+    first.connection_made(channel)
+    assert gatekeeper.session_requested() is False  # one at a time
+    assert first.subsystem_requested("sftp") is False
+    second = gatekeeper.session_requested()
+    assert second not in (False, first)
+    assert first.shell_requested() is False and first.exec_requested("ls") is False  # it starts nothing
+    await asyncio.sleep(0)
+    assert channel.closed
+    for session in (first, second):
+        session.connection_lost(None)
+
+
 async def test_port_forwarding_is_refused(serve):
     service = await serve()
     async with asyncssh.connect("127.0.0.1", service.port, username="x", known_hosts=None, client_keys=None) as conn:

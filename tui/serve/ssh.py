@@ -338,14 +338,23 @@ class NewsroomSession(asyncssh.SSHServerSession):
         return True
 
     def shell_requested(self) -> bool:
-        return True
+        return not self.finished.done()  # (done: a refused subsystem's channel, closing)
 
     def exec_requested(self, command: str) -> bool:
+        if self.finished.done():
+            return False
         self._refusal = f"exec {command[:60]!r}"
         return True  # accepted only to say why, then closed
 
     def subsystem_requested(self, subsystem: str) -> bool:
         self.visitor.log(f"refused subsystem {subsystem[:40]!r}")
+        # This channel will never hold an app: it is done with now, not once its close comes
+        # through, for the client may ask for its next session first (`scp` after `sftp` was
+        # refused for that on Python 3.12 and later, whose event loop runs the close later).
+        if not self.finished.done() and not self.service.owns(self):
+            self.finished.set_result(None)
+        if self._chan is not None:
+            asyncio.get_running_loop().call_soon(self._chan.close)
         return False
 
     def break_received(self, msec: int) -> bool:
