@@ -174,8 +174,10 @@ MARKUP_PAGES = {  # id: (body, words shown, words only in markup)
     # Character references are found as the characters the reader shows, and not by their
     # names; in code they show as written.
     "news/entities": (
-        "AT&amp;T 與 &#36074;&#x91CF;保證，&lt;b&gt;粗體&lt;/b&gt;。代碼 `&copy;` 照寫。",
-        ("AT&T", "質量", "<b>粗體", "保證", "copy"),
+        "AT&amp;T 與 &#36074;&#x91CF;保證，&lt;b&gt;粗體&lt;/b&gt;。代碼 `&copy;` 照寫。\n\n"
+        + "新聞" * 50
+        + "反&#x202E;轉",
+        ("AT&T", "質量", "<b>粗體", "保證", "copy", "反轉"),
         ("amp", "36074", "x91cf", "lt b gt"),
     ),
 }
@@ -201,6 +203,8 @@ def test_words_only_markup_holds_are_not_searched(content):
     assert ids(hits) == ["news/html"] and "可見文字" in hits[0].snippet
     hits = index.search("AT&T")
     assert ids(hits) == ["news/entities"] and "AT&T 與 質量保證，<b>粗體</b>。代碼 &copy; 照寫" in hits[0].snippet
+    hits = index.search("反轉")  # an invisible character between them, as the reader shows them
+    assert ids(hits) == ["news/entities"] and hits[0].snippet.endswith("新聞反轉")  # never a bidi override
 
 
 def test_problems_are_kept_and_not_searched(content):

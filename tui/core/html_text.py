@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from html.entities import html5
 
 from tui.core.shortcodes import fenced_ranges
+from tui.core.text import clean
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
@@ -252,8 +253,9 @@ def visible_text(text: str) -> str:
 
 
 # CommonMark's character references as markdown-it reads them (`&copy2024`, with no `;`, is
-# text), each after the backslashes before it: an odd number escapes the `&`.
-_REFERENCE = re.compile(r"(\\*)&(?:#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
+# text), each after the backslashes before it: an odd number escapes the `&`. (The run is taken
+# from its first backslash only: tried at each, a run of 40,000 took 6.6 s.)
+_REFERENCE = re.compile(r"(?<!\\)(\\*)&(?:#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
 # Where the reader shows a reference as written, besides code spans and fences (`_code_ranges`),
 # found generously (a reference there is left as it is, as before): an autolink, a bare web
 # address or mail link (GitHub's autolinks run to the next space), a line indented four columns
@@ -262,15 +264,18 @@ _LITERAL = re.compile(
     r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*>"
     r"|<[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+>"
     r"|(?i:https?:|ftp:|mailto:|xmpp:|www\.)[^\s<]*"
-    r"|^[ \t>*+\-\d.)]*?(?: {4}|\t)[^\n]*"
-    r"|\$\$[\s\S]*?(?:\$\$|\Z)",
-    re.MULTILINE,
+    r"|\$\$(?:[^$\n]|\$(?!\$)|\n(?![ \t]*(?:\n|\Z)))*(?:\$\$|\Z)?"  # to its `$$`, or a blank line
 )
+_INDENTED = re.compile(r"^[ \t>*+\-\d.)]*?(?: {4}|\t)[^\n]*", re.MULTILINE)  # (apart: it may overlap math)
 _MARKUP = frozenset(string.punctuation)  # what a backslash escapes in Markdown
 # Left as written: a reference to white space (at a line's start it would make an indent, a
-# quote or a list of text), or to a backtick (escaped, it still closes a code span); and one
-# beside `*`, `_` or `~`, which would pair as emphasis otherwise than beside the `&` or `;`.
-_KEPT = frozenset(" \t\n\x0b\x0c\r`")
+# quote or a list of text), to a backtick (escaped, it still closes a code span) or to a pipe
+# (escaped, it still makes a line a table's); one beside `*`, `_` or `~`, which would pair as
+# emphasis otherwise than beside the `&` or `;`; and one right after `<` (`<&#115;cript>`
+# would become a tag). One to a character `clean()` takes out (`&#x202E;`, `&zwj;`) is nothing
+# between two letters, and as written elsewhere: the body was cleaned before, and a snippet
+# is shown as it is kept.
+_KEPT = frozenset(" \t\n\x0b\x0c\r`|")
 _DELIMITERS = frozenset("*_~")
 
 
@@ -296,8 +301,8 @@ def _shown_reference(found: re.Match) -> str:
     text = found.string
     if len(backslashes) % 2 or text[found.end() : found.end() + 1] in _DELIMITERS:
         return found.group(0)  # `\&amp;` shows as written
-    before = text[found.start() - 1] if found.start() and not backslashes else ""
-    if before and before in _DELIMITERS:
+    before = text[max(0, found.start() - 2) : found.start()] if not backslashes else ""
+    if before[-1:] in _DELIMITERS or before[-1:] == "<" or before == "</":
         return found.group(0)
     if number is not None:
         shown = _referenced(int(number[1:], 16) if number[0] in "xX" else int(number))
@@ -305,15 +310,22 @@ def _shown_reference(found: re.Match) -> str:
         shown = html5.get(name + ";")
         if shown is None:  # no such name: text
             return found.group(0)
+    if clean(shown) != shown:  # invisible: nothing between two letters (質&#8203;量 is 質量), else as written
+        joins = before[-1:].isalnum() and text[found.end() : found.end() + 1].isalnum() and not clean(shown)
+        return "" if joins else found.group(0)
     if any(char in _KEPT for char in shown):
         return found.group(0)
+    if shown.isspace():  # (`&nbsp;`) not where a line's indent ends: the reader strips that
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        if not text[line_start : found.start()].strip(" \t"):
+            return found.group(0)
     # Markup it stands for stays text: `&lt;b&gt;` is `\<b\>`, `&#42;` no emphasis.
     return backslashes + "".join("\\" + char if char in _MARKUP else char for char in shown)
 
 
 def _literal_ranges(text: str) -> list[tuple[int, int]]:
     """Where else than in code the reader shows references as written (see `_LITERAL`)."""
-    ranges = [found.span() for found in _LITERAL.finditer(text)]
+    ranges = [found.span() for pattern in (_LITERAL, _INDENTED) for found in pattern.finditer(text)]
     if "$" in text:
         edges = [0, *(found.end() for found in _BLANK_LINE.finditer(text)), len(text)]
         for start, end in zip(edges, edges[1:]):  # each paragraph

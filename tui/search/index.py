@@ -77,7 +77,7 @@ from tui.core.config import Config, for_content_dir
 from tui.core.loader import ProgressCallback
 from tui.core.model import Article, Details, LazyArticle, Newsroom, Problem
 from tui.core.records import field, record, replace
-from tui.core.text import is_utf8
+from tui.core.text import clean, is_utf8
 from tui.core.versions import package_version
 from tui.search.freshness import Listing, scan
 from tui.search.sharing import (
@@ -146,7 +146,7 @@ CREATE TABLE files (
     sort_stamp REAL,                 -- Article.sort_key's first item
     tags_folded TEXT,                -- {_TAG_SEP!r}-separated, with one at each end
     byline_folded TEXT,
-    body TEXT,                       -- cleaned body, for verifying and snippets
+    body TEXT,                       -- cleaned body as search keeps it (shown_text), for verifying and snippets
     site TEXT                        -- loader.site_record: static-site fields (JSON); NULL: none
 );
 CREATE INDEX files_section ON files (section);
@@ -1355,7 +1355,8 @@ def _snippet(
         found = min((at for needle in needles if needle for at in find_all(folded, needle)[:1]), default=None)
         start = 0 if found is None else max(0, _original_index(plain, found) - SNIPPET_BEFORE)
         window = plain[start : start + SNIPPET_LENGTH]
-    return " ".join(window.split())  # one line
+    # One line, and cleaned again: the body was cleaned when stored, but the file is the cache dir's.
+    return " ".join(clean(window).split())
 
 
 # Typing a query searches again at each key, mostly finding the same paragraphs: read each once.
