@@ -105,6 +105,16 @@ time.sleep(300)
 """
 
 
+async def logged(line: str, caplog, timeout: float = 10) -> None:
+    """Wait for the server to log `line`. A session's end is logged once its close is through,
+    after the visitor has seen it close: on Python 3.12 and 3.13 a test that looked at once,
+    when the visitor saw the end, looked too early."""
+    deadline = time.monotonic() + timeout
+    while line not in caplog.text:
+        assert time.monotonic() < deadline, f"never logged {line!r}: {caplog.text}"
+        await asyncio.sleep(0.02)
+
+
 def stand_in_app(monkeypatch, module, delay: float, what: str, *, web: bool = False) -> None:
     """Serve a stand-in instead of the newsroom from `module` (tui.serve.ssh or tui.serve.web),
     to a server started with warm=False (a new process per visitor, from `app_command`)."""

@@ -28,6 +28,7 @@ from tests.serve.conftest import (  # noqa: E402
     DrawnScreen,
     alive,
     gone,
+    logged,
     session_homes,
     stand_in_app,
 )
@@ -280,7 +281,7 @@ async def test_an_idle_browser_is_told_why_and_disconnected(serve, caplog):
     assert "no input for 2 seconds" in browser.text()  # said before it closed
     await browser.close()
     assert await gone(pid)
-    assert "ended: idle timeout" in caplog.text
+    await logged("ended: idle timeout", caplog)
 
 
 async def test_the_web_idle_clock_starts_when_the_newsroom_is_shown(serve, caplog, monkeypatch):
@@ -294,7 +295,7 @@ async def test_the_web_idle_clock_starts_when_the_newsroom_is_shown(serve, caplo
         await asyncio.wait_for(browser._reader, 8)
     finally:
         await browser.close()
-    assert "ended: idle timeout" in caplog.text
+    await logged("ended: idle timeout", caplog)
 
 
 async def test_stopping_the_server_ends_every_app(serve):
