@@ -338,24 +338,33 @@ class NewsroomSession(asyncssh.SSHServerSession):
         return True
 
     def shell_requested(self) -> bool:
-        return not self.finished.done()  # (done: a refused subsystem's channel, closing)
+        return True
 
     def exec_requested(self, command: str) -> bool:
-        if self.finished.done():
-            return False
         self._refusal = f"exec {command[:60]!r}"
         return True  # accepted only to say why, then closed
 
     def subsystem_requested(self, subsystem: str) -> bool:
         self.visitor.log(f"refused subsystem {subsystem[:40]!r}")
-        # This channel will never hold an app: it is done with now, not once its close comes
-        # through, for the client may ask for its next session first (`scp` after `sftp` was
-        # refused for that on Python 3.12 and later, whose event loop runs the close later).
+        # (asyncssh asks for one of shell, exec and subsystem a channel: this one never starts)
+        self._cancel_timers()
+        self._done_with()
+        if self._chan is not None:
+            asyncio.get_running_loop().call_soon(self._chan.close)  # (once the refusal is sent)
+        return False
+
+    @property
+    def closed(self) -> bool:
+        """The channel's close has come through."""
+        return self._chan_closed
+
+    def _done_with(self) -> None:
+        """A channel that will never hold an app, closing: done with now, not once its close
+        comes through, for the client may ask for its next session first (`scp` after `sftp`
+        was refused for that on Python 3.12 and later, whose event loop runs the close later),
+        and a client that never answers the close must not hold the connection open."""
         if not self.finished.done() and not self.service.owns(self):
             self.finished.set_result(None)
-        if self._chan is not None:
-            asyncio.get_running_loop().call_soon(self._chan.close)
-        return False
 
     def break_received(self, msec: int) -> bool:
         return False
@@ -391,6 +400,7 @@ class NewsroomSession(asyncssh.SSHServerSession):
     def _never_started(self) -> None:
         if self._chan is not None:
             self.visitor.log("refused: no shell request")
+            self._done_with()
             self._chan.close()
 
     # data from the client
@@ -558,6 +568,7 @@ class _Gatekeeper(asyncssh.SSHServer):
         self.visitor = Visitor("?", 0)
         self.conn: asyncssh.SSHServerConnection | None = None
         self.session: NewsroomSession | None = None
+        self._channels: list[NewsroomSession] = []  # handed out, their close not through yet
         self._pending_key: str | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -611,7 +622,14 @@ class _Gatekeeper(asyncssh.SSHServer):
     def session_requested(self) -> NewsroomSession | bool:
         if self.session is not None and not self.session.finished.done():
             return False  # one session at a time a connection: the cap counts people
+        # ...and at most one channel closing beside it: given up on, a channel is done with
+        # before its client answers the close, and one that never answers must not make room
+        # for another, and another.
+        self._channels = [channel for channel in self._channels if not channel.closed]
+        if len(self._channels) >= 2:
+            return False
         self.session = NewsroomSession(self.service, self.visitor)
+        self._channels.append(self.session)
         self.session.finished.add_done_callback(lambda _: self._expect_session())
         return self.session
 
