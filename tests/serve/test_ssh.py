@@ -240,6 +240,15 @@ async def test_sftp_and_scp_are_refused(serve, tmp_path):
         assert result.exit_status == 1 and "root:" not in result.stdout
 
 
+class Closable:
+    """A stand-in for a channel or a connection that only notes that it was closed."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
 async def test_a_refused_subsystem_frees_the_connections_session_at_once(serve):
     """One session at a time a connection, but a channel whose `sftp` was refused holds none:
     the next session may be asked for before that channel's close comes through. (On Python
@@ -247,15 +256,9 @@ async def test_a_refused_subsystem_frees_the_connections_session_at_once(serve):
     a client that never answers the closes gets no third channel: it opened hundreds (review)."""
     from tui.serve.ssh import _Gatekeeper
 
-    class Channel:
-        closed = False
-
-        def close(self) -> None:
-            self.closed = True
-
     service = await serve()
     gatekeeper = _Gatekeeper(service)
-    first, channel = gatekeeper.session_requested(), Channel()
+    first, channel = gatekeeper.session_requested(), Closable()
     first.connection_made(channel)
     assert gatekeeper.session_requested() is False  # one at a time
     assert first.subsystem_requested("sftp") is False
@@ -263,7 +266,7 @@ async def test_a_refused_subsystem_frees_the_connections_session_at_once(serve):
     assert second not in (False, first)
     await asyncio.sleep(0)
     assert channel.closed  # closed by the server once it has refused
-    second.connection_made(Channel())
+    second.connection_made(Closable())
     assert second.subsystem_requested("sftp") is False
     assert gatekeeper.session_requested() is False  # two closes not answered: no third
     first.connection_lost(None)  # the first close comes through
@@ -277,12 +280,6 @@ async def test_a_channel_that_never_asks_for_a_shell_does_not_hold_the_connectio
     """Closed after the login timeout, and done with then, not once its client answers the
     close: a client that never answers held the connection, and a place, for ever (review)."""
     from tui.serve.ssh import _Gatekeeper
-
-    class Closable:
-        closed = False
-
-        def close(self) -> None:
-            self.closed = True
 
     service = await serve()
     gatekeeper = _Gatekeeper(service)
