@@ -259,7 +259,8 @@ _REFERENCE = re.compile(r"(?<!\\)(\\*)&(?:#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7})|([A
 # Where the reader shows a reference as written, besides code spans and fences (`_code_ranges`),
 # found generously (a reference there is left as it is, as before): an autolink, a bare web
 # address or mail link (GitHub's autolinks run to the next space), a line indented four columns
-# after any quote or list markers (code, or a list item's continuation), and math, from a paragraph's first `$` to its last, or `$$` to `$$`.
+# after any quote or list markers (code, or a list item's continuation), and math: from a
+# paragraph's first `$` to its last, or `$$` to `$$`.
 _LITERAL = re.compile(
     r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*>"
     r"|<[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+>"
@@ -299,7 +300,8 @@ def _referenced(code: int) -> str:
 def _shown_reference(found: re.Match) -> str:
     backslashes, number, name = found.groups()
     text = found.string
-    if len(backslashes) % 2 or text[found.end() : found.end() + 1] in _DELIMITERS:
+    after = text[found.end() : found.end() + 1]
+    if len(backslashes) % 2 or after in _DELIMITERS:
         return found.group(0)  # `\&amp;` shows as written
     before = text[max(0, found.start() - 2) : found.start()] if not backslashes else ""
     if before[-1:] in _DELIMITERS or before[-1:] == "<" or before == "</":
@@ -310,9 +312,9 @@ def _shown_reference(found: re.Match) -> str:
         shown = html5.get(name + ";")
         if shown is None:  # no such name: text
             return found.group(0)
-    if clean(shown) != shown:  # invisible: nothing between two letters (質&#8203;量 is 質量), else as written
-        joins = before[-1:].isalnum() and text[found.end() : found.end() + 1].isalnum() and not clean(shown)
-        return "" if joins else found.group(0)
+    visible = clean(shown)
+    if visible != shown:  # invisible: nothing between two letters (質&#8203;量 is 質量), else as written
+        return "" if not visible and before[-1:].isalnum() and after.isalnum() else found.group(0)
     if any(char in _KEPT for char in shown):
         return found.group(0)
     if shown.isspace():  # (`&nbsp;`) not where a line's indent ends: the reader strips that
